@@ -64,6 +64,9 @@ class TransformersBackend(Backend):
             getattr(config, "decoder_start_token_id", None) or self.pad_token_id
         )
         self.defaults, self._extras = load_generation_defaults(ref)
+        # Marian forces end-of-sequence as the last allowed token; one more step keeps
+        # ``max_new_tokens`` real tokens, as CTranslate2 gives, so both backends agree.
+        self._forced_eos_step = int(getattr(self.model.generation_config, "forced_eos_token_id", None) is not None)
         self.ref = ref
 
     def generate(
@@ -96,7 +99,7 @@ class TransformersBackend(Backend):
         kwargs: dict[str, Any] = {
             "num_beams": beams,
             "do_sample": False,
-            "max_new_tokens": max_new_tokens,
+            "max_new_tokens": max_new_tokens + self._forced_eos_step,
             "max_length": None,
             "min_new_tokens": options.min_new_tokens or 0,
             "no_repeat_ngram_size": options.no_repeat_ngram_size or 0,

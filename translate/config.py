@@ -78,5 +78,5 @@ class TranslatorSettings:
     retry_no_repeat_ngram_size: int = 3
     retry_repetition_penalty: float = 1.3
     cache_size: int = 20_000
-    # Threads for CPU inference; 0 means every core.
+    # Threads for CPU inference; 0 means the engine's default (every core, or OMP_NUM_THREADS).
     threads: int = 0

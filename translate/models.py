@@ -157,10 +157,10 @@ def resolve_device(device: str) -> str:
 
 
 def configure_threads(threads: int) -> int:
-    """Use ``threads`` CPU threads for torch (0: every core); returns the number used."""
+    """Use ``threads`` CPU threads for torch; 0 keeps torch's default (every physical core,
+    or OMP_NUM_THREADS when set). Returns the number in use."""
     import torch
 
-    count = threads if threads > 0 else (os.cpu_count() or 1)
-    if torch.get_num_threads() != count:
-        torch.set_num_threads(count)
-    return count
+    if threads > 0 and torch.get_num_threads() != threads:
+        torch.set_num_threads(threads)
+    return torch.get_num_threads()

@@ -183,6 +183,8 @@ class Translator:
             targets = self.translate_sentences(sources, options, stats, on_batch)
             translations.update(zip(keys, targets))
             done_pieces += len(sources)
+            if progress:
+                progress(done_pieces, stats.pieces)
             units_done += len(wave)
             stats.seconds = time.perf_counter() - started
             result = self._result(document, translations, units_done, stats)
@@ -249,8 +251,6 @@ class Translator:
     ) -> dict[str, str]:
         """Length-sorted batches through the backend, guarded, back in a dict by sentence."""
         if not sentences:
-            if progress:
-                progress(0, 0)
             return {}
         encoded = [self._encode(s) for s in sentences]
         for sentence, ids in zip(sentences, encoded):

@@ -1,0 +1,144 @@
+"""Translator on a tiny real MarianMT: real tokenisation, generation and detokenisation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from translate import (
+    GenerationOptions,
+    InputTextError,
+    InvalidOptionError,
+    ModelNotAvailableError,
+    Translator,
+    TranslatorSettings,
+)
+from translate.translator import has_degenerate_repetition
+
+FAST = {"num_beams": 1, "max_new_tokens": 12}
+
+ARTICLE = (
+    "# Une journée à Lyon\n\n"
+    "M. Dupont est arrivé à la gare de Lyon. Mme Martin l’attendait depuis une heure.\n"
+    "Le train avait du retard, « comme toujours », a-t-elle dit.\n\n"
+    "- Les prix ont augmenté de 2,5 %.\n"
+    "- Le chômage a baissé.\n\n"
+    "Le maire a parlé hier soir. Le maire a parlé hier soir.\n"
+)
+
+
+@pytest.fixture(scope="module")
+def translator(marian_fr_en_dir: Path) -> Translator:
+    return Translator(str(marian_fr_en_dir), backend="transformers", generation=FAST)
+
+
+def test_translates_an_article_keeping_its_layout(translator: Translator) -> None:
+    result = translator.translate(ARTICLE)
+    assert result.complete and result.source == ARTICLE
+    assert result.text.startswith("# ")
+    assert result.text.count("\n\n") == ARTICLE.rstrip("\n").count("\n\n")
+    assert [line[:2] for line in result.text.splitlines() if line.startswith("- ")] == ["- ", "- "]
+    assert all(segment.target for segment in result.segments)
+    # Every source sentence is an exact slice of the input, in order, none twice.
+    cursor = 0
+    for segment in result.segments:
+        found = ARTICLE.index(segment.source, cursor)
+        assert ARTICLE[cursor:found].strip() in ("", "#", "-")
+        cursor = found + len(segment.source)
+    assert ARTICLE[cursor:].strip() == ""
+    assert [s.paragraph for s in result.segments] == sorted(s.paragraph for s in result.segments)
+
+
+def test_identical_sentences_are_translated_once(translator: Translator) -> None:
+    result = translator.translate("Le maire a parlé hier soir. Le maire a parlé hier soir. Le maire a parlé hier soir.")
+    assert result.stats.pieces == 3
+    assert result.stats.cached >= 2
+    assert len({s.target for s in result.segments}) == 1
+
+
+def test_batched_equals_one_by_one(marian_fr_en_dir: Path) -> None:
+    sentences = ARTICLE + "\n\nUne phrase de plus, assez longue pour changer la taille des lots de phrases."
+    batched = Translator(str(marian_fr_en_dir), backend="transformers", generation={"num_beams": 1})
+    single = Translator(
+        str(marian_fr_en_dir), backend="transformers", generation={"num_beams": 1}, settings=TranslatorSettings(batch_size=1)
+    )
+    a, b = batched.translate(sentences), single.translate(sentences)
+    assert [s.target for s in a.segments] == [s.target for s in b.segments]
+    assert a.stats.batches < b.stats.batches
+
+
+def test_a_paragraph_far_beyond_512_tokens_is_fully_covered(translator: Translator) -> None:
+    words = ("le conseil municipal a voté la réforme des transports publics sans aucune ponctuation " * 200).split()
+    text = " ".join(words)
+    assert translator.count_tokens(text) > 4 * 512
+    result = translator.translate(text)
+    assert len(result.segments) > 4
+    assert " ".join(s.source for s in result.segments).split() == words
+    assert all(translator.count_tokens(s.source) <= translator.budget for s in result.segments)
+
+
+def test_streaming_yields_growing_partial_results(marian_fr_en_dir: Path) -> None:
+    translator = Translator(
+        str(marian_fr_en_dir), backend="transformers", generation=FAST, settings=TranslatorSettings(wave_sentences=2)
+    )
+    steps = list(translator.translate_iter(ARTICLE))
+    assert len(steps) >= 3
+    done = [step.units_done for step in steps]
+    assert done == sorted(done) and done[-1] == steps[-1].units_total
+    assert not steps[0].result.complete and steps[-1].result.complete
+    assert steps[-1].result.text == translator.translate(ARTICLE).text
+
+
+def test_progress_reports_every_piece(translator: Translator) -> None:
+    seen: list[tuple[int, int]] = []
+    result = translator.translate(ARTICLE, progress=lambda done, total: seen.append((done, total)))
+    assert seen[-1] == (result.stats.pieces, result.stats.pieces)
+
+
+def test_empty_text_is_refused(translator: Translator) -> None:
+    for text in ("", "   \n\n "):
+        with pytest.raises(InputTextError, match="empty"):
+            translator.translate(text)
+
+
+def test_unknown_generation_option_lists_valid_ones(translator: Translator) -> None:
+    with pytest.raises(InvalidOptionError, match="num_beams"):
+        translator.translate("Bonjour.", {"beams": 2})
+    with pytest.raises(InvalidOptionError):
+        GenerationOptions.from_mapping({"num_beams": 0})
+
+
+def test_generation_defaults_come_from_the_model(translator: Translator) -> None:
+    assert translator.backend.defaults.num_beams == 4  # from generation_config.json
+    assert translator.options.num_beams == 1  # overridden
+
+
+def test_missing_local_directory_says_what_to_do(tmp_path: Path) -> None:
+    with pytest.raises(ModelNotAvailableError) as caught:
+        Translator(str(tmp_path / "nowhere"), backend="transformers")
+    message = str(caught.value)
+    assert "hf download" in message and "PASSERELLE_MODEL" in message
+
+
+def test_missing_hub_model_offline_says_what_to_do(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
+    with pytest.raises(ModelNotAvailableError) as caught:
+        Translator("Helsinki-NLP/opus-mt-fr-en", backend="transformers")
+    assert "Helsinki-NLP/opus-mt-fr-en" in str(caught.value)
+    assert "HF_HUB_OFFLINE" in str(caught.value)
+
+
+def test_incomplete_directory_is_reported(tmp_path: Path, marian_fr_en_dir: Path) -> None:
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    for name in ("config.json", "vocab.json", "source.spm", "target.spm", "tokenizer_config.json"):
+        (broken / name).write_bytes((marian_fr_en_dir / name).read_bytes())
+    with pytest.raises(ModelNotAvailableError, match="does not hold a complete model"):
+        Translator(str(broken), backend="transformers")
+
+
+def test_repetition_detector() -> None:
+    assert has_degenerate_repetition("the the the the the the the", 3, 4)
+    assert not has_degenerate_repetition("a normal sentence with no loops at all", 3, 4)

@@ -1,0 +1,1 @@
+"""The two ways people use Passerelle: the web app and the batch script."""

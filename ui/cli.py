@@ -1,0 +1,155 @@
+"""The ``passerelle`` command: translate files, run the web app, convert models, benchmark."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from translate.errors import PasserelleError
+
+from .batch import UsageError, discover, exit_status, remove_stale_parts, run_job
+from .config import AppConfig
+from .pipeline import ArticleOptions, Services
+from .report import BatchReporter
+
+EXIT_USAGE = 2
+EXIT_FAILED = 1
+LENGTHS = ("short", "medium", "long")
+BACKEND_CHOICES = ("auto", "ctranslate2", "transformers")
+
+
+def _model_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--model", help="translation model: hub id or local directory (env PASSERELLE_MODEL)")
+    parser.add_argument("--summary-model", help="summarisation model (env PASSERELLE_SUMMARY_MODEL)")
+    parser.add_argument(
+        "--summary-translation-model",
+        help="English→French model for the French summary (env PASSERELLE_SUMMARY_TRANSLATION_MODEL)",
+    )
+    parser.add_argument("--backend", choices=BACKEND_CHOICES, help="inference engine (default: auto = CTranslate2 when installed)")
+    parser.add_argument("--device", help="auto, cpu or cuda (default: auto)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="passerelle", description="French → English translation of whole articles, with bilingual summaries.")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log more")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    translate = commands.add_parser("translate", help="translate files, directories or standard input")
+    translate.add_argument("inputs", nargs="+", metavar="INPUT", help="file, directory (recursive) or - for stdin")
+    translate.add_argument("-o", "--output", required=True, type=Path, help="output directory")
+    translate.add_argument("--beams", type=int, help="beam size (1 = greedy, fastest; default: the model's)")
+    translate.add_argument("--force", action="store_true", help="redo inputs already translated")
+    translate.add_argument("--summarize", action="store_true", help="add an English and French summary")
+    translate.add_argument("--summary-length", choices=LENGTHS, default="medium")
+    translate.add_argument("--engine", choices=("local", "ray"), default="local", help="run here, or on a Ray cluster")
+    translate.add_argument("--ray-address", help="Ray cluster address (with --engine ray; default: start a local one)")
+    translate.add_argument("--actors", type=int, default=None, help="Ray actors (with --engine ray)")
+    translate.add_argument("--gpus-per-actor", type=float, default=0.0, help="GPUs per Ray actor")
+    translate.add_argument("--batch-files", type=int, default=None, help="files per Ray batch")
+    _model_arguments(translate)
+
+    serve = commands.add_parser("ui", help="start the web app")
+    serve.add_argument("--host", help="address to listen on (default 127.0.0.1: this machine only)")
+    serve.add_argument("--port", type=int, help="port (default 7860)")
+    _model_arguments(serve)
+
+    convert = commands.add_parser("convert", help="convert a model to CTranslate2 now (otherwise done on first use)")
+    convert.add_argument("model", help="hub id or local directory")
+    convert.add_argument("--quantization", default="int8", help="int8 (CPU), int8_float16 or float16 (GPU), float32")
+    convert.add_argument("--force", action="store_true", help="convert again even if cached")
+
+    bench = commands.add_parser("bench", help="side-by-side speed benchmark on same-shape models")
+    bench.add_argument("--json", action="store_true", help="print the measurements as JSON")
+    bench.add_argument("--quick", action="store_true", help="fewer sentences, for a smoke test")
+    return parser
+
+
+def _config(args: argparse.Namespace, **extra: object) -> AppConfig:
+    return AppConfig.from_env(
+        model=args.model,
+        summary_model=args.summary_model,
+        summary_translation_model=args.summary_translation_model,
+        backend=args.backend,
+        device=args.device,
+        **extra,
+    )
+
+
+def cmd_translate(args: argparse.Namespace) -> int:
+    if args.beams is not None and args.beams < 1:
+        raise UsageError("--beams must be 1 or more")
+    config = _config(args, num_beams=args.beams, summary_length=args.summary_length)
+    options = ArticleOptions(summarize=args.summarize, summary_length=args.summary_length, num_beams=args.beams)
+    jobs = discover(args.inputs, args.output, config)
+    remove_stale_parts(args.output)
+    if args.engine == "ray":
+        from .ray_engine import run_ray
+
+        outcomes = run_ray(jobs, config, options, args)
+        reporter = BatchReporter(len(jobs), bar=False)
+        for outcome in outcomes:
+            reporter.start(outcome.job)
+            reporter.finish(outcome)
+        reporter.close(outcomes)
+        return exit_status(outcomes)
+    services = Services(config)
+    reporter = BatchReporter(len(jobs))
+    outcomes = []
+    for job in jobs:
+        reporter.start(job)
+        outcome = run_job(job, services, options, force=args.force, progress=reporter.progress)
+        reporter.finish(outcome)
+        outcomes.append(outcome)
+    reporter.close(outcomes)
+    return exit_status(outcomes)
+
+
+def cmd_ui(args: argparse.Namespace) -> int:
+    from .web import launch
+
+    config = _config(args, host=args.host, port=args.port)
+    launch(config)
+    return 0
+
+
+def cmd_convert(args: argparse.Namespace) -> int:
+    from translate.convert import convert_model
+    from translate.models import resolve_model
+
+    path = convert_model(resolve_model(args.model), args.quantization, force=args.force)
+    print(path)
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from .bench import run_bench
+
+    return run_bench(as_json=args.json, quick=args.quick)
+
+
+COMMANDS = {"translate": cmd_translate, "ui": cmd_ui, "convert": cmd_convert, "bench": cmd_bench}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("passerelle").setLevel(logging.DEBUG if args.verbose else logging.INFO)
+    try:
+        return COMMANDS[args.command](args)
+    except UsageError as error:
+        parser.error(str(error))  # exits with status 2
+    except PasserelleError as error:
+        print(f"passerelle: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print("passerelle: interrupted; finished files are complete, rerun to continue", file=sys.stderr)
+        return 130
+    return EXIT_FAILED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,64 @@
+"""Settings of the two front ends (web app and batch script), read from one place."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from typing import Mapping
+
+from translate.config import DEFAULT_MODEL, MODEL_ENV_VAR
+
+DEFAULT_SUMMARY_MODEL = "sshleifer/distilbart-cnn-12-6"
+DEFAULT_SUMMARY_TRANSLATION_MODEL = "Helsinki-NLP/opus-mt-en-fr"
+
+# Environment variables a user may set; each names the AppConfig field it overrides.
+ENVIRONMENT = {
+    MODEL_ENV_VAR: "model",
+    "PASSERELLE_SUMMARY_MODEL": "summary_model",
+    "PASSERELLE_SUMMARY_TRANSLATION_MODEL": "summary_translation_model",
+    "PASSERELLE_BACKEND": "backend",
+    "PASSERELLE_DEVICE": "device",
+}
+AUTH_ENV_VAR = "PASSERELLE_AUTH"  # "user:password" turns on the web app's login
+
+
+@dataclass(frozen=True)
+class AppConfig:
+    model: str = DEFAULT_MODEL
+    summary_model: str = DEFAULT_SUMMARY_MODEL
+    summary_translation_model: str = DEFAULT_SUMMARY_TRANSLATION_MODEL
+    backend: str = "auto"
+    device: str = "auto"
+    summary_length: str = "medium"
+    num_beams: int | None = None  # None: the model's own default
+    # Inputs: bounded so one request cannot exhaust the machine.
+    max_chars: int = 200_000
+    max_file_bytes: int = 2_000_000
+    max_files: int = 20
+    # Web server.
+    host: str = "127.0.0.1"
+    port: int = 7860
+    concurrency_limit: int = 1
+    max_queue: int = 16
+    temp_ttl_seconds: int = 3600
+    extensions: tuple[str, ...] = field(default=(".txt", ".md", ".markdown", ".html", ".htm"))
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> "AppConfig":
+        """Defaults, then environment variables, then explicit (non-None) overrides."""
+        environ = os.environ if environ is None else environ
+        values: dict[str, object] = {
+            name: environ[var] for var, name in ENVIRONMENT.items() if environ.get(var)
+        }
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return replace(cls(), **values)
+
+    def auth(self, environ: Mapping[str, str] | None = None) -> tuple[str, str] | None:
+        environ = os.environ if environ is None else environ
+        raw = environ.get(AUTH_ENV_VAR, "")
+        if not raw:
+            return None
+        user, sep, password = raw.partition(":")
+        if not sep or not user or not password:
+            raise ValueError(f"{AUTH_ENV_VAR} must look like 'user:password'")
+        return user, password
