@@ -1,0 +1,129 @@
+"""The batch command as a user runs it: a subprocess on real files, with a tiny real model."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+FRENCH_A = "# Le marché\n\nLes prix du pain ont augmenté. Mme Leroy s’en plaint.\n\nM. Bernard vend des fruits.\n"
+FRENCH_B = "Le conseil municipal s’est réuni hier soir.\nIl a voté le budget.\n"
+
+
+def run_cli(*args: str, stdin: bytes | None = None, env: dict[str, str] | None = None, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    environment = {**os.environ, "OMP_NUM_THREADS": "1", **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "ui.cli", *args],
+        cwd=ROOT,
+        input=stdin.decode() if stdin is not None else None,
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=timeout,
+    )
+
+
+def translate_args(inputs: list[str], output: Path, model: Path, *extra: str) -> list[str]:
+    return ["translate", *inputs, "--output", str(output), "--model", str(model), "--backend", "transformers", "--beams", "1", *extra]
+
+
+@pytest.fixture()
+def inputs(tmp_path: Path) -> Path:
+    folder = tmp_path / "articles"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "a.md").write_text(FRENCH_A, encoding="utf-8")
+    (folder / "sub" / "b.txt").write_text(FRENCH_B, encoding="utf-8")
+    (folder / "latin.txt").write_bytes("Le café était très chaud, déjà prêt.".encode("cp1252"))
+    (folder / "empty.txt").write_text("  \n", encoding="utf-8")
+    (folder / "binary.txt").write_bytes(bytes(range(256)) * 8)
+    (folder / "escape.txt").symlink_to("/etc/hostname")
+    (folder / "ignored.pdf").write_bytes(b"%PDF-1.4")
+    return folder
+
+
+def test_translates_a_tree_and_reports_bad_files(inputs: Path, tmp_path: Path, marian_fr_en_dir: Path) -> None:
+    out = tmp_path / "out"
+    result = run_cli(*translate_args([str(inputs)], out, marian_fr_en_dir))
+    assert result.returncode == 1, result.stderr
+    for name in ("binary.txt", "empty.txt", "escape.txt"):
+        assert f"error: {inputs / name}" in result.stderr
+    assert "binary" in result.stderr and "empty" in result.stderr and "outside" in result.stderr
+    assert (out / "a.en.md").read_text().startswith("# ")
+    assert (out / "sub" / "b.en.txt").exists() and (out / "latin.en.txt").exists()
+    assert not (out / "empty.json").exists() and not (out / "ignored.en.pdf").exists()
+    record = json.loads((out / "a.json").read_text())
+    assert {"source_file", "source", "translation", "segments", "models", "timings"} <= set(record)
+    assert record["source"] == FRENCH_A
+    assert [s["paragraph"] for s in record["segments"]] == [0, 1, 1, 2]
+    assert record["translation"] == (out / "a.en.md").read_text()
+    latin = json.loads((out / "latin.json").read_text())
+    assert latin["source"].startswith("Le café était très chaud")
+    assert any("cp1252" in warning for warning in latin["warnings"])
+    # A rerun skips what is done; --force redoes it.
+    stamp = (out / "a.json").stat().st_mtime_ns
+    again = run_cli(*translate_args([str(inputs / "a.md")], out, marian_fr_en_dir))
+    assert again.returncode == 0 and "skipped" in again.stderr
+    assert (out / "a.json").stat().st_mtime_ns == stamp
+    forced = run_cli(*translate_args([str(inputs / "a.md")], out, marian_fr_en_dir, "--force"))
+    assert forced.returncode == 0 and (out / "a.json").stat().st_mtime_ns != stamp
+
+
+def test_standard_input_and_model_from_environment(tmp_path: Path, marian_fr_en_dir: Path) -> None:
+    out = tmp_path / "out"
+    result = run_cli(
+        "translate", "-", "--output", str(out), "--backend", "transformers", "--beams", "1",
+        stdin=FRENCH_B.encode(), env={"PASSERELLE_MODEL": str(marian_fr_en_dir)},
+    )
+    assert result.returncode == 0, result.stderr
+    record = json.loads((out / "stdin.json").read_text())
+    assert record["source"] == FRENCH_B and record["models"]["translation"] == str(marian_fr_en_dir)
+
+
+def test_usage_errors_exit_2(tmp_path: Path, marian_fr_en_dir: Path) -> None:
+    assert run_cli("translate", "--output", str(tmp_path)).returncode == 2
+    assert run_cli(*translate_args(["x.txt"], tmp_path, marian_fr_en_dir, "--beams", "0")).returncode == 2
+    assert run_cli("translate", "x.txt").returncode == 2  # no --output
+
+
+def test_missing_model_is_one_clear_error(tmp_path: Path) -> None:
+    text = tmp_path / "a.txt"
+    text.write_text(FRENCH_B)
+    result = run_cli("translate", str(text), "--output", str(tmp_path / "out"), "--model", str(tmp_path / "no-model"))
+    assert result.returncode == 1
+    assert "is not available" in result.stderr and "hf download" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_sigkill_then_rerun_leaves_no_partial_files(tmp_path: Path, marian_fr_en_dir: Path) -> None:
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for index in range(8):
+        (folder / f"article{index}.txt").write_text(f"Article numéro {index}. " + FRENCH_A * 3, encoding="utf-8")
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "ui.cli", *translate_args([str(folder)], out, marian_fr_en_dir)]
+    process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, "OMP_NUM_THREADS": "1"}, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline and len(list(out.glob("*.json"))) < 2:
+        time.sleep(0.05)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    finished = sorted(out.glob("*.json"))
+    assert 2 <= len(finished) < 8, "the run should be killed half-way"
+    for record in finished:  # whatever exists is complete
+        data = json.loads(record.read_text())
+        assert (out / f"{record.stem}.en.txt").read_text() == data["translation"]
+    stamps = {p.name: p.stat().st_mtime_ns for p in finished}
+    rerun = run_cli(*translate_args([str(folder)], out, marian_fr_en_dir))
+    assert rerun.returncode == 0, rerun.stderr
+    assert rerun.stderr.count("already done") == len(finished)
+    assert {p.name: p.stat().st_mtime_ns for p in finished} == stamps
+    assert len(list(out.glob("*.json"))) == 8
+    assert not list(out.rglob("*.part")), "temporary files must not survive"
