@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -30,3 +32,16 @@ def bart_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A tiny BART summariser directory, laid out like sshleifer/distilbart-cnn-12-6."""
     directory = tmp_path_factory.mktemp("bart")
     return build_bart(directory, ENGLISH_NEWS_LINES)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def conversion_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """CTranslate2 conversions land in a temporary cache, never in the user's home."""
+    directory = tmp_path_factory.mktemp("ct2-cache")
+    previous = os.environ.get("PASSERELLE_CACHE_DIR")
+    os.environ["PASSERELLE_CACHE_DIR"] = str(directory)
+    yield directory
+    if previous is None:
+        os.environ.pop("PASSERELLE_CACHE_DIR", None)
+    else:
+        os.environ["PASSERELLE_CACHE_DIR"] = previous

@@ -142,3 +142,14 @@ def test_incomplete_directory_is_reported(tmp_path: Path, marian_fr_en_dir: Path
 def test_repetition_detector() -> None:
     assert has_degenerate_repetition("the the the the the the the", 3, 4)
     assert not has_degenerate_repetition("a normal sentence with no loops at all", 3, 4)
+
+
+def test_ctranslate2_int8_backend_covers_every_sentence(marian_fr_en_dir: Path) -> None:
+    translator = Translator(str(marian_fr_en_dir), backend="auto", generation=FAST)
+    assert translator.backend.name == "ctranslate2"
+    assert "int8" in translator.backend.describe()
+    long_paragraph = " ".join(["la réforme des retraites a été votée"] * 300)
+    result = translator.translate(ARTICLE + "\n" + long_paragraph)
+    assert len(result.segments) == result.stats.pieces
+    assert all(segment.target for segment in result.segments)
+    assert " ".join(s.source for s in result.segments).split() == (ARTICLE + " " + long_paragraph).replace("# ", "").replace("- ", "").split()

@@ -71,7 +71,7 @@ def resolve_model(name_or_path: str | os.PathLike[str], revision: str | None = N
     return ModelRef(text, text, revision)
 
 
-def _not_available(ref: ModelRef, error: BaseException) -> ModelNotAvailableError:
+def not_available_error(ref: ModelRef, error: BaseException) -> ModelNotAvailableError:
     offline = os.environ.get("HF_HUB_OFFLINE", "") not in ("", "0")
     if ref.is_local:
         reason = f"the directory {ref.location} does not hold a complete model ({error})"
@@ -82,7 +82,7 @@ def _not_available(ref: ModelRef, error: BaseException) -> ModelNotAvailableErro
     return ModelNotAvailableError(ref.name, reason)
 
 
-def _hub_kwargs(ref: ModelRef) -> dict[str, Any]:
+def hub_kwargs(ref: ModelRef) -> dict[str, Any]:
     return {"revision": ref.revision} if ref.revision else {}
 
 
@@ -91,9 +91,9 @@ def load_tokenizer(ref: ModelRef) -> Any:
     from transformers import AutoTokenizer
 
     try:
-        return AutoTokenizer.from_pretrained(ref.location, **_hub_kwargs(ref))
+        return AutoTokenizer.from_pretrained(ref.location, **hub_kwargs(ref))
     except (OSError, ValueError) as error:
-        raise _not_available(ref, error) from error
+        raise not_available_error(ref, error) from error
 
 
 def load_seq2seq_model(ref: ModelRef, device: str) -> Any:
@@ -101,9 +101,9 @@ def load_seq2seq_model(ref: ModelRef, device: str) -> Any:
     from transformers import AutoModelForSeq2SeqLM
 
     try:
-        model = AutoModelForSeq2SeqLM.from_pretrained(ref.location, **_hub_kwargs(ref))
+        model = AutoModelForSeq2SeqLM.from_pretrained(ref.location, **hub_kwargs(ref))
     except (OSError, ValueError) as error:
-        raise _not_available(ref, error) from error
+        raise not_available_error(ref, error) from error
     model.eval()
     return model.to(device)
 
@@ -113,9 +113,9 @@ def load_config(ref: ModelRef) -> Any:
     from transformers import AutoConfig
 
     try:
-        return AutoConfig.from_pretrained(ref.location, **_hub_kwargs(ref))
+        return AutoConfig.from_pretrained(ref.location, **hub_kwargs(ref))
     except (OSError, ValueError) as error:
-        raise _not_available(ref, error) from error
+        raise not_available_error(ref, error) from error
 
 
 def load_generation_defaults(ref: ModelRef) -> tuple[GenerationOptions, dict[str, Any]]:
@@ -123,7 +123,7 @@ def load_generation_defaults(ref: ModelRef) -> tuple[GenerationOptions, dict[str
     from transformers import GenerationConfig
 
     try:
-        config = GenerationConfig.from_pretrained(ref.location, **_hub_kwargs(ref))
+        config = GenerationConfig.from_pretrained(ref.location, **hub_kwargs(ref))
     except (OSError, ValueError):
         logger.info("%s ships no generation_config.json; using library defaults", ref.describe())
         return GenerationOptions(num_beams=1), {}
@@ -154,6 +154,12 @@ def resolve_device(device: str) -> str:
             raise InvalidOptionError(f"device={device!r} was asked for but no CUDA GPU is available")
         return device
     raise InvalidOptionError(f"device must be 'auto', 'cpu' or 'cuda[:N]', got {device!r}")
+
+
+def default_threads() -> int:
+    """Every core, unless OMP_NUM_THREADS says otherwise (as torch does)."""
+    configured = os.environ.get("OMP_NUM_THREADS", "")
+    return int(configured) if configured.isdigit() and int(configured) > 0 else (os.cpu_count() or 1)
 
 
 def configure_threads(threads: int) -> int:

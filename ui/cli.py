@@ -81,7 +81,7 @@ def _config(args: argparse.Namespace, **extra: object) -> AppConfig:
 def cmd_translate(args: argparse.Namespace) -> int:
     if args.beams is not None and args.beams < 1:
         raise UsageError("--beams must be 1 or more")
-    config = _config(args, num_beams=args.beams, summary_length=args.summary_length)
+    config = _config(args, summary_length=args.summary_length)
     options = ArticleOptions(summarize=args.summarize, summary_length=args.summary_length, num_beams=args.beams)
     jobs = discover(args.inputs, args.output, config)
     remove_stale_parts(args.output)

@@ -6,16 +6,19 @@ import os
 from dataclasses import dataclass, field, replace
 from typing import Mapping
 
+from summarize.config import (
+    DEFAULT_SUMMARY_MODEL,
+    DEFAULT_SUMMARY_TRANSLATION_MODEL,
+    SUMMARY_MODEL_ENV_VAR,
+    SUMMARY_TRANSLATION_MODEL_ENV_VAR,
+)
 from translate.config import DEFAULT_MODEL, MODEL_ENV_VAR
-
-DEFAULT_SUMMARY_MODEL = "sshleifer/distilbart-cnn-12-6"
-DEFAULT_SUMMARY_TRANSLATION_MODEL = "Helsinki-NLP/opus-mt-en-fr"
 
 # Environment variables a user may set; each names the AppConfig field it overrides.
 ENVIRONMENT = {
     MODEL_ENV_VAR: "model",
-    "PASSERELLE_SUMMARY_MODEL": "summary_model",
-    "PASSERELLE_SUMMARY_TRANSLATION_MODEL": "summary_translation_model",
+    SUMMARY_MODEL_ENV_VAR: "summary_model",
+    SUMMARY_TRANSLATION_MODEL_ENV_VAR: "summary_translation_model",
     "PASSERELLE_BACKEND": "backend",
     "PASSERELLE_DEVICE": "device",
 }
@@ -30,7 +33,6 @@ class AppConfig:
     backend: str = "auto"
     device: str = "auto"
     summary_length: str = "medium"
-    num_beams: int | None = None  # None: the model's own default
     # Inputs: bounded so one request cannot exhaust the machine.
     max_chars: int = 200_000
     max_file_bytes: int = 2_000_000

@@ -1,0 +1,220 @@
+"""The CTranslate2 backend: the same models, converted once, several times faster on CPU.
+
+``TransformersBackend`` is the reference: every option is mapped explicitly, because
+CTranslate2's own defaults differ (beam 2, input cut at 1024 tokens, output at 256, at least
+one token, 4 threads). Greedy decoding matches it token for token. Beam search matches while
+no constraint is active; with min_new_tokens, no_repeat_ngram_size or repetition_penalty it may
+pick other beams, since transformers applies those after the log-softmax in beam search and
+CTranslate2 before it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Sequence
+
+from .backends import Backend
+from .config import GenerationOptions
+from .convert import convert_model
+from .errors import InvalidOptionError
+from .models import ModelRef, default_threads, hub_kwargs, load_config, load_generation_defaults
+
+logger = logging.getLogger("passerelle.translate")
+
+DEVICES = ("auto", "cpu", "cuda")
+# compute_type="auto": int8 weights everywhere, with float16 activations on a GPU.
+AUTO_COMPUTE_TYPES = {"cpu": "int8", "cuda": "int8_float16"}
+# Files in which the converter stores the target vocabulary (shared or separate, json or txt).
+TARGET_VOCABULARY_FILES = ("shared_vocabulary", "target_vocabulary")
+DEFAULT_MAX_POSITIONS = 512
+
+
+def ctranslate2_available() -> bool:
+    """True when the ctranslate2 package imports; never raises."""
+    try:
+        import ctranslate2  # noqa: F401
+    except ImportError as error:
+        logger.debug("ctranslate2 cannot be imported: %s", error)
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class DecodingTokens:
+    """The special tokens transformers forces or forbids, which CTranslate2 must be told about."""
+
+    forced_bos: str | None  # BART: <s> right after the decoder start, as a target prefix
+    suppressed: tuple[tuple[str, ...], ...]  # bad_words_ids that the model can emit
+
+
+class CTranslate2Backend(Backend):
+    """``Translator.translate_batch`` on a cached CTranslate2 conversion of the model."""
+
+    name = "ctranslate2"
+
+    def __init__(
+        self,
+        ref: ModelRef,
+        tokenizer: Any,
+        device: str = "auto",
+        threads: int = 0,
+        compute_type: str = "auto",
+        *,
+        cache_dir: Path | None = None,
+    ) -> None:
+        import ctranslate2
+
+        self.ref = ref
+        self.tokenizer = tokenizer
+        config = load_config(ref)
+        self.max_positions = int(getattr(config, "max_position_embeddings", DEFAULT_MAX_POSITIONS))
+        self.eos_token_id = int(config.eos_token_id)
+        self.pad_token_id = int(config.pad_token_id)
+        self.defaults, _ = load_generation_defaults(ref)
+        self.device, device_index = resolve_ct2_device(device)
+        requested = resolve_compute_type(compute_type, self.device)
+        self.model_dir = convert_model(ref, requested, cache_dir=cache_dir)
+        self.threads = threads if threads > 0 else default_threads()
+        self.translator = ctranslate2.Translator(
+            str(self.model_dir),
+            device=self.device,
+            device_index=device_index,
+            compute_type=requested,
+            inter_threads=1,
+            intra_threads=self.threads,
+        )
+        self.compute_type = str(self.translator.compute_type)
+        self._tokens = _decoding_tokens(ref, config, tokenizer, _target_vocabulary(self.model_dir))
+
+    def describe(self) -> str:
+        return f"{self.name} {self.compute_type} {self.device}"
+
+    def generate(
+        self, batch: Sequence[Sequence[int]], options: GenerationOptions, max_new_tokens: int
+    ) -> list[list[int]]:
+        if not batch:
+            return []
+        width = max(len(ids) for ids in batch)
+        if width > self.max_positions:
+            raise InvalidOptionError(
+                f"an input of {width} tokens exceeds the model's {self.max_positions} positions"
+            )
+        budget = self._decoding_budget(max_new_tokens)
+        if budget < 1:  # CTranslate2 has no "generate nothing"
+            return [[] for _ in batch]
+        source = [self.tokenizer.convert_ids_to_tokens(list(ids)) for ids in batch]
+        prefix = [[self._tokens.forced_bos]] * len(batch) if self._tokens.forced_bos else None
+        results = self.translator.translate_batch(
+            source, target_prefix=prefix, **self._translate_kwargs(options, budget)
+        )
+        return [self._clean(result.hypotheses[0]) for result in results]
+
+    def _translate_kwargs(self, options: GenerationOptions, budget: int) -> dict[str, Any]:
+        """``options`` one to one, plus the limits whose CTranslate2 defaults would cut text."""
+        kwargs: dict[str, Any] = {
+            "beam_size": options.num_beams or 1,
+            "num_hypotheses": 1,
+            "length_penalty": 1.0 if options.length_penalty is None else options.length_penalty,
+            "no_repeat_ngram_size": options.no_repeat_ngram_size or 0,
+            "repetition_penalty": options.repetition_penalty or 1.0,
+            # CTranslate2 rejects a minimum above the maximum; transformers lets the maximum win.
+            "min_decoding_length": min(options.min_new_tokens or 0, budget),
+            "max_decoding_length": budget,
+            "max_input_length": self.max_positions,
+            "return_end_token": False,
+        }
+        if self._tokens.suppressed:
+            kwargs["suppress_sequences"] = [list(sequence) for sequence in self._tokens.suppressed]
+        return kwargs
+
+    def _decoding_budget(self, max_new_tokens: int) -> int:
+        """At most ``max_new_tokens`` real tokens (the EOS is not counted, as in the reference
+        backend), and never past the position table, where CTranslate2 raises mid-batch."""
+        return min(max_new_tokens, self.max_positions)
+
+    def _clean(self, tokens: Sequence[str]) -> list[int]:
+        ids = self.tokenizer.convert_tokens_to_ids(list(tokens))
+        out: list[int] = []
+        for token in ids:
+            if token == self.eos_token_id:
+                break
+            if token != self.pad_token_id:
+                out.append(int(token))
+        return out
+
+
+def resolve_ct2_device(device: str) -> tuple[str, int]:
+    """'auto' becomes 'cuda' when CTranslate2 sees a GPU, else 'cpu'; 'cuda:N' gives index N."""
+    import ctranslate2
+
+    name, _, index_text = device.partition(":")
+    if name not in DEVICES or (index_text and (name != "cuda" or not index_text.isdigit())):
+        raise InvalidOptionError(f"device must be 'auto', 'cpu' or 'cuda[:N]', got {device!r}")
+    gpus = ctranslate2.get_cuda_device_count()
+    if name == "auto":
+        return ("cuda" if gpus > 0 else "cpu"), 0
+    index = int(index_text or 0)
+    if name == "cuda" and index >= gpus:
+        raise InvalidOptionError(
+            f"device={device!r} was asked for but CTranslate2 sees {gpus} CUDA GPU(s)"
+        )
+    return name, index
+
+
+def resolve_compute_type(compute_type: str, device: str) -> str:
+    """'auto' picks the fast quantised type for ``device``; others must be supported there."""
+    import ctranslate2
+
+    chosen = AUTO_COMPUTE_TYPES[device] if compute_type == "auto" else compute_type
+    supported = ctranslate2.get_supported_compute_types(device)
+    if chosen not in supported:
+        raise InvalidOptionError(
+            f"compute_type {chosen!r} is not supported on {device} here; "
+            f"choose 'auto' or one of {sorted(supported)}"
+        )
+    return chosen
+
+
+def _target_vocabulary(model_dir: Path) -> set[str]:
+    """The tokens the converted model can emit (the Marian converter drops <pad>)."""
+    for stem in TARGET_VOCABULARY_FILES:
+        json_path = model_dir / f"{stem}.json"
+        if json_path.is_file():
+            return set(json.loads(json_path.read_text(encoding="utf-8")))
+        text_path = model_dir / f"{stem}.txt"
+        if text_path.is_file():
+            return set(text_path.read_text(encoding="utf-8").splitlines())
+    raise FileNotFoundError(f"no target vocabulary in the CTranslate2 model {model_dir}")
+
+
+def _decoding_tokens(
+    ref: ModelRef, config: Any, tokenizer: Any, vocabulary: set[str]
+) -> DecodingTokens:
+    generation = _generation_config(ref, config)
+    forced_bos_id = getattr(generation, "forced_bos_token_id", None)
+    forced_bos = tokenizer.convert_ids_to_tokens(forced_bos_id) if forced_bos_id is not None else None
+    suppressed = []
+    for ids in getattr(generation, "bad_words_ids", None) or []:
+        tokens = tuple(tokenizer.convert_ids_to_tokens(list(ids)))
+        # A token outside the vocabulary cannot be generated anyway, and CTranslate2 would
+        # map it to <unk> and suppress that instead.
+        if all(token in vocabulary for token in tokens):
+            suppressed.append(tokens)
+    return DecodingTokens(
+        forced_bos=forced_bos,
+        suppressed=tuple(suppressed),
+    )
+
+
+def _generation_config(ref: ModelRef, config: Any) -> Any:
+    """The GenerationConfig ``model.generate`` would use: the shipped file, else the config's."""
+    from transformers import GenerationConfig
+
+    try:
+        return GenerationConfig.from_pretrained(ref.location, **hub_kwargs(ref))
+    except (OSError, ValueError):
+        logger.debug("%s ships no generation_config.json; using its config.json", ref.describe())
+        return GenerationConfig.from_model_config(config)
