@@ -42,6 +42,15 @@ class Backend(ABC):
     def describe(self) -> str:
         return self.name
 
+    def check_width(self, batch: Sequence[Sequence[int]]) -> int:
+        """The longest input's length; over the position table it is a clear error, not a crash."""
+        width = max(len(ids) for ids in batch)
+        if width > self.max_positions:
+            raise InvalidOptionError(
+                f"an input of {width} tokens exceeds the model's {self.max_positions} positions"
+            )
+        return width
+
 
 class TransformersBackend(Backend):
     """``model.generate`` on padded batches; the reference every other backend must match."""
@@ -75,11 +84,7 @@ class TransformersBackend(Backend):
         torch = self._torch
         if not batch:
             return []
-        width = max(len(ids) for ids in batch)
-        if width > self.max_positions:
-            raise InvalidOptionError(
-                f"an input of {width} tokens exceeds the model's {self.max_positions} positions"
-            )
+        width = self.check_width(batch)
         input_ids = torch.full((len(batch), width), self.pad_token_id, dtype=torch.long)
         attention = torch.zeros((len(batch), width), dtype=torch.long)
         for row, ids in enumerate(batch):

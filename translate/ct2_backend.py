@@ -97,11 +97,7 @@ class CTranslate2Backend(Backend):
     ) -> list[list[int]]:
         if not batch:
             return []
-        width = max(len(ids) for ids in batch)
-        if width > self.max_positions:
-            raise InvalidOptionError(
-                f"an input of {width} tokens exceeds the model's {self.max_positions} positions"
-            )
+        self.check_width(batch)
         budget = self._decoding_budget(max_new_tokens)
         if budget < 1:  # CTranslate2 has no "generate nothing"
             return [[] for _ in batch]
