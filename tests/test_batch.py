@@ -127,3 +127,21 @@ def test_sigkill_then_rerun_leaves_no_partial_files(tmp_path: Path, marian_fr_en
     assert {p.name: p.stat().st_mtime_ns for p in finished} == stamps
     assert len(list(out.glob("*.json"))) == 8
     assert not list(out.rglob("*.part")), "temporary files must not survive"
+
+
+def test_summarize_adds_a_bilingual_summary(tmp_path: Path, marian_fr_en_dir: Path, marian_en_fr_dir: Path, bart_dir: Path) -> None:
+    article = tmp_path / "long.txt"
+    article.write_text("\n\n".join([FRENCH_A.replace("# ", ""), FRENCH_B] * 6), encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_cli(
+        *translate_args([str(article)], out, marian_fr_en_dir, "--summarize", "--summary-length", "short"),
+        env={"PASSERELLE_SUMMARY_MODEL": str(bart_dir), "PASSERELLE_SUMMARY_TRANSLATION_MODEL": str(marian_en_fr_dir)},
+    )
+    assert result.returncode == 0, result.stderr
+    record = json.loads((out / "long.json").read_text())
+    summary = record["summary"]
+    assert summary["en"] and summary["fr"] and summary["chunks"] >= 1 and summary["length"] == "short"
+    assert record["models"]["summary"] == str(bart_dir)
+    markdown = (out / "long.summary.md").read_text()
+    assert "## Summary (English)" in markdown and "## Résumé (français)" in markdown
+    assert summary["en"].strip() in markdown and summary["fr"].strip() in markdown

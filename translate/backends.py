@@ -76,6 +76,9 @@ class TransformersBackend(Backend):
         # Marian forces end-of-sequence as the last allowed token; one more step keeps
         # ``max_new_tokens`` real tokens, as CTranslate2 gives, so both backends agree.
         self._forced_eos_step = int(getattr(self.model.generation_config, "forced_eos_token_id", None) is not None)
+        # Length bounds are passed per call as new tokens; the shipped total-length ones
+        # (kept in _extras) would only conflict with them.
+        self.model.generation_config.min_length = 0
         self.ref = ref
 
     def generate(

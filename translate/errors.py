@@ -10,7 +10,7 @@ class PasserelleError(Exception):
 class ModelNotAvailableError(PasserelleError):
     """The weights for a model are neither on disk nor downloadable from here."""
 
-    def __init__(self, model: str, reason: str, env_var: str = "PASSERELLE_MODEL") -> None:
+    def __init__(self, model: str, reason: str, env_var: str = "PASSERELLE_MODEL", option: str = "--model") -> None:
         self.model = model
         self.reason = reason
         message = (
@@ -18,7 +18,7 @@ class ModelNotAvailableError(PasserelleError):
             "To fix it, either:\n"
             f"  - download it once on a machine with internet access: `hf download {model}`"
             " (or `huggingface-cli download ...`), then rerun, with HF_HUB_OFFLINE=1 if this machine is offline;\n"
-            f"  - or pass a local directory saved with `save_pretrained` (e.g. --model /path/to/{model.rsplit('/', 1)[-1]});\n"
+            f"  - or pass a local directory saved with `save_pretrained` (e.g. {option} /path/to/{model.rsplit('/', 1)[-1]});\n"
             f"  - or set {env_var}=/path/or/hub-id to change the default."
         )
         super().__init__(message)

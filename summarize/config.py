@@ -1,0 +1,99 @@
+"""Every tunable number of the summariser, in one place."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Mapping
+
+from translate.config import GenerationOptions
+from translate.errors import InvalidOptionError
+
+DEFAULT_SUMMARY_MODEL = "sshleifer/distilbart-cnn-12-6"
+DEFAULT_SUMMARY_TRANSLATION_MODEL = "Helsinki-NLP/opus-mt-en-fr"
+SUMMARY_MODEL_ENV_VAR = "PASSERELLE_SUMMARY_MODEL"
+SUMMARY_TRANSLATION_MODEL_ENV_VAR = "PASSERELLE_SUMMARY_TRANSLATION_MODEL"
+DEFAULT_LENGTH = "medium"
+
+
+@dataclass(frozen=True)
+class LengthPreset:
+    """Bounds on a summary's new tokens; ``None`` means "the model's own default"."""
+
+    min_new_tokens: int | None = None
+    max_new_tokens: int | None = None
+
+
+# Applied on top of the model's decoding defaults (distilbart-cnn: 4 beams, min 56, max 142,
+# length_penalty 2.0, no_repeat_ngram_size 3); only the length bounds change.
+LENGTH_PRESETS: Mapping[str, LengthPreset] = MappingProxyType(
+    {
+        "short": LengthPreset(min_new_tokens=30, max_new_tokens=80),
+        "medium": LengthPreset(),
+        "long": LengthPreset(min_new_tokens=100, max_new_tokens=250),
+    }
+)
+
+
+@dataclass(frozen=True)
+class SummarizerSettings:
+    """How a Summarizer cuts, batches and bounds; defaults suit distilbart-cnn on CPU."""
+
+    # Chunks stay this many tokens under the model's position table (1,024 for BART), so a
+    # tokenizer that counts slightly differently from our estimate never overflows it.
+    position_margin: int = 24
+    # An explicit, lower chunk budget (None: max positions - position_margin).
+    max_chunk_tokens: int | None = None
+    length_presets: Mapping[str, LengthPreset] = field(default_factory=lambda: dict(LENGTH_PRESETS))
+    # Used for a preset bound left to the model when the model ships no generation config
+    # (these are distilbart-cnn's, counted in new tokens).
+    fallback_min_new_tokens: int = 55
+    fallback_max_new_tokens: int = 141
+    # Inputs under this many tokens (or under the preset's minimum) are their own summary:
+    # a model asked for more words than it was given can only invent them.
+    short_input_tokens: int = 40
+    batch_size: int = 8
+    # Map-reduce rounds over the partial summaries before giving up (each must shrink them).
+    max_reduce_rounds: int = 8
+    # Decoding overrides on top of the model's defaults (e.g. num_beams=1 for speed).
+    generation: GenerationOptions = GenerationOptions()
+    # Threads for CPU inference; 0 means every core.
+    threads: int = 0
+
+    def validate(self) -> None:
+        """Reject settings that could not produce a summary, naming the field."""
+        if self.position_margin < 2:
+            raise InvalidOptionError("position_margin must leave room for <s> and </s> (>= 2)")
+        if self.max_chunk_tokens is not None and self.max_chunk_tokens < 2:
+            raise InvalidOptionError("max_chunk_tokens must be at least 2")
+        for name in ("batch_size", "max_reduce_rounds", "fallback_max_new_tokens"):
+            if getattr(self, name) < 1:
+                raise InvalidOptionError(f"{name} must be a positive integer")
+        if not self.length_presets:
+            raise InvalidOptionError("length_presets must name at least one preset")
+        for name, preset in self.length_presets.items():
+            _validate_preset(name, preset)
+        self.generation.validate()
+
+
+def _validate_preset(name: str, preset: LengthPreset) -> None:
+    low, high = preset.min_new_tokens, preset.max_new_tokens
+    if low is not None and low < 0:
+        raise InvalidOptionError(f"length preset {name!r}: min_new_tokens must be >= 0")
+    if high is not None and high < 1:
+        raise InvalidOptionError(f"length preset {name!r}: max_new_tokens must be >= 1")
+    if low is not None and high is not None and low > high:
+        raise InvalidOptionError(f"length preset {name!r}: min_new_tokens {low} > max_new_tokens {high}")
+
+
+def summary_model_from_env(environ: Mapping[str, str] | None = None) -> str:
+    """$PASSERELLE_SUMMARY_MODEL if set, else the default; read when called, not at import."""
+    environ = os.environ if environ is None else environ
+    return environ.get(SUMMARY_MODEL_ENV_VAR, "").strip() or DEFAULT_SUMMARY_MODEL
+
+
+def summary_translation_model_from_env(environ: Mapping[str, str] | None = None) -> str:
+    """$PASSERELLE_SUMMARY_TRANSLATION_MODEL if set, else the default (read when called)."""
+    environ = os.environ if environ is None else environ
+    return environ.get(SUMMARY_TRANSLATION_MODEL_ENV_VAR, "").strip() or DEFAULT_SUMMARY_TRANSLATION_MODEL
