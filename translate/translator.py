@@ -223,14 +223,18 @@ class Translator:
             self._cache.popitem(last=False)
 
     def _waves(self, document: Document) -> Iterator[list[Unit]]:
+        """Groups of whole units: small at first so the start of a text shows quickly, then
+        doubling up to ``wave_sentences`` so batches stay full."""
+        target = min(self.settings.first_wave_sentences, self.settings.wave_sentences)
         wave: list[Unit] = []
         size = 0
         for unit in document.units:
             wave.append(unit)
             size += len(unit.pieces)
-            if size >= self.settings.wave_sentences:
+            if size >= target:
                 yield wave
                 wave, size = [], 0
+                target = min(target * 2, self.settings.wave_sentences)
         if wave or not document.units:
             yield wave
 

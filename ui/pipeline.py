@@ -3,12 +3,13 @@ text in, translation (+ bilingual summary) out, as a typed result, JSON and Mark
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterator
 
-from translate import TranslationResult, Translator
+from translate import PasserelleError, TranslationResult, Translator
 from translate.translator import ProgressCallback
 
 from .config import AppConfig
@@ -16,6 +17,8 @@ from .language import french_warning
 
 if TYPE_CHECKING:
     from summarize import Summarizer, Summary
+
+logger = logging.getLogger("passerelle.ui")
 
 JSON_SCHEMA_VERSION = 1
 
@@ -110,6 +113,19 @@ class Services:
                     length=self.config.summary_length,
                 )
             return self._summarizer
+
+    def translator_loaded(self) -> bool:
+        return self._translator is not None
+
+    def warm_up(self, summarize: bool = True) -> None:
+        """Load the models before the first request (the web app does it in the background at
+        start); a missing model is logged now and reported again to whoever asks for it."""
+        try:
+            self.translator()
+            if summarize:
+                self.summarizer()
+        except PasserelleError as error:
+            logger.warning("%s", error)
 
     def model_names(self, summarize: bool) -> dict[str, str]:
         names = {"translation": self.translator().model_name, "backend": self.translator().backend.describe()}

@@ -1,0 +1,256 @@
+"""The web app's API as scripts use it: a real server on 127.0.0.1 with tiny models, called
+through gradio_client, under concurrency, past the queue's limit, and probed for file leaks."""
+
+from __future__ import annotations
+
+import http.client
+import importlib
+import json
+import socket
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Iterator
+from urllib.parse import urlsplit
+
+import pytest
+
+gr = pytest.importorskip("gradio")
+gradio_client = pytest.importorskip("gradio_client")
+
+from gradio_client.utils import QueueError  # noqa: E402
+
+from tests.corpus import FRENCH_LINES  # noqa: E402
+from ui.config import AppConfig  # noqa: E402
+from translate import Segment, TranslationResult  # noqa: E402
+from ui.downloads import DownloadStore  # noqa: E402
+from ui.pipeline import ArticleResult, Services  # noqa: E402
+from ui.web import API_NAME, serve  # noqa: E402
+
+ENDPOINT = f"/{API_NAME}"
+MAX_CHARS = 5_000
+CONCURRENT_REQUESTS = 20
+DISTINCT_INPUTS = 4
+SMALL_QUEUE = 1
+FLOOD = 6  # requests fired at the small queue at once
+
+
+def summarizer_available() -> bool:
+    try:
+        return hasattr(importlib.import_module("summarize"), "Summarizer")
+    except ImportError:
+        return False
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+# The tiny random models write up to their length cap for every sentence: short
+# sentences keep the tests fast.
+SHORT_LINES = tuple(sorted(FRENCH_LINES, key=len)[:16])
+
+
+def article(index: int, paragraphs: int = 2, per_paragraph: int = 1) -> str:
+    """Paragraphs of real French news sentences, different for each index."""
+    lines = SHORT_LINES[index % len(SHORT_LINES):] + SHORT_LINES
+    return "\n\n".join(
+        " ".join(lines[p * per_paragraph:(p + 1) * per_paragraph]) for p in range(paragraphs)
+    )
+
+
+def tiny_config(models: tuple[Path, Path, Path], **overrides: object) -> AppConfig:
+    fr_en, bart, en_fr = models
+    return AppConfig(
+        model=str(fr_en),
+        summary_model=str(bart),
+        summary_translation_model=str(en_fr),
+        backend="transformers",
+        device="cpu",
+        **overrides,
+    )
+
+
+@pytest.fixture(scope="module")
+def models(marian_fr_en_dir: Path, bart_dir: Path, marian_en_fr_dir: Path) -> tuple[Path, Path, Path]:
+    return marian_fr_en_dir, bart_dir, marian_en_fr_dir
+
+
+@pytest.fixture(scope="module")
+def app(models: tuple[Path, Path, Path]) -> Iterator[tuple[str, Services]]:
+    config = tiny_config(
+        models, max_chars=MAX_CHARS, port=free_port(), concurrency_limit=2, max_queue=CONCURRENT_REQUESTS + 8
+    )
+    services = Services(config)
+    demo = serve(config, services, quiet=True)
+    yield demo.local_url, services
+    demo.close()
+
+
+@pytest.fixture(scope="module")
+def client(app: tuple[str, Services]) -> "gradio_client.Client":
+    return gradio_client.Client(app[0], verbose=False)
+
+
+def translatable_sources(services: Services, text: str) -> list[str]:
+    document = services.translator().split(text)
+    return [p.text for u, p in document.pieces() if u.kind != "verbatim" and p.translatable]
+
+
+def test_translate_returns_every_part(client: "gradio_client.Client", app: tuple[str, Services]) -> None:
+    text = article(0)
+    length = "short" if summarizer_available() else "none"
+    translation, summary_en, summary_fr, segments = client.predict(text, length, 0, api_name=ENDPOINT)
+    assert translation.strip()
+    sources = [s["source"] for s in segments]
+    assert sources == translatable_sources(app[1], text)
+    assert " ".join(" ".join(sources).split()) == " ".join(text.split())  # every sentence, once, in order
+    assert all(isinstance(s["paragraph"], int) and isinstance(s["target"], str) for s in segments)
+    assert {s["paragraph"] for s in segments} == {0, 1}
+    if not summarizer_available():
+        pytest.skip("summarize.Summarizer is not importable yet: summary outputs not checked")
+    assert summary_en.strip() and summary_fr.strip()
+
+
+def test_greedy_and_default_beams_both_work(client: "gradio_client.Client") -> None:
+    for beams in (1, 0):
+        translation, *_ = client.predict(article(1, paragraphs=1), "none", beams, api_name=ENDPOINT)
+        assert translation.strip()
+
+
+def test_concurrent_requests_get_their_own_results(client: "gradio_client.Client") -> None:
+    texts = [article(2 + i, paragraphs=1) for i in range(DISTINCT_INPUTS)]
+    requests = [texts[i % DISTINCT_INPUTS] for i in range(CONCURRENT_REQUESTS)]
+    with ThreadPoolExecutor(CONCURRENT_REQUESTS) as pool:
+        results = list(pool.map(lambda text: client.predict(text, "none", 1, api_name=ENDPOINT), requests))
+    first: dict[str, tuple] = {}
+    for text, result in zip(requests, results):
+        assert tuple(result) == first.setdefault(text, tuple(result))  # same input, same output
+        assert " ".join(s["source"] for s in result[3]).split() == text.split()  # its own input
+        assert result[0].strip()
+
+
+@pytest.mark.parametrize("text, message", [("x" * (MAX_CHARS + 1), "over the limit"), ("   \n ", "empty")])
+def test_bad_text_gets_a_clear_error(client: "gradio_client.Client", text: str, message: str) -> None:
+    with pytest.raises(Exception, match=message):
+        client.predict(text, "none", 1, api_name=ENDPOINT)
+
+
+def test_bad_options_get_a_clear_error(client: "gradio_client.Client") -> None:
+    with pytest.raises(Exception, match="summary length"):
+        client.predict(article(2), "huge", 1, api_name=ENDPOINT)
+    with pytest.raises(Exception, match="beams"):
+        client.predict(article(2), "none", 99, api_name=ENDPOINT)
+
+
+def test_full_queue_refuses_new_jobs_and_finishes_accepted_ones(models: tuple[Path, Path, Path]) -> None:
+    config = tiny_config(models, port=free_port(), concurrency_limit=1, max_queue=SMALL_QUEUE)
+    demo = serve(config, Services(config), quiet=True)
+    try:
+        client = gradio_client.Client(demo.local_url, verbose=False)
+        # Different inputs (no cache hits): each job takes seconds, the flood milliseconds.
+        texts = [f"Dépêche numéro {i}. " + article(i) for i in range(FLOOD)]
+        jobs = [client.submit(text, "none", 1, api_name=ENDPOINT) for text in texts]
+        refused, finished = 0, 0
+        for text, job in zip(texts, jobs):
+            try:
+                translation, _, _, segments = job.result(timeout=300)
+            except QueueError as error:
+                assert "queue is full" in str(error).lower()
+                refused += 1
+                continue
+            assert translation.strip()
+            assert " ".join(s["source"] for s in segments).split() == text.split()
+            finished += 1
+        assert refused >= 1 and finished >= 1
+        assert finished <= SMALL_QUEUE + 1 + 1  # running + queued (+1: a slot may free up mid-flood)
+    finally:
+        demo.close()
+
+
+def raw_get(url: str, path: str) -> tuple[int, bytes]:
+    """GET with the path sent byte for byte (no client-side ../ normalisation)."""
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/gradio_api/file=/etc/passwd",
+        "/gradio_api/file=..%2F..%2F..%2F..%2Fetc%2Fpasswd",
+        "/gradio_api/file=../../../../etc/passwd",
+        "/gradio_api/file=%2Fetc%2Fpasswd",
+        "/gradio_api/file=/tmp/../etc/passwd",
+        "/file=/etc/passwd",
+        "/file=../../etc/passwd",
+        "/gradio_api/run/translate",
+    ],
+)
+def test_no_file_outside_the_app_is_served(app: tuple[str, Services], path: str) -> None:
+    status, body = raw_get(app[0], path)
+    assert status in (400, 403, 404, 405), (status, body[:200])
+    assert b"root:" not in body
+
+
+def test_rest_route_cannot_skip_the_queue(app: tuple[str, Services]) -> None:
+    import httpx
+
+    url = f"{app[0].rstrip('/')}/gradio_api/run/translate"
+    response = httpx.post(url, json={"data": [article(0), "none", 1]}, timeout=30)
+    assert response.status_code == 404
+    assert "queue" in response.text.lower()
+
+
+def test_result_files_are_not_served_directly(app: tuple[str, Services]) -> None:
+    secret = DownloadStore(ttl_seconds=60).root / "secret.txt"  # where results are written
+    secret.parent.mkdir(parents=True, exist_ok=True)
+    secret.write_text("root:secret", encoding="utf-8")
+    try:
+        status, body = raw_get(app[0], f"/gradio_api/file={secret}")
+        assert status in (400, 403, 404) and b"root:" not in body
+    finally:
+        secret.unlink()
+
+
+def test_uploads_over_the_size_limit_are_refused(app: tuple[str, Services]) -> None:
+    import httpx
+
+    too_big = b"a" * (AppConfig().max_file_bytes + 1)
+    url = f"{app[0].rstrip('/')}/gradio_api/upload"
+    response = httpx.post(url, files={"files": ("big.txt", too_big, "text/plain")}, timeout=30)
+    assert response.status_code == 413, response.text
+
+
+def test_old_result_files_are_deleted(tmp_path: Path) -> None:
+    store = DownloadStore(ttl_seconds=60, root=tmp_path / "downloads")
+    result = process_article_stub()
+    markdown, data = store.write(result)
+    assert markdown.parent.parent == store.root and markdown.name == "bonjour.en.md"  # no path tricks
+    assert markdown.read_text(encoding="utf-8").startswith("# Translation")
+    assert json.loads(data.read_text(encoding="utf-8"))["translation"] == "Hello."
+    assert store.prune() == 0  # still fresh
+    assert store.prune(now=time.time() + 61) == 1
+    assert not markdown.exists() and not data.exists()
+
+
+def process_article_stub() -> ArticleResult:
+    translation = TranslationResult("Hello.", [Segment(0, "Bonjour.", "Hello.")], "Bonjour.", "tiny", "transformers")
+    return ArticleResult(source="Bonjour.", translation=translation, source_file="../../etc/bonjour.txt")
+
+
+def test_server_only_listens_locally(app: tuple[str, Services]) -> None:
+    assert urlsplit(app[0]).hostname == "127.0.0.1"
+
+
+def test_share_links_are_refused(models: tuple[Path, Path, Path]) -> None:
+    with pytest.raises(ValueError, match="share"):
+        serve(tiny_config(models), share=True)

@@ -1,0 +1,187 @@
+"""The web app end to end in headless Chromium (Debian's, driven by Playwright): paste,
+translate, watch the panes fill, find a sentence's counterpart, download the JSON."""
+
+from __future__ import annotations
+
+import json
+import socket
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+if not CHROMIUM.exists():
+    pytest.skip(
+        f"{CHROMIUM} is missing (apt-get install -y chromium); Playwright's own browser download does not work here",
+        allow_module_level=True,
+    )
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+from ui.config import AppConfig  # noqa: E402
+from ui.pipeline import Services  # noqa: E402
+from ui.render import ACTIVE_CLASS, PINNED_CLASS  # noqa: E402
+from ui.web import serve  # noqa: E402
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+WIDE = {"width": 1440, "height": 1000}
+NARROW = {"width": 700, "height": 1000}
+NARROW_BREAKPOINT = 960  # render.CSS stacks the panes below this width
+MODEL_TIMEOUT_MS = 300_000  # tiny models, but a busy CI machine
+UI_TIMEOUT_MS = 30_000
+ARTICLE = """# Le budget de Lyon
+
+Le conseil municipal de Lyon a voté mardi soir un budget de 2,5 milliards d'euros. M. Dupont, maire adjoint, a défendu « un plan ambitieux ».
+
+- Selon l'Insee, l'inflation a ralenti à 1,8 % sur un an.
+- Les prix ont reculé <script>window.__pwned = 1</script> ${1+1}."""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def app(marian_fr_en_dir: Path, bart_dir: Path, marian_en_fr_dir: Path) -> Iterator[tuple[str, Services]]:
+    config = AppConfig(
+        model=str(marian_fr_en_dir),
+        summary_model=str(bart_dir),
+        summary_translation_model=str(marian_en_fr_dir),
+        backend="transformers",
+        device="cpu",
+        port=free_port(),
+        concurrency_limit=2,
+    )
+    services = Services(config)
+    demo = serve(config, services, quiet=True)
+    yield demo.local_url, services
+    demo.close()
+
+
+@pytest.fixture(scope="module")
+def url(app: tuple[str, Services]) -> str:
+    return app[0]
+
+
+def sentence_count(services: Services, text: str) -> int:
+    document = services.translator().split(text)
+    return sum(1 for unit, piece in document.pieces() if unit.kind != "verbatim" and piece.translatable)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator["playwright_api.Browser"]:
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: "playwright_api.Browser", url: str) -> Iterator["playwright_api.Page"]:
+    context = browser.new_context(viewport=WIDE, accept_downloads=True)
+    page = context.new_page()
+    page.goto(url)
+    page.wait_for_selector("#translate-button", timeout=UI_TIMEOUT_MS)
+    yield page
+    context.close()
+
+
+def seg_classes(page: "playwright_api.Page", pane: str, number: int) -> list[str]:
+    return page.eval_on_selector(f'#pane-{pane} .seg[data-seg="{number}"]', "el => [...el.classList]")
+
+
+def test_translate_an_article_end_to_end(
+    page: "playwright_api.Page", app: tuple[str, Services], tmp_path: Path
+) -> None:
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.fill("#article-text textarea", ARTICLE)
+    page.get_by_label("Short").check()
+    page.click("#translate-button")
+    page.wait_for_selector("#status progress", timeout=UI_TIMEOUT_MS)  # visible progress at once
+
+    page.wait_for_selector("#pane-original .seg", timeout=MODEL_TIMEOUT_MS)
+    page.wait_for_selector("#pane-translation .seg", timeout=MODEL_TIMEOUT_MS)
+    page.wait_for_selector("#pane-summary section.summary[lang=fr] p:not(.muted)", timeout=MODEL_TIMEOUT_MS)
+    page.wait_for_selector("#status .progress-line.done", timeout=MODEL_TIMEOUT_MS)
+
+    sentences = sentence_count(app[1], ARTICLE)
+    assert page.locator("#pane-original .seg").count() == sentences
+    assert page.locator("#pane-translation .seg").count() == sentences
+    assert page.locator("#pane-original h2").inner_text() == "Le budget de Lyon"
+    assert page.locator("#pane-original .li").count() == 2
+    # Pasted markup stays text: shown literally, never run.
+    assert "<script>window.__pwned = 1</script> ${1+1}" in page.locator("#pane-original").inner_text()
+    assert page.evaluate("window.__pwned") is None and not dialogs
+
+    page.hover('#pane-original .seg[data-seg="2"]')
+    assert ACTIVE_CLASS in seg_classes(page, "translation", 2)
+    assert ACTIVE_CLASS not in seg_classes(page, "translation", 1)
+    page.hover('#pane-translation .seg[data-seg="3"]')
+    assert ACTIVE_CLASS in seg_classes(page, "original", 3)
+    assert ACTIVE_CLASS not in seg_classes(page, "translation", 2)
+    page.click('#pane-original .seg[data-seg="1"]')
+    assert PINNED_CLASS in seg_classes(page, "translation", 1)
+
+    with page.expect_download(timeout=UI_TIMEOUT_MS) as download:
+        page.click("#download-json")
+    data = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
+    assert [s["source"] for s in data["segments"]][0] == "Le budget de Lyon"
+    assert data["summary"]["en"] and data["translation"]
+
+    wide = tmp_path / "passerelle-wide.png"
+    page.screenshot(path=str(wide), full_page=True)
+    page.set_viewport_size(NARROW)
+    original = page.locator("#pane-original").bounding_box()
+    translation = page.locator("#pane-translation").bounding_box()
+    assert original and translation
+    assert abs(original["x"] - translation["x"]) < 2 and translation["y"] > original["y"] + original["height"] / 2
+    page.screenshot(path=str(tmp_path / "passerelle-narrow.png"), full_page=True)
+    print(f"screenshots: {wide} and {tmp_path / 'passerelle-narrow.png'}")
+
+
+def test_empty_text_shows_a_clear_error(page: "playwright_api.Page") -> None:
+    page.click("#translate-button")
+    error = page.wait_for_selector("#status .notice.error", timeout=UI_TIMEOUT_MS)
+    assert "empty" in error.inner_text()
+
+
+def test_non_french_text_warns_but_translates(page: "playwright_api.Page") -> None:
+    page.fill("#article-text textarea", "The city council approved the budget on Tuesday evening after a long debate.")
+    page.get_by_label("None").check()
+    page.get_by_label("Fast (greedy)").check()
+    page.click("#translate-button")
+    warning = page.wait_for_selector("#status .notice.warning", timeout=MODEL_TIMEOUT_MS)
+    assert "not French" in warning.inner_text()
+    page.wait_for_selector("#status .progress-line.done", timeout=MODEL_TIMEOUT_MS)
+    assert page.locator("#pane-translation .seg").count() == 1
+
+
+def test_several_files_become_a_list_of_articles(page: "playwright_api.Page", tmp_path: Path) -> None:
+    first, second = tmp_path / "premier.txt", tmp_path / "second.html"
+    first.write_text("Le premier article parle du budget de Lyon.", encoding="utf-8")
+    page_html = "<html><body><h1>Titre</h1><p>Le second article parle de Marseille.</p></body></html>"
+    second.write_text(page_html, encoding="utf-8")
+    page.set_input_files("#article-files input[type=file]", [str(first), str(second)])
+    page.wait_for_function(
+        "() => document.querySelector('#article-text textarea').value.includes('premier article')",
+        timeout=UI_TIMEOUT_MS,
+    )
+    picker = page.get_by_label("Article to translate")
+    picker.click()
+    page.get_by_role("option", name="second.html").click()
+    page.wait_for_function(
+        "() => document.querySelector('#article-text textarea').value.startsWith('# Titre')",
+        timeout=UI_TIMEOUT_MS,
+    )
+    assert "HTML markup was removed" in page.locator("#status").inner_text()
