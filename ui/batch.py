@@ -22,7 +22,7 @@ from typing import Callable, Iterable, Sequence
 from translate.errors import InputTextError, PasserelleError
 
 from .config import AppConfig
-from .inputs import ArticleInputError, HTML_EXTENSIONS, read_article_bytes
+from .inputs import ArticleInputError, HTML_EXTENSIONS, read_article_bytes, read_bounded
 from .pipeline import ArticleOptions, ArticleResult, Services, process_article, summary_markdown
 
 logger = logging.getLogger("passerelle.ui")
@@ -205,7 +205,7 @@ def run_job(
         return Outcome(job, "failed", job.problem)
     config = services.config
     try:
-        data = job.data if job.data is not None else _read_bytes(job, config)
+        data = job.data if job.data is not None else read_bounded(job.source, config.max_file_bytes, job.name)
         key = job_key(data, config, options)
         if not force and already_done(job, key):
             return Outcome(job, "skipped")
@@ -216,17 +216,6 @@ def run_job(
     except (ArticleInputError, InputTextError) as error:
         return Outcome(job, "failed", str(error))
     return Outcome(job, "done", pieces=len(result.translation.segments), seconds=time.perf_counter() - started)
-
-
-def _read_bytes(job: Job, config: AppConfig) -> bytes:
-    assert job.source is not None
-    try:
-        size = job.source.stat().st_size
-        if size > config.max_file_bytes:
-            raise ArticleInputError(f"{job.name}: {size:,} bytes is over the size limit of {config.max_file_bytes:,} bytes")
-        return job.source.read_bytes()
-    except OSError as error:
-        raise ArticleInputError(f"{job.name}: cannot be read ({error.strerror or error})") from error
 
 
 def exit_status(outcomes: Sequence[Outcome]) -> int:

@@ -158,13 +158,18 @@ def read_article_bytes(data: bytes, name: str, max_bytes: int, max_chars: int) -
     return article
 
 
-def read_article_file(path: Path, max_bytes: int, max_chars: int) -> ArticleText:
-    """One file's article text, or ArticleInputError naming the file and the problem."""
+def read_bounded(path: Path, max_bytes: int, name: str | None = None) -> bytes:
+    """A file's bytes, refusing it before reading when it is over the size limit."""
+    name = name or str(path)
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            raise ArticleInputError(f"{path}: {size:,} bytes is over the size limit of {max_bytes:,} bytes")
-        data = path.read_bytes()
+            raise ArticleInputError(f"{name}: {size:,} bytes is over the size limit of {max_bytes:,} bytes")
+        return path.read_bytes()
     except OSError as error:
-        raise ArticleInputError(f"{path}: cannot be read ({error.strerror or error})") from error
-    return read_article_bytes(data, str(path), max_bytes, max_chars)
+        raise ArticleInputError(f"{name}: cannot be read ({error.strerror or error})") from error
+
+
+def read_article_file(path: Path, max_bytes: int, max_chars: int) -> ArticleText:
+    """One file's article text, or ArticleInputError naming the file and the problem."""
+    return read_article_bytes(read_bounded(path, max_bytes), str(path), max_bytes, max_chars)
