@@ -1,0 +1,97 @@
+"""``passerelle bench --quick --json``: every section is measured and reported.
+
+Only the shape of the report is checked: timings on a shared 2-core machine prove nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+TRANSLATION_PATHS = ("naive", "batched", "ctranslate2", "passerelle")
+TIMING_FIELDS = ("seconds", "tokens", "tokens_per_s")
+QUICK_BENCH_TIMEOUT = 300
+
+
+@pytest.fixture(scope="module")
+def report() -> dict[str, Any]:
+    """The quick benchmark run through the real command, in its own process."""
+    completed = subprocess.run(
+        [sys.executable, "-m", "ui.cli", "bench", "--quick", "--json"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=QUICK_BENCH_TIMEOUT,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    return json.loads(completed.stdout)
+
+
+def _positive_timing(timing: dict[str, Any]) -> None:
+    for name in TIMING_FIELDS:
+        assert timing[name] > 0, (name, timing)
+
+
+def test_translation_paths_at_each_beam(report: dict[str, Any]) -> None:
+    section = report["translation"]
+    for beams in report["settings"]["beams"]:
+        results = section[f"beam_{beams}"]
+        for path in TRANSLATION_PATHS:
+            _positive_timing(results[path])
+        assert all(ratio > 0 for ratio in results["ratios"].values())
+        # Fixed lengths: every sentence reaches the fixed new-token count (within the one
+        # token a forced end-of-sequence takes).
+        passerelle = results["passerelle"]
+        assert passerelle["pieces"] == section["sentences"]
+        assert passerelle["repetition_retries"] == 0
+        assert passerelle["tokens"] >= passerelle["pieces"] * (section["new_tokens"] - 1)
+
+
+def test_summary_both_languages(report: dict[str, Any]) -> None:
+    section = report["summary"]
+    assert section["input_tokens"] > 0
+    for language in ("en", "fr"):
+        _positive_timing(section[language]["naive"])
+        _positive_timing(section[language]["passerelle"])
+        assert section[language]["speedup"] > 0
+
+
+def test_whole_article(report: dict[str, Any]) -> None:
+    section = report["article"]
+    assert section["words"] > 0 and section["sentences"] > 0
+    for path in ("naive", "passerelle"):
+        _positive_timing(section[path])
+        assert all(section[path][f"{part}_seconds"] > 0 for part in ("translation", "summary_en", "summary_fr"))
+    assert section["speedup"] > 0
+
+
+def test_memory_per_backend(report: dict[str, Any]) -> None:
+    memory = report["memory"]
+    assert set(memory) == {"ctranslate2", "transformers"}
+    assert memory["ctranslate2"]["backend"].startswith("ctranslate2")
+    assert memory["transformers"]["backend"] == "transformers"
+    for data in memory.values():
+        assert 0 < data["loaded_mib"] <= data["peak_mib"]
+        _positive_timing(data["article"])
+
+
+def test_targets_are_reported(report: dict[str, Any]) -> None:
+    assert report["quick"] is True
+    assert len(report["targets"]) == 4
+    for check in report["targets"]:
+        assert check["value"] > 0 and isinstance(check["met"], bool)
+
+
+def test_table_renders_every_section(report: dict[str, Any]) -> None:
+    from ui.bench_report import render_table
+
+    table = render_table(report)
+    for heading in ("Translation:", "Summary:", "Whole article:", "Memory:", "Targets"):
+        assert heading in table

@@ -1,0 +1,210 @@
+"""What ``passerelle bench`` measures on: its settings, its texts and its same-shape models.
+
+Real weights cannot be downloaded where Passerelle is built, and speed and memory depend on a
+model's shape, not on its weights, so the benchmark builds the real architectures with random
+weights (``translate.synthetic``, ``summarize.synthetic``). Random weights never stop on
+their own, so every compared path is given the same fixed output length (min = max).
+
+No article text ships with Passerelle: the French articles come from the caller, else from
+the project's shared seed articles, else (in a source checkout) from the test corpus.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import time
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from types import ModuleType
+from typing import Callable, Sequence
+
+from summarize.synthetic import BartShape, build_bart
+from translate.errors import InputTextError
+from translate.synthetic import MarianShape, build_marian
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SEEDS_DIR = REPO_ROOT.parent / "shared" / "seeds"
+SEED_PATTERN = "*.txt"
+CORPUS_FILE = REPO_ROOT / "tests" / "corpus.py"
+
+# Directory names of the built models, after the real models they imitate.
+FR_EN_DIR = "opus-mt-fr-en"
+EN_FR_DIR = "opus-mt-en-fr"
+SUMMARY_DIR = "distilbart-cnn-12-6"
+
+# Linking words that turn the corpus' 42 French lines into more distinct sentences of the
+# same length, when no article is at hand (a repeated sentence would be served from cache).
+FALLBACK_CONNECTIVES = ("", "Par ailleurs, ", "En outre, ", "De plus, ", "Enfin, ", "Selon nos informations, ")
+FALLBACK_SENTENCES_PER_PARAGRAPH = 4
+
+TokenCounter = Callable[[str], int]
+
+
+def _opus_mt_shape() -> MarianShape:
+    # The most pieces SentencePiece will learn from a few articles (it stops near 1,000),
+    # so French costs about 1.9 tokens a word: a little more than the real tokenizer.
+    return replace(MarianShape.opus_mt(), spm_vocab_size=8000)
+
+
+def _distilbart_shape() -> BartShape:
+    return replace(BartShape.distilbart_cnn_12_6(), bpe_vocab_size=4000)
+
+
+@dataclass(frozen=True)
+class BenchTargets:
+    """The bars Passerelle is held to (checked at ``BenchSettings.target_beams``)."""
+
+    vs_naive: float = 15.0  # Passerelle vs transformers one sentence at a time, tokens/s
+    vs_ctranslate2: float = 0.9  # Passerelle vs raw CTranslate2 (overhead at most ~10%)
+    article_speedup: float = 10.0  # whole article: naive seconds / Passerelle seconds
+    peak_rss_mib: float = 1.5 * 1024  # three models loaded the Passerelle way, after work
+
+
+@dataclass(frozen=True)
+class BenchSettings:
+    """Every number a benchmark run uses; ``quick()`` is the seconds-long smoke test."""
+
+    sentences: int = 64  # French sentences every translation path gets
+    naive_sentences: int = 16  # one-at-a-time transformers is a rate: timed on a subset
+    warmup_sentences: int = 2  # run untimed first, so one-off costs (allocations) don't count
+    new_tokens: int = 40  # every translation output, fixed (min = max)
+    batch_size: int = 16
+    beams: tuple[int, ...] = (4, 1)
+    target_beams: int = 4
+    summary_input_tokens: int = 700
+    summary_new_tokens: int = 100  # the summary, fixed; also the size of its stand-in
+    summary_beams: int = 4
+    # The article's English translation, as the summariser reads it: a stand-in of this many
+    # tokens (random weights translate into noise), under one chunk (1,024 - 24 positions).
+    article_english_tokens: int = 950
+    article_sentences: int | None = None  # cap on the whole-article run (None: all of it)
+    fallback_article_words: int = 900  # size of the article built from the test corpus
+    threads: int = 0  # 0: every core, for torch and CTranslate2 alike
+    quantization: str = "int8"
+    seed: int = 0
+    marian_shape: MarianShape = field(default_factory=_opus_mt_shape)
+    bart_shape: BartShape = field(default_factory=_distilbart_shape)
+    targets: BenchTargets = BenchTargets()
+    quick_mode: bool = False
+
+    @classmethod
+    def quick(cls) -> "BenchSettings":
+        """Tiny shapes and few, short outputs: exercises every path, proves no speed."""
+        return cls(
+            sentences=8,
+            naive_sentences=4,
+            warmup_sentences=1,
+            new_tokens=8,
+            batch_size=4,
+            summary_input_tokens=120,
+            summary_new_tokens=12,
+            article_english_tokens=160,
+            article_sentences=6,
+            fallback_article_words=200,
+            threads=1,  # tiny models: one thread is faster, and steadier on a busy machine
+            marian_shape=MarianShape.tiny(),
+            bart_shape=BartShape.tiny(),
+            quick_mode=True,
+        )
+
+
+@dataclass(frozen=True)
+class BenchTexts:
+    """French articles to translate and English sentences for the summariser's stand-ins."""
+
+    articles: tuple[str, ...]
+    origin: str
+    english: tuple[str, ...]
+    english_origin: str
+
+    def french_lines(self) -> list[str]:
+        return [line.strip() for text in self.articles for line in text.splitlines() if line.strip()]
+
+    def longest_article(self) -> str:
+        return max(self.articles, key=lambda text: len(text.split()))
+
+
+@dataclass(frozen=True)
+class BenchModels:
+    """Directories of the built models, loadable like downloaded ones."""
+
+    fr_en: Path
+    en_fr: Path
+    summary: Path
+    seconds: float
+
+
+def _test_corpus() -> ModuleType | None:
+    """``tests/corpus.py`` when running from a source checkout, else None."""
+    if not CORPUS_FILE.is_file():
+        return None
+    spec = importlib.util.spec_from_file_location("passerelle_bench_corpus", CORPUS_FILE)
+    if spec is None or spec.loader is None:
+        return None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _fallback_article(lines: Sequence[str], words: int) -> str:
+    """Distinct French sentences from ``lines``, in paragraphs, until ``words`` words."""
+    sentences: list[str] = []
+    count = 0
+    for connective in FALLBACK_CONNECTIVES:
+        for line in lines:
+            sentence = connective + (line[0].lower() + line[1:] if connective else line)
+            sentences.append(sentence)
+            count += len(sentence.split())
+            if count >= words:
+                break
+        if count >= words:
+            break
+    step = FALLBACK_SENTENCES_PER_PARAGRAPH
+    return "\n\n".join(" ".join(sentences[i : i + step]) for i in range(0, len(sentences), step))
+
+
+def load_texts(inputs: Sequence[Path] | None, settings: BenchSettings) -> BenchTexts:
+    """The caller's files, else the shared seed articles, else an article from the test corpus."""
+    corpus = _test_corpus()
+    paths = list(inputs) if inputs else sorted(SEEDS_DIR.glob(SEED_PATTERN)) if SEEDS_DIR.is_dir() else []
+    if paths:
+        articles = tuple(path.read_text(encoding="utf-8") for path in paths)
+        origin = ", ".join(path.name for path in paths)
+    elif corpus is not None:
+        articles = (_fallback_article(corpus.FRENCH_LINES, settings.fallback_article_words),)
+        origin = "tests/corpus.py FRENCH_LINES"
+    else:
+        raise InputTextError("passerelle bench needs French articles: pass --input FILE...")
+    if not any(text.strip() for text in articles):
+        raise InputTextError("the benchmark's input files are empty")
+    if corpus is not None:
+        return BenchTexts(articles, origin, tuple(corpus.ENGLISH_NEWS_LINES), "tests/corpus.py ENGLISH_NEWS_LINES")
+    # Outside a checkout there is no English text; with random weights only token counts
+    # matter, so the French lines stand in for it.
+    french = tuple(BenchTexts(articles, origin, (), "").french_lines())
+    return BenchTexts(articles, origin, french, "the French inputs (no English corpus outside a checkout)")
+
+
+def build_models(workdir: Path, texts: BenchTexts, settings: BenchSettings) -> BenchModels:
+    """fr→en and en→fr MarianMT and a distilbart-cnn summariser, random, in ``workdir``."""
+    started = time.perf_counter()
+    french, english = texts.french_lines(), list(texts.english)
+    shape, seed = settings.marian_shape, settings.seed
+    fr_en = build_marian(workdir / FR_EN_DIR, french, english, shape, seed, source_lang="fr", target_lang="en")
+    en_fr = build_marian(workdir / EN_FR_DIR, english, french, shape, seed + 1, source_lang="en", target_lang="fr")
+    summary = build_bart(workdir / SUMMARY_DIR, english, settings.bart_shape, seed + 2)
+    return BenchModels(fr_en, en_fr, summary, time.perf_counter() - started)
+
+
+def english_text(lines: Sequence[str], count: TokenCounter, tokens: int) -> tuple[str, list[str]]:
+    """Whole English sentences (cycling through ``lines``) up to ``tokens`` tokens.
+
+    Returns the text and its sentences; at least one sentence, however long.
+    """
+    chosen: list[str] = []
+    for index in range(tokens + 1):  # every sentence has a token, so this many always suffice
+        candidate = chosen + [lines[index % len(lines)]]
+        if chosen and count(" ".join(candidate)) > tokens:
+            break
+        chosen = candidate
+    return " ".join(chosen), chosen
