@@ -156,12 +156,26 @@ def test_missing_model_is_one_clear_error(tmp_path: Path, ray_address: str) -> N
     assert not (tmp_path / "out" / "a.json").exists()
 
 
+def test_unreachable_cluster_fails_in_seconds(tmp_path: Path, marian_fr_en_dir: Path) -> None:
+    """Ray itself would retry for minutes; nothing listens on port 1."""
+    inputs = write_inputs(tmp_path / "in")
+    command = cli(inputs, tmp_path / "out", marian_fr_en_dir, "--engine", "ray", "--ray-address", "127.0.0.1:1")
+    run = finish(start(command), command)
+    assert run.returncode == 1
+    assert "cannot reach a Ray cluster at 127.0.0.1:1" in run.stderr and "Traceback" not in run.stderr
+
+
 def test_without_ray_the_error_says_how_to_install(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setitem(sys.modules, "ray", None)
     jobs = discover([str(write_inputs(tmp_path / "in"))], tmp_path / "out", AppConfig())
     args = argparse.Namespace(ray_address=None, actors=None, gpus_per_actor=0.0, batch_files=None, force=False)
     with pytest.raises(PasserelleError, match=r'pip install "\.\[cluster\]"'):
         run_ray(jobs, AppConfig(), ArticleOptions(), args)
+
+
+def test_gpus_the_cluster_lacks_are_refused() -> None:
+    with pytest.raises(PasserelleError, match="more GPUs than the Ray cluster has"):
+        plan_run(4, ClusterShape(8, 8, 1, 0, local=True), None, 1.0, None)
 
 
 @pytest.mark.parametrize(

@@ -68,7 +68,9 @@ class EngineMeter:
     def reset(self) -> None:
         self.seconds, self.tokens = 0.0, 0
 
-    def generate(self, batch: Sequence[Sequence[int]], options: GenerationOptions, max_new_tokens: int) -> list[list[int]]:
+    def generate(
+        self, batch: Sequence[Sequence[int]], options: GenerationOptions, max_new_tokens: int
+    ) -> list[list[int]]:
         started = time.perf_counter()
         outputs = self.inner.generate(batch, options, max_new_tokens)
         self.seconds += time.perf_counter() - started
@@ -97,7 +99,8 @@ class HFModel:
     def load(cls, directory: Path) -> "HFModel":
         from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 
-        return cls(AutoModelForSeq2SeqLM.from_pretrained(str(directory)).eval(), AutoTokenizer.from_pretrained(str(directory)))
+        model = AutoModelForSeq2SeqLM.from_pretrained(str(directory)).eval()
+        return cls(model, AutoTokenizer.from_pretrained(str(directory)))
 
     def generate(self, texts: Sequence[str], beams: int, new_tokens: int) -> int:
         """Translate or summarise ``texts`` as one padded batch; returns the decoder steps."""
@@ -116,12 +119,13 @@ def naive_sentences(hf: HFModel, sentences: Sequence[str], beams: int, new_token
     return Timing(time.perf_counter() - started, tokens, len(sentences))
 
 
-def batched_sentences(hf: HFModel, sentences: Sequence[str], beams: int, new_tokens: int, batch_size: int) -> Timing:
+def batched_sentences(
+    hf: HFModel, sentences: Sequence[str], beams: int, new_tokens: int, batch_size: int
+) -> Timing:
     """Padded batches of ``batch_size`` sentences in their order, through ``generate``."""
     started = time.perf_counter()
-    tokens = sum(
-        hf.generate(sentences[i : i + batch_size], beams, new_tokens) for i in range(0, len(sentences), batch_size)
-    )
+    starts = range(0, len(sentences), batch_size)
+    tokens = sum(hf.generate(sentences[i : i + batch_size], beams, new_tokens) for i in starts)
     return Timing(time.perf_counter() - started, tokens, len(sentences))
 
 
@@ -177,7 +181,9 @@ def bench_translator_settings(settings: BenchSettings) -> TranslatorSettings:
     )
 
 
-def passerelle_text(translator: Translator, text: str, beams: int, new_tokens: int) -> tuple[Timing, TranslationResult]:
+def passerelle_text(
+    translator: Translator, text: str, beams: int, new_tokens: int
+) -> tuple[Timing, TranslationResult]:
     """``Translator.translate`` end to end on a whole text."""
     meter = metered(translator)
     meter.reset()
@@ -205,7 +211,8 @@ class StandInSummaryTranslator:
         self.last: Timing | None = None
 
     def translate(self, text: str, *args: Any, **kwargs: Any) -> TranslationResult:
-        self.last, result = passerelle_text(self.translator, self.summary_text or text, self.beams, self.new_tokens)
+        source = self.summary_text or text
+        self.last, result = passerelle_text(self.translator, source, self.beams, self.new_tokens)
         return result
 
 
@@ -219,9 +226,12 @@ class PasserelleModels:
 
     @classmethod
     def load(cls, models: BenchModels, settings: BenchSettings, backend: str = "auto") -> "PasserelleModels":
+        """As ``ui.pipeline.Services`` loads them, with the benchmark's fixed lengths."""
         translator_settings = bench_translator_settings(settings)
         fr_en = Translator(str(models.fr_en), backend=backend, settings=translator_settings)
-        en_fr = Translator(str(models.en_fr), backend=backend, settings=translator_settings, splitter=english_sentences)
+        en_fr = Translator(
+            str(models.en_fr), backend=backend, settings=translator_settings, splitter=english_sentences
+        )
         stand_in = StandInSummaryTranslator(en_fr, settings.target_beams, settings.new_tokens)
         length = LengthPreset(settings.summary_new_tokens, settings.summary_new_tokens)
         summary_settings = SummarizerSettings(
@@ -230,7 +240,11 @@ class PasserelleModels:
             threads=settings.threads,
         )
         summarizer = Summarizer(
-            str(models.summary), backend=backend, length=BENCH_LENGTH, settings=summary_settings, translator=stand_in  # type: ignore[arg-type]
+            str(models.summary),
+            backend=backend,
+            length=BENCH_LENGTH,
+            settings=summary_settings,
+            translator=stand_in,  # type: ignore[arg-type]  # duck-typed: only .translate is used
         )
         return cls(fr_en, stand_in, summarizer)
 
@@ -262,13 +276,23 @@ def naive_summary(hf: HFModel, english: str, beams: int, new_tokens: int) -> Tim
 
 @dataclass
 class NaiveModels:
+    """The three models as transformers examples load them (float32)."""
+
     fr_en: HFModel
     en_fr: HFModel
     summary: HFModel
 
+    @classmethod
+    def load(cls, models: BenchModels) -> "NaiveModels":
+        return cls(HFModel.load(models.fr_en), HFModel.load(models.en_fr), HFModel.load(models.summary))
+
 
 def naive_article(
-    naive: NaiveModels, sentences: Sequence[str], english: str, summary_sentences: Sequence[str], settings: BenchSettings
+    naive: NaiveModels,
+    sentences: Sequence[str],
+    english: str,
+    summary_sentences: Sequence[str],
+    settings: BenchSettings,
 ) -> Timing:
     """Translation one sentence at a time, one summary ``generate``, its translation likewise."""
     beams, new_tokens = settings.target_beams, settings.new_tokens

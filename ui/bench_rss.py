@@ -22,7 +22,15 @@ from .bench_setup import BenchModels, BenchSettings
 STATUS_FILE = Path("/proc/self/status")
 KIB_PER_MIB = 1024
 # Settings the child needs to repeat the parent's workload exactly.
-JOB_SETTINGS = ("batch_size", "threads", "target_beams", "new_tokens", "summary_new_tokens", "summary_beams", "quantization")
+JOB_SETTINGS = (
+    "batch_size",
+    "threads",
+    "target_beams",
+    "new_tokens",
+    "summary_new_tokens",
+    "summary_beams",
+    "quantization",
+)
 
 
 def _status_kib(field: str) -> int | None:
@@ -51,7 +59,9 @@ def _max_rss_kib() -> int:
     return peak // KIB_PER_MIB if sys.platform == "darwin" else peak  # bytes on macOS
 
 
-def write_job(path: Path, backend: str, models: BenchModels, settings: BenchSettings, texts: dict[str, str]) -> Path:
+def write_job(
+    path: Path, backend: str, models: BenchModels, settings: BenchSettings, texts: dict[str, str]
+) -> Path:
     """The child's instructions: which backend, which models, which texts, which lengths."""
     job = {
         "backend": backend,

@@ -15,6 +15,7 @@ import argparse
 import logging
 import math
 import os
+import socket
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger("passerelle.ui")
 
 INSTALL_HINT = 'install it with `pip install ".[cluster]"` (or `pip install "ray[data]>=2.40"`)'
+CONNECT_TIMEOUT_S = 5.0  # to tell "nothing listens there" before Ray retries for minutes
 LOCAL_ADDRESS = "local"  # ray.init: always a new private instance, never someone else's cluster
 # Only job descriptions and outcomes go through the object store: a small one spares /dev/shm.
 LOCAL_OBJECT_STORE_BYTES = 256 * 1024**2
@@ -83,14 +85,22 @@ def cpus_per_actor(shape: ClusterShape, actors: int) -> float:
     return min(share, shape.largest_node_cpus)
 
 
-def plan_run(jobs: int, shape: ClusterShape, actors: int | None, gpus_per_actor: float, batch_files: int | None) -> RayPlan:
-    """The plan for ``jobs`` files; no more actors than calls, since each actor loads the models."""
+def check_sizes(actors: int | None, gpus_per_actor: float, batch_files: int | None) -> None:
+    """Usage errors, found before Ray starts (which takes seconds)."""
     if actors is not None and actors < 1:
         raise UsageError("--actors must be 1 or more")
     if batch_files is not None and batch_files < 1:
         raise UsageError("--batch-files must be 1 or more")
     if gpus_per_actor < 0:
         raise UsageError("--gpus-per-actor cannot be negative")
+
+
+def plan_run(jobs: int, shape: ClusterShape, actors: int | None, gpus_per_actor: float, batch_files: int | None) -> RayPlan:
+    """The plan for ``jobs`` files; no more actors than calls, since each actor loads the models."""
+    check_sizes(actors, gpus_per_actor, batch_files)
+    if gpus_per_actor > shape.gpus:
+        # Ray would wait forever for an actor it can never place.
+        raise PasserelleError(f"--gpus-per-actor {gpus_per_actor:g} asks for more GPUs than the Ray cluster has ({shape.gpus:g})")
     wanted = actors if actors is not None else default_actors(shape, gpus_per_actor)
     batch = batch_files if batch_files is not None else default_batch_files(jobs, wanted)
     count = max(1, min(wanted, math.ceil(jobs / batch)))
@@ -218,7 +228,11 @@ def _connect(ray: Any, address: str | None, verbose: bool) -> bool:
         return False
     quiet = {"logging_level": logging.INFO if verbose else logging.ERROR, "log_to_driver": verbose}
     if address:
-        ray.init(address=address, **quiet)
+        _check_reachable(address)
+        try:
+            ray.init(address=address, **quiet)
+        except ConnectionError as error:
+            raise PasserelleError(f"cannot join the Ray cluster at {address}: {error}") from error
     else:
         ray.init(
             address=LOCAL_ADDRESS,
@@ -229,6 +243,21 @@ def _connect(ray: Any, address: str | None, verbose: bool) -> bool:
         )
     logging.getLogger("ray.data").setLevel(logging.INFO if verbose else logging.WARNING)
     return True
+
+
+def _check_reachable(address: str) -> None:
+    """Fail in seconds, not after Ray's minutes of retries, when nothing listens at ``address``."""
+    host, sep, port = address.split("://", 1)[-1].rpartition(":")
+    if not sep or not port.isdigit():
+        return  # "auto" and the like: Ray resolves them itself
+    try:
+        with socket.create_connection((host.strip("[]"), int(port)), timeout=CONNECT_TIMEOUT_S):
+            pass
+    except OSError as error:
+        raise PasserelleError(
+            f"cannot reach a Ray cluster at {address} ({error.strerror or error}); start one with"
+            " `ray start --head` and pass the address it prints"
+        ) from error
 
 
 def _cluster_shape(ray: Any, local: bool) -> ClusterShape:
@@ -293,6 +322,7 @@ def run_ray(
     ``args`` carries ``ray_address``, ``actors``, ``gpus_per_actor``, ``batch_files`` and
     ``force``; ``report`` is called with each outcome as it arrives (completion order).
     """
+    check_sizes(args.actors, args.gpus_per_actor, args.batch_files)
     if not jobs:
         return []
     ray = _import_ray()
