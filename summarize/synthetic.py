@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from translate.synthetic import REAL_INIT_STD, TINY_INIT_STD, seeded_model, set_eos_logit_bias
+from translate.synthetic import REAL_INIT_STD, TINY_INIT_STD, clean_lines, seeded_model, set_eos_logit_bias
 
 # BART's special tokens and their ids; <mask> is always the last id.
 BOS_TOKEN, PAD_TOKEN, EOS_TOKEN, UNK_TOKEN, MASK_TOKEN = "<s>", "<pad>", "</s>", "<unk>", "<mask>"
@@ -78,13 +78,6 @@ class BartGeneration:
     early_stopping: bool = True
 
 
-def _clean_lines(lines: Sequence[str]) -> list[str]:
-    cleaned = [line.strip() for line in lines if line.strip()]
-    if not cleaned:
-        raise ValueError("build_bart needs at least one non-empty line to train a tokenizer")
-    return cleaned
-
-
 def bart_vocab(trained: dict[str, int], vocab_size: int | None = None) -> dict[str, int]:
     """BART's vocab.json: the trained BPE vocab (specials 0-3 first), dummies, <mask> last."""
     tokens = [token for token, _ in sorted(trained.items(), key=lambda item: item[1])]
@@ -109,7 +102,7 @@ def write_bart_tokenizer(directory: Path, lines: Sequence[str], shape: BartShape
 
     bpe = ByteLevelBPETokenizer()
     bpe.train_from_iterator(
-        _clean_lines(lines),
+        clean_lines(lines, "build_bart"),
         vocab_size=shape.bpe_vocab_size,
         min_frequency=BPE_MIN_FREQUENCY,
         special_tokens=LEADING_SPECIAL_TOKENS,

@@ -45,3 +45,12 @@ def conversion_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]
         os.environ.pop("PASSERELLE_CACHE_DIR", None)
     else:
         os.environ["PASSERELLE_CACHE_DIR"] = previous
+
+
+@pytest.fixture(scope="module")
+def ct2_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A fresh conversion cache for one test module (to see conversions happen, or not)."""
+    root = tmp_path_factory.mktemp("passerelle-cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PASSERELLE_CACHE_DIR", str(root))
+        yield root

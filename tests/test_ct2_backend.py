@@ -7,7 +7,7 @@ import shutil
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
@@ -40,13 +40,6 @@ MAX_NEW_TOKENS = 24
 EOS_LOGIT_BIAS = 50.0
 
 
-@pytest.fixture(scope="module")
-def ct2_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """One conversion cache for the module's backends (conversions take seconds)."""
-    root = tmp_path_factory.mktemp("passerelle-cache")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("PASSERELLE_CACHE_DIR", str(root))
-        yield root
 
 
 @pytest.fixture

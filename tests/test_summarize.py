@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Sequence
 
 import pytest
 
@@ -100,12 +100,6 @@ def summarizer(bart_dir: Path, translator: Translator) -> Summarizer:
     return Summarizer(str(bart_dir), device="cpu", backend="transformers", settings=SETTINGS, translator=translator)
 
 
-@pytest.fixture(scope="module")
-def ct2_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    root = tmp_path_factory.mktemp("passerelle-cache")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("PASSERELLE_CACHE_DIR", str(root))
-        yield root
 
 
 def _ct2_unavailable_reason() -> str | None:

@@ -81,7 +81,8 @@ class MarianShape:
         )
 
 
-def _clean_lines(lines: Iterable[str], what: str) -> list[str]:
+def clean_lines(lines: Iterable[str], what: str) -> list[str]:
+    """Non-empty stripped lines; a tokenizer cannot be trained on nothing."""
     cleaned = [line.strip() for line in lines if line.strip()]
     if not cleaned:
         raise ValueError(f"{what} needs at least one non-empty line to train a tokenizer")
@@ -97,7 +98,7 @@ def train_sentencepiece(lines: Sequence[str], vocab_size: int) -> bytes:
     """
     import sentencepiece
 
-    cleaned = _clean_lines(lines, "SentencePiece")
+    cleaned = clean_lines(lines, "SentencePiece")
     distinct_chars = len(set("".join(cleaned)))
     model = io.BytesIO()
     sentencepiece.SentencePieceTrainer.train(
