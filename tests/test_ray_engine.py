@@ -29,6 +29,9 @@ from ui.config import AppConfig  # noqa: E402
 from ui.pipeline import ArticleOptions  # noqa: E402
 from ui.ray_engine import ClusterShape, plan_run, run_ray  # noqa: E402
 
+# Ray Data's own DataContext touches its deprecated fields; nothing Passerelle can act on.
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning:ray.data.context")
+
 ROOT = Path(__file__).resolve().parent.parent
 RAY_CPUS = 2
 OBJECT_STORE_BYTES = 128 * 1024**2

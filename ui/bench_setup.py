@@ -47,6 +47,8 @@ def _opus_mt_shape() -> MarianShape:
 
 
 def _distilbart_shape() -> BartShape:
+    # As many merges as a small corpus yields; texts are sized in tokens, so this only sets
+    # how many words a token stands for (about 2.3 here, 1.3 for the real tokenizer).
     return replace(BartShape.distilbart_cnn_12_6(), bpe_vocab_size=4000)
 
 

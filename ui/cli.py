@@ -10,7 +10,7 @@ from typing import Sequence
 
 from translate.errors import PasserelleError
 
-from .batch import UsageError, discover, exit_status, remove_stale_parts, run_job
+from .batch import Outcome, UsageError, discover, exit_status, remove_stale_parts, run_job
 from .config import AppConfig
 from .pipeline import ArticleOptions, Services
 from .report import BatchReporter
@@ -88,11 +88,13 @@ def cmd_translate(args: argparse.Namespace) -> int:
     if args.engine == "ray":
         from .ray_engine import run_ray
 
-        outcomes = run_ray(jobs, config, options, args)
         reporter = BatchReporter(len(jobs), bar=False)
-        for outcome in outcomes:
+
+        def report(outcome: Outcome) -> None:  # called as each file finishes
             reporter.start(outcome.job)
             reporter.finish(outcome)
+
+        outcomes = run_ray(jobs, config, options, args, report=report)
         reporter.close(outcomes)
         return exit_status(outcomes)
     services = Services(config)
