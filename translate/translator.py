@@ -147,7 +147,8 @@ class Translator:
     ) -> TranslationResult:
         """The whole text translated; ``progress(done, total)`` is called after each batch."""
         final: TranslationResult | None = None
-        for step in self.translate_iter(text, generation, progress):
+        # Nobody watches partial results here: one wave keeps every batch full.
+        for step in self.translate_iter(text, generation, progress, stream=False):
             final = step.result
         assert final is not None
         return final
@@ -157,8 +158,10 @@ class Translator:
         text: str,
         generation: Mapping[str, Any] | GenerationOptions | None = None,
         progress: ProgressCallback | None = None,
+        stream: bool = True,
     ) -> Iterator[TranslationProgress]:
-        """Partial results, paragraph wave after paragraph wave, the last one complete."""
+        """Partial results, paragraph wave after paragraph wave, the last one complete;
+        ``stream=False`` translates the whole text as one wave (fullest batches)."""
         if not text or not text.strip():
             raise InputTextError("The text is empty: there is nothing to translate.")
         options = self.options.merged(generation)
@@ -168,7 +171,8 @@ class Translator:
         translations: dict[tuple[int, int], str] = {}
         done_pieces = 0
         units_done = 0
-        for wave in self._waves(document):
+        waves = self._waves(document) if stream else iter([list(document.units)])
+        for wave in waves:
             keys, sources = [], []
             for unit in wave:
                 for index, piece in enumerate(unit.pieces):

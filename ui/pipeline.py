@@ -141,13 +141,14 @@ def iter_article(
     options: ArticleOptions = ArticleOptions(),
     source_file: str | None = None,
     progress: ProgressCallback | None = None,
+    stream: bool = True,
 ) -> Iterator[ArticleUpdate]:
     """Translate, then summarise, yielding the growing result after each step."""
     started = time.perf_counter()
     warning = french_warning(text)
     translator = services.translator()
     result: ArticleResult | None = None
-    for step in translator.translate_iter(text, options.generation(), progress):
+    for step in translator.translate_iter(text, options.generation(), progress, stream):
         result = ArticleResult(
             source=text,
             translation=step.result,
@@ -176,7 +177,8 @@ def process_article(
 ) -> ArticleResult:
     """The finished result of ``iter_article``."""
     last: ArticleUpdate | None = None
-    for last in iter_article(text, services, options, source_file, progress):
+    # Nobody watches partial results here: no streaming waves, so batches stay full.
+    for last in iter_article(text, services, options, source_file, progress, stream=False):
         pass
     assert last is not None
     return last.result
