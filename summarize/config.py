@@ -60,6 +60,8 @@ class SummarizerSettings:
     generation: GenerationOptions = GenerationOptions()
     # Threads for CPU inference; 0 means every core.
     threads: int = 0
+    # Chunks CTranslate2 summarises side by side (see TranslatorSettings.workers); 0 = auto.
+    workers: int = 0
 
     def validate(self) -> None:
         """Reject settings that could not produce a summary, naming the field."""

@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, replace
 from typing import Any, Iterator, Sequence
 
 from translate.backends import Backend, create_backend
+from translate.batching import plan_batches
 from translate.config import GenerationOptions, TranslatorSettings
 from translate.errors import InputTextError, InvalidOptionError, ModelNotAvailableError
 from translate.models import ModelRef, load_generation_defaults, load_tokenizer, resolve_model
@@ -125,7 +126,7 @@ class Summarizer:
             tokenizer = load_tokenizer(ref)
             engine = create_backend(
                 backend, ref, tokenizer, device=device, threads=self.settings.threads,
-                compute_type=compute_type,
+                compute_type=compute_type, workers=self.settings.workers,
             )
         except ModelNotAvailableError as error:
             raise _pointing_at(error, SUMMARY_MODEL_ENV_VAR, "--summary-model") from error
@@ -141,7 +142,7 @@ class Summarizer:
                 device=device,
                 backend=backend,
                 compute_type=compute_type,
-                settings=replace(TranslatorSettings(), threads=self.settings.threads),
+                settings=replace(TranslatorSettings(), threads=self.settings.threads, workers=self.settings.workers),
                 splitter=english_sentences,
             )
         except ModelNotAvailableError as error:
@@ -249,18 +250,22 @@ class Summarizer:
             else:
                 groups.setdefault(self._capped(bounds, len(ids)), []).append(index)
         for capped, indices in groups.items():
-            for batch in self._batches(sorted(indices, key=lambda i: -len(encoded[i]))):
-                outputs = self._generate([encoded[i] for i in batch], capped)
-                for index, output in zip(batch, outputs):
+            plan = plan_batches([len(encoded[i]) for i in indices], self.settings.batch_size, self.backend.workers)
+            batches = [[indices[k] for k in batch] for batch in plan]
+            outputs = self._generate([[encoded[i] for i in batch] for batch in batches], capped)
+            for batch, texts_out in zip(batches, outputs, strict=True):
+                for index, output in zip(batch, texts_out):
                     summaries[index] = output
         return [summary or "" for summary in summaries]
 
-    def _generate(self, batch: list[list[int]], bounds: TokenBounds) -> list[str]:
+    def _generate(self, batches: list[list[list[int]]], bounds: TokenBounds) -> Iterator[list[str]]:
+        """The summaries of each batch, in order, all batches sharing ``bounds``."""
         options = self.options.merged(
             GenerationOptions(min_new_tokens=bounds.min_new_tokens, max_new_tokens=bounds.max_new_tokens)
         )
-        generated = self.backend.generate(batch, options, bounds.max_new_tokens)
-        return [self.tokenizer.decode(ids, skip_special_tokens=True).strip() for ids in generated]
+        caps = [bounds.max_new_tokens] * len(batches)
+        for generated in self.backend.generate_batches(batches, options, caps):
+            yield [self.tokenizer.decode(ids, skip_special_tokens=True).strip() for ids in generated]
 
     # Small pieces --------------------------------------------------------------------------
 
@@ -315,11 +320,6 @@ class Summarizer:
         if current:
             chunks.append(current)
         return chunks
-
-    def _batches(self, indices: list[int]) -> Iterator[list[int]]:
-        size = self.settings.batch_size
-        for start in range(0, len(indices), size):
-            yield indices[start : start + size]
 
 
 def _pointing_at(error: ModelNotAvailableError, env_var: str, option: str) -> ModelNotAvailableError:

@@ -17,7 +17,7 @@ from translate import convert as convert_module  # noqa: E402
 from translate.backends import TransformersBackend  # noqa: E402
 from translate.config import GenerationOptions  # noqa: E402
 from translate.convert import conversion_dir, convert_model, is_converted  # noqa: E402
-from translate.ct2_backend import CTranslate2Backend, ctranslate2_available  # noqa: E402
+from translate.ct2_backend import CTranslate2Backend, ctranslate2_available, thread_layout  # noqa: E402
 from translate.errors import InvalidOptionError, ModelNotAvailableError  # noqa: E402
 from translate.models import ModelRef, load_tokenizer, resolve_model  # noqa: E402
 
@@ -198,6 +198,34 @@ def test_output_is_kept_within_the_position_table(marian: Any) -> None:
 
 def test_empty_batch(marian: Any) -> None:
     assert marian[1].generate([], GREEDY, MAX_NEW_TOKENS) == []
+
+
+def test_parallel_workers_give_each_batch_its_own_results(ct2_cache: Path, marian_fr_en_dir: Path, marian: Any) -> None:
+    """Two workers run queued batches side by side; results still come back per batch, in
+    order, equal to the reference, each batch under its own cap."""
+    reference, _, tokenizer = marian
+    ref = resolve_model(marian_fr_en_dir)
+    parallel = CTranslate2Backend(ref, tokenizer, device="cpu", threads=2, workers=2, compute_type="float32")
+    assert (parallel.workers, parallel.threads_per_worker) == (2, 1)
+    batches = [_encode(tokenizer, FRENCH[:2]), _encode(tokenizer, FRENCH[2:4]), [], _encode(tokenizer, FRENCH[4:])]
+    caps = [MAX_NEW_TOKENS, 3, MAX_NEW_TOKENS, MAX_NEW_TOKENS]
+    got = list(parallel.generate_batches(batches, GREEDY, caps))
+    expected = [reference.generate(batch, GREEDY, cap) if batch else [] for batch, cap in zip(batches, caps)]
+    assert got == expected
+    assert all(len(ids) <= 3 for ids in got[1])
+
+
+@pytest.mark.parametrize(
+    "threads, workers, device, layout",
+    [(2, 0, "cpu", (2, 1)), (8, 0, "cpu", (4, 2)), (1, 0, "cpu", (1, 1)), (4, 1, "cpu", (1, 4)), (4, 0, "cuda", (1, 4))],
+)
+def test_thread_layout(threads: int, workers: int, device: str, layout: tuple[int, int]) -> None:
+    assert thread_layout(threads, workers, device) == layout
+
+
+def test_thread_layout_rejects_negative_workers() -> None:
+    with pytest.raises(InvalidOptionError, match="workers"):
+        thread_layout(2, -1, "cpu")
 
 
 def test_conversion_is_cached_and_keyed_by_quantization(

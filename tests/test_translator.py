@@ -153,3 +153,22 @@ def test_ctranslate2_int8_backend_covers_every_sentence(marian_fr_en_dir: Path) 
     assert len(result.segments) == result.stats.pieces
     assert all(segment.target for segment in result.segments)
     assert " ".join(s.source for s in result.segments).split() == (ARTICLE + " " + long_paragraph).replace("# ", "").replace("- ", "").split()
+
+
+def test_two_workers_translate_exactly_as_one(marian_fr_en_dir: Path) -> None:
+    """Batches run side by side on two CTranslate2 workers: same text, every batch counted,
+    progress still in order."""
+    text = ARTICLE + "\n\nUne phrase de plus, assez longue pour changer la taille des lots de phrases."
+
+    def translator(workers: int) -> Translator:
+        settings = TranslatorSettings(threads=2, workers=workers, batch_size=2, cache_size=0)
+        return Translator(
+            str(marian_fr_en_dir), backend="ctranslate2", compute_type="float32", generation=FAST, settings=settings
+        )
+
+    seen: list[int] = []
+    parallel = translator(2).translate(text, progress=lambda done, _total: seen.append(done))
+    serial = translator(1).translate(text)
+    assert parallel.text == serial.text
+    assert parallel.stats.batches % 2 == 0 and parallel.stats.batches >= 4
+    assert seen == sorted(seen) and seen[-1] == parallel.stats.pieces

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from abc import ABC, abstractmethod
-from typing import Any, Sequence
+from typing import Any, Iterator, Sequence
 
 from .config import GenerationOptions
 from .errors import InvalidOptionError
@@ -32,12 +32,25 @@ class Backend(ABC):
     name: str
     max_positions: int
     defaults: GenerationOptions
+    # Batches the engine can run at once; callers plan at least this many to keep it busy.
+    workers: int = 1
 
     @abstractmethod
     def generate(
         self, batch: Sequence[Sequence[int]], options: GenerationOptions, max_new_tokens: int
     ) -> list[list[int]]:
         """One output per input, in order. ``options`` are already merged with ``defaults``."""
+
+    def generate_batches(
+        self,
+        batches: Sequence[Sequence[Sequence[int]]],
+        options: GenerationOptions,
+        max_new_tokens: Sequence[int],
+    ) -> Iterator[list[list[int]]]:
+        """``generate`` on each batch (with its own cap), yielded in order as each is done;
+        an engine with several workers runs them side by side."""
+        for batch, cap in zip(batches, max_new_tokens, strict=True):
+            yield self.generate(batch, options, cap)
 
     def describe(self) -> str:
         return self.name
@@ -138,8 +151,10 @@ def create_backend(
     device: str = "auto",
     threads: int = 0,
     compute_type: str = "auto",
+    workers: int = 0,
 ) -> Backend:
-    """Build the backend called ``name``; 'auto' prefers CTranslate2 and says why it could not."""
+    """Build the backend called ``name``; 'auto' prefers CTranslate2 and says why it could not.
+    ``workers`` (parallel batches, 0 = auto) only matters to CTranslate2."""
     if name not in BACKENDS:
         raise InvalidOptionError(f"backend must be one of {list(BACKENDS)}, got {name!r}")
     if name in ("auto", "ctranslate2"):
@@ -148,7 +163,9 @@ def create_backend(
         except ImportError as error:  # the module itself is part of Passerelle
             raise RuntimeError("Passerelle's CTranslate2 backend failed to import") from error
         if ctranslate2_available():
-            return CTranslate2Backend(ref, tokenizer, device=device, threads=threads, compute_type=compute_type)
+            return CTranslate2Backend(
+                ref, tokenizer, device=device, threads=threads, compute_type=compute_type, workers=workers
+            )
         if name == "ctranslate2":
             raise InvalidOptionError(
                 "backend='ctranslate2' needs the ctranslate2 package: pip install ctranslate2"

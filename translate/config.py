@@ -82,3 +82,6 @@ class TranslatorSettings:
     cache_size: int = 20_000
     # Threads for CPU inference; 0 means the engine's default (every core, or OMP_NUM_THREADS).
     threads: int = 0
+    # Batches CTranslate2 runs side by side, the threads shared among them; 0 means one
+    # single-threaded worker per core on CPU (up to 4), one on a GPU.
+    workers: int = 0

@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Callable, Iterator, Mapping, Sequence
 
 from .backends import Backend, create_backend
+from .batching import plan_batches
 from .config import DEFAULT_MODEL, GenerationOptions, TranslatorSettings
 from .errors import InputTextError
 from .models import ModelRef, load_tokenizer, resolve_model
@@ -114,6 +115,7 @@ class Translator:
             device=device,
             threads=self.settings.threads,
             compute_type=compute_type,
+            workers=self.settings.workers,
         )
         overrides = generation if isinstance(generation, GenerationOptions) else GenerationOptions.from_mapping(generation)
         self.options = self.backend.defaults.merged(overrides)
@@ -267,14 +269,14 @@ class Translator:
                     f"A piece of {len(ids)} tokens exceeds the model's {self.backend.max_positions}"
                     f" positions; split the text with Translator.split first: {sentence[:80]!r}"
                 )
-        order = sorted(range(len(sentences)), key=lambda i: len(encoded[i]), reverse=True)
+        batches = plan_batches([len(ids) for ids in encoded], self.settings.batch_size, self.backend.workers)
+        caps = [self._output_cap(len(encoded[batch[0]]), options) for batch in batches]  # longest first
+        generated_batches = self.backend.generate_batches(
+            [[encoded[i] for i in batch] for batch in batches], options, caps
+        )
         outputs: dict[str, str] = {}
-        batch_size = self.settings.batch_size
-        for start in range(0, len(order), batch_size):
-            indices = order[start : start + batch_size]
-            batch = [encoded[i] for i in indices]
-            longest = max(len(ids) for ids in batch)
-            generated = self.backend.generate(batch, options, self._output_cap(longest, options))
+        done = 0
+        for indices, generated in zip(batches, generated_batches, strict=True):
             stats.batches += 1
             for i, ids in zip(indices, generated):
                 # Each output obeys its own cap, so batching never changes a result.
@@ -282,8 +284,9 @@ class Translator:
                 stats.input_tokens += len(encoded[i])
                 stats.generated_tokens += len(ids)
                 outputs[sentences[i]] = self._decode(ids)
+            done += len(indices)
             if progress:
-                progress(min(start + batch_size, len(order)), len(order))
+                progress(done, len(sentences))
         self._retry_repetitions(outputs, encoded, sentences, options, stats)
         return outputs
 

@@ -186,8 +186,9 @@ def _translation(
     settings: BenchSettings,
 ) -> dict[str, Any]:
     """Paths a-d on the same sentences at each beam size, with their ratios."""
-    threads = getattr(passerelle.fr_en.backend, "threads", None) or os.cpu_count() or 1  # as Passerelle's
-    engine = load_ctranslate2(_ct2_dir(models.fr_en, settings), settings, threads)
+    backend = passerelle.fr_en.backend  # the raw engine gets Passerelle's thread layout
+    layout = (getattr(backend, "workers", 1), getattr(backend, "threads_per_worker", None) or os.cpu_count() or 1)
+    engine = load_ctranslate2(_ct2_dir(models.fr_en, settings), settings, *layout)
     warmup = sentences[: settings.warmup_sentences]
     subset = sentences[: settings.naive_sentences]
     section: dict[str, Any] = {
@@ -195,6 +196,7 @@ def _translation(
         "naive_sentences": len(subset),
         "new_tokens": settings.new_tokens,
         "engine_repeats": settings.engine_repeats,
+        "ctranslate2_layout": {"workers": layout[0], "threads_per_worker": layout[1]},
     }
     for beams in settings.beams:
         logger.info("translation, beam %d", beams)

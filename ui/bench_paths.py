@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Iterator, Sequence
 
 from summarize import LengthPreset, Summarizer, SummarizerSettings, english_sentences
 from translate.backends import Backend
@@ -77,6 +77,17 @@ class EngineMeter:
         self.tokens += sum(len(ids) for ids in outputs)
         return outputs
 
+    def generate_batches(
+        self, batches: Sequence[Sequence[Sequence[int]]], options: GenerationOptions, max_new_tokens: Sequence[int]
+    ) -> Iterator[list[list[int]]]:
+        """The engine's time is until each batch is out; the caller's work between is not."""
+        started = time.perf_counter()
+        for outputs in self.inner.generate_batches(batches, options, max_new_tokens):
+            self.seconds += time.perf_counter() - started
+            self.tokens += sum(len(ids) for ids in outputs)
+            yield outputs
+            started = time.perf_counter()
+
 
 def metered(owner: Any) -> EngineMeter:
     """The meter on ``owner.backend`` (a Translator or Summarizer), installed once."""
@@ -132,19 +143,25 @@ def batched_sentences(
 # CTranslate2 through its own API -----------------------------------------------------------
 
 
-def load_ctranslate2(model_dir: Path, settings: BenchSettings, threads: int) -> Any:
-    """A ``ctranslate2.Translator`` on a converted model, with the threads Passerelle uses."""
+def load_ctranslate2(model_dir: Path, settings: BenchSettings, workers: int, threads_per_worker: int) -> Any:
+    """A ``ctranslate2.Translator`` on a converted model, with the thread layout Passerelle
+    uses (``workers`` batches side by side, ``threads_per_worker`` threads each)."""
     import ctranslate2
 
     return ctranslate2.Translator(
-        str(model_dir), device="cpu", compute_type=settings.quantization, inter_threads=1, intra_threads=threads
+        str(model_dir),
+        device="cpu",
+        compute_type=settings.quantization,
+        inter_threads=workers,
+        intra_threads=threads_per_worker,
     )
 
 
 def ctranslate2_sentences(
     engine: Any, tokenizer: Any, sentences: Sequence[str], beams: int, new_tokens: int, batch_size: int
 ) -> Timing:
-    """Tokenise, ``translate_batch`` (which sorts into sub-batches itself), detokenise."""
+    """Tokenise, ``translate_batch`` (which sorts into sub-batches itself and runs them on
+    its workers), detokenise."""
     started = time.perf_counter()
     source = [tokenizer.convert_ids_to_tokens(tokenizer.encode(sentence)) for sentence in sentences]
     engine_started = time.perf_counter()
