@@ -60,8 +60,10 @@ class SummarizerSettings:
     generation: GenerationOptions = GenerationOptions()
     # Threads for CPU inference; 0 means every core.
     threads: int = 0
-    # Chunks CTranslate2 summarises side by side (see TranslatorSettings.workers); 0 = auto.
-    workers: int = 0
+    # CTranslate2 workers (see TranslatorSettings.workers). One, with every thread: an article
+    # is usually one long chunk, and its encoder is the part that gains from more cores
+    # (2.2 s against 3.5 s for 925 tokens on 2 cores, where the decoder is bound by memory).
+    workers: int = 1
 
     def validate(self) -> None:
         """Reject settings that could not produce a summary, naming the field."""

@@ -142,7 +142,7 @@ class Summarizer:
                 device=device,
                 backend=backend,
                 compute_type=compute_type,
-                settings=replace(TranslatorSettings(), threads=self.settings.threads, workers=self.settings.workers),
+                settings=replace(TranslatorSettings(), threads=self.settings.threads),
                 splitter=english_sentences,
             )
         except ModelNotAvailableError as error:
