@@ -14,7 +14,7 @@ from translate import (
     Translator,
     TranslatorSettings,
 )
-from translate.translator import has_degenerate_repetition
+from translate.translator import TranslationResult, has_degenerate_repetition
 
 FAST = {"num_beams": 1, "max_new_tokens": 12}
 
@@ -172,3 +172,34 @@ def test_two_workers_translate_exactly_as_one(marian_fr_en_dir: Path) -> None:
     assert parallel.text == serial.text
     assert parallel.stats.batches % 2 == 0 and parallel.stats.batches >= 4
     assert seen == sorted(seen) and seen[-1] == parallel.stats.pieces
+
+
+def test_repetition_guard_redoes_looping_outputs(marian_fr_en_dir: Path) -> None:
+    """Forced to 40 tokens, the tiny random model loops; the guard redoes those outputs with
+    no-repeat penalties, and can be switched off."""
+    forced = {"num_beams": 1, "min_new_tokens": 40, "max_new_tokens": 40}
+    text = "Le conseil municipal a voté le budget. Les syndicats appellent à la grève."
+
+    def translate(**settings: bool) -> tuple[TranslatorSettings, TranslationResult]:
+        chosen = TranslatorSettings(repetition_max_repeats=1, cache_size=0, **settings)
+        translator = Translator(str(marian_fr_en_dir), backend="transformers", generation=forced, settings=chosen)
+        return chosen, translator.translate(text)
+
+    settings, guarded = translate()
+    _, unguarded = translate(repetition_guard=False)
+    loops = [
+        s for s in unguarded.segments if has_degenerate_repetition(s.target, settings.repetition_ngram, 1)
+    ]
+    assert loops, "the tiny model was expected to loop when forced to 40 tokens"
+    assert unguarded.stats.repetition_retries == 0
+    assert guarded.stats.repetition_retries == len(loops)
+    redone = {s.source: s.target for s in guarded.segments}
+    assert all(redone[s.source] != s.target for s in loops)
+
+
+def test_a_document_split_beforehand_is_used_as_is(translator: Translator) -> None:
+    document = translator.split(ARTICLE)
+    steps = list(translator.translate_iter(ARTICLE, document=document))
+    assert steps[-1].result.text == translator.translate(ARTICLE).text
+    with pytest.raises(ValueError, match="not the split of this text"):
+        list(translator.translate_iter(ARTICLE + " Encore.", document=document))

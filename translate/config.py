@@ -75,6 +75,7 @@ class TranslatorSettings:
     max_output_ratio: float = 2.0
     max_output_slack: int = 16
     # Repetition guard: a translation repeating one n-gram this often is redone with penalties.
+    repetition_guard: bool = True
     repetition_ngram: int = 3
     repetition_max_repeats: int = 4
     retry_no_repeat_ngram_size: int = 3

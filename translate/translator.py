@@ -161,14 +161,18 @@ class Translator:
         generation: Mapping[str, Any] | GenerationOptions | None = None,
         progress: ProgressCallback | None = None,
         stream: bool = True,
+        document: Document | None = None,
     ) -> Iterator[TranslationProgress]:
         """Partial results, paragraph wave after paragraph wave, the last one complete;
-        ``stream=False`` translates the whole text as one wave (fullest batches)."""
+        ``stream=False`` translates the whole text as one wave (fullest batches).
+        ``document`` is ``split(text)`` when the caller already has it (to show it early)."""
         if not text or not text.strip():
             raise InputTextError("The text is empty: there is nothing to translate.")
+        if document is not None and document.source() != text:
+            raise ValueError("the document given is not the split of this text")
         options = self.options.merged(generation)
         started = time.perf_counter()
-        document = self.split(text)
+        document = document or self.split(text)
         stats = TranslationStats(pieces=document.translatable_count())
         translations: dict[tuple[int, int], str] = {}
         done_pieces = 0
@@ -303,6 +307,8 @@ class Translator:
     ) -> None:
         """Redo, with repetition penalties, the few outputs that loop on themselves."""
         settings = self.settings
+        if not settings.repetition_guard:
+            return
         guarded = options.merged(
             GenerationOptions(
                 no_repeat_ngram_size=settings.retry_no_repeat_ngram_size,
