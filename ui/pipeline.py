@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterator
 
 from translate import PasserelleError, TranslationResult, Translator
+from translate.segment import Document
 from translate.translator import ProgressCallback
 
 from .config import AppConfig
@@ -142,13 +143,15 @@ def iter_article(
     source_file: str | None = None,
     progress: ProgressCallback | None = None,
     stream: bool = True,
+    document: Document | None = None,
 ) -> Iterator[ArticleUpdate]:
-    """Translate, then summarise, yielding the growing result after each step."""
+    """Translate, then summarise, yielding the growing result after each step; ``document``
+    is the translator's split of ``text`` when the caller already made it."""
     started = time.perf_counter()
     warning = french_warning(text)
     translator = services.translator()
     result: ArticleResult | None = None
-    for step in translator.translate_iter(text, options.generation(), progress, stream):
+    for step in translator.translate_iter(text, options.generation(), progress, stream, document):
         result = ArticleResult(
             source=text,
             translation=step.result,

@@ -23,7 +23,7 @@ from translate import PasserelleError
 from translate.segment import Document
 
 from .config import AppConfig
-from .downloads import DownloadStore, clean_interval
+from .downloads import DownloadStore, clean_interval, remove_dead_servers_files
 from .inputs import ArticleInputError, clean_text, read_article_file
 from .pipeline import ArticleOptions, ArticleResult, ArticleUpdate, Services, iter_article, process_article
 from .render import (
@@ -157,9 +157,12 @@ class WebHandlers:
             yield frame.update(progress=Progress("Loading the translation model (only slow the first time)…"))
 
         def work(emit: Emit) -> None:
-            emit("document", self.services.translator().split(article.text))
+            document = self.services.translator().split(article.text)
+            emit("document", document)
             on_batch = lambda done, total: emit("progress", (done, total))  # noqa: E731
-            for update in iter_article(article.text, self.services, options, source_file, on_batch):
+            for update in iter_article(
+                article.text, self.services, options, source_file, on_batch, document=document
+            ):
                 emit("update", update)
 
         document: Document | None = None
@@ -285,6 +288,7 @@ def _unique(name: str, taken: dict[str, str]) -> str:
 
 def build_app(config: AppConfig, services: Services) -> gr.Blocks:
     """The page and the API, with the queue bounded by ``config``; not yet launched."""
+    remove_dead_servers_files()
     downloads = DownloadStore(config.temp_ttl_seconds)
     downloads.start()
     handlers = WebHandlers(config, services, downloads)
