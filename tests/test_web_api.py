@@ -6,6 +6,7 @@ from __future__ import annotations
 import http.client
 import importlib
 import json
+import os
 import socket
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -23,7 +24,7 @@ from gradio_client.utils import QueueError  # noqa: E402
 from tests.corpus import FRENCH_LINES  # noqa: E402
 from ui.config import AppConfig  # noqa: E402
 from translate import Segment, TranslationResult  # noqa: E402
-from ui.downloads import DownloadStore  # noqa: E402
+from ui.downloads import ROOT_PREFIX, DownloadStore, remove_dead_servers_files  # noqa: E402
 from ui.pipeline import ArticleResult, Services  # noqa: E402
 from ui.web import API_NAME, serve  # noqa: E402
 
@@ -240,6 +241,30 @@ def test_old_result_files_are_deleted(tmp_path: Path) -> None:
     assert store.prune() == 0  # still fresh
     assert store.prune(now=time.time() + 61) == 1
     assert not markdown.exists() and not data.exists()
+
+
+def test_closing_the_store_deletes_every_result(tmp_path: Path) -> None:
+    store = DownloadStore(ttl_seconds=60, root=tmp_path / "downloads")
+    store.write(process_article_stub())
+    store.close()
+    assert not store.root.exists()
+
+
+def test_files_of_a_killed_server_are_deleted_at_the_next_start(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead_pid = int(dead.stdout)
+    left_behind = DownloadStore(ttl_seconds=60, root=tmp_path / f"{ROOT_PREFIX}{dead_pid}")
+    left_behind.write(process_article_stub())
+    running = tmp_path / f"{ROOT_PREFIX}{os.getpid()}"
+    running.mkdir()
+    unrelated = tmp_path / f"{ROOT_PREFIX}notes"
+    unrelated.mkdir()
+
+    assert remove_dead_servers_files(tmp_path) == 1
+    assert not left_behind.root.exists() and running.is_dir() and unrelated.is_dir()
 
 
 def process_article_stub() -> ArticleResult:

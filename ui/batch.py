@@ -23,6 +23,7 @@ from translate.errors import InputTextError, PasserelleError
 
 from .config import AppConfig
 from .inputs import ArticleInputError, HTML_EXTENSIONS, read_article_bytes, read_bounded
+from .processes import pid_alive
 from .pipeline import ArticleOptions, ArticleResult, Services, process_article, summary_markdown
 
 logger = logging.getLogger("passerelle.ui")
@@ -151,23 +152,13 @@ def write_atomic(path: Path, text: str) -> None:
         raise
 
 
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def remove_stale_parts(output_dir: Path) -> int:
     """Delete temporary files left by a run that was killed (its process is gone)."""
     removed = 0
     for part in output_dir.rglob(f".*{PART_SUFFIX}") if output_dir.is_dir() else ():
         match = re.search(r"\.(\d+)\.[^.]*" + re.escape(PART_SUFFIX) + "$", part.name)
         pid = int(match.group(1)) if match else None
-        if pid is not None and pid != os.getpid() and not _pid_alive(pid):
+        if pid is not None and pid != os.getpid() and not pid_alive(pid):
             part.unlink(missing_ok=True)
             removed += 1
     return removed

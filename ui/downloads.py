@@ -4,10 +4,12 @@ fill the disk."""
 
 from __future__ import annotations
 
+import atexit
 import json
 import logging
 import os
 import re
+import shutil
 import tempfile
 import threading
 import time
@@ -15,9 +17,11 @@ import uuid
 from pathlib import Path
 
 from .pipeline import ArticleResult
+from .processes import pid_alive
 
 logger = logging.getLogger("passerelle.web")
 
+ROOT_PREFIX = "passerelle-web-"
 DEFAULT_STEM = "article"
 MAX_STEM_CHARS = 80
 _UNSAFE_NAME = re.compile(r"[^\w.-]+")
@@ -30,7 +34,30 @@ MAX_CLEAN_INTERVAL = 600.0
 def default_root() -> Path:
     """One directory per server process, under the system temp dir (which Gradio may serve
     files from, so no extra ``allowed_paths`` are needed)."""
-    return Path(tempfile.gettempdir()) / f"passerelle-web-{os.getpid()}"
+    return Path(tempfile.gettempdir()) / f"{ROOT_PREFIX}{os.getpid()}"
+
+
+def remove_tree(directory: Path) -> None:
+    """Delete ``directory`` and what is in it, logging (not raising) what could not go."""
+
+    def report(_function: object, path: str, excinfo: tuple[type, BaseException, object]) -> None:
+        logger.warning("could not delete %s: %s", path, excinfo[1])
+
+    if directory.is_dir():
+        shutil.rmtree(directory, onerror=report)  # Python 3.11 has no onexc
+
+
+def remove_dead_servers_files(parent: Path | None = None) -> int:
+    """Delete the download directories of servers that ended without cleaning up (killed);
+    returns how many went."""
+    parent = parent or Path(tempfile.gettempdir())
+    removed = 0
+    for directory in parent.glob(f"{ROOT_PREFIX}*"):
+        pid_text = directory.name.removeprefix(ROOT_PREFIX)
+        if pid_text.isdigit() and int(pid_text) != os.getpid() and not pid_alive(int(pid_text)):
+            remove_tree(directory)
+            removed += 1
+    return removed
 
 
 def clean_interval(ttl_seconds: float) -> float:
@@ -83,9 +110,11 @@ class DownloadStore:
         return removed
 
     def start(self) -> None:
-        """Prune on a schedule in a daemon thread (idempotent)."""
+        """Prune on a schedule in a daemon thread, and delete everything when the process
+        exits (idempotent)."""
         if self._thread is not None:
             return
+        atexit.register(self.close)
         interval = clean_interval(self.ttl_seconds)
 
         def loop() -> None:
@@ -97,3 +126,8 @@ class DownloadStore:
 
     def stop(self) -> None:
         self._stop.set()
+
+    def close(self) -> None:
+        """Stop the cleaner and delete every result file: nothing outlives the server."""
+        self.stop()
+        remove_tree(self.root)
