@@ -54,6 +54,17 @@ def test_french_abbreviations_and_punctuation() -> None:
     assert "".join(french_sentences(text)) == text
 
 
+def test_an_ellipsis_before_a_capital_ends_a_sentence() -> None:
+    text = "Il hésita… Puis il partit. Des pommes, des poires… et des noix. Enfin… « Bon », dit-il."
+    assert french_sentences(text) == [
+        "Il hésita… ",
+        "Puis il partit. ",
+        "Des pommes, des poires… et des noix. ",
+        "Enfin… ",
+        "« Bon », dit-il.",
+    ]
+
+
 def test_layout_units_keep_their_markers() -> None:
     text = "# Titre\n\nPremière phrase. Deuxième\nligne repliée.\n\n- un point\n- deux points\n\n```\ncode\n```\n"
     document = split_document(text)

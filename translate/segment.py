@@ -21,6 +21,9 @@ FRENCH_ABBREVIATIONS = frozenset(
     "n no nº tél fig ex min max coll dir trad hab km cm kg".split()
 )
 _LAST_WORD = re.compile(r"([\w.-]+)\.\s*$")
+# "…" then a capital (maybe after an opening quote) ends a sentence, as "..." does for
+# sentencex, which does not know the single-character ellipsis.
+_ELLIPSIS_END = re.compile(r"…\s+(?=[«\"“(]?\s*[A-ZÀ-ÖØ-Þ])")
 
 # Where an over-long sentence may be cut, best first; the last resort is any whitespace.
 CLAUSE_BREAKS: tuple[re.Pattern[str], ...] = (
@@ -64,7 +67,18 @@ def french_sentences(text: str) -> list[str]:
             merged[-1] += sentence
         else:
             merged.append(sentence)
-    return merged
+    return [part for sentence in merged for part in _split_after_ellipses(sentence)]
+
+
+def _split_after_ellipses(sentence: str) -> list[str]:
+    """``sentence`` cut after each "…" that ends a sentence, the whitespace kept before the cut."""
+    parts, start = [], 0
+    for match in _ELLIPSIS_END.finditer(sentence):
+        parts.append(sentence[start : match.end()])
+        start = match.end()
+    if start < len(sentence) or not parts:
+        parts.append(sentence[start:])
+    return parts
 
 
 @dataclass(frozen=True)
