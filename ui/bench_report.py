@@ -105,6 +105,12 @@ def _translation_lines(report: dict[str, Any]) -> list[str]:
         f"Translation: {section['sentences']} French sentences ({section['naive_sentences']} for a), "
         f"{section['new_tokens']} new tokens each; c and d: best of {section['engine_repeats']}"
     )
+    layout = section.get("ctranslate2_layout")
+    if layout:  # c is given the layout Passerelle picked, so d/c compares like with like
+        title += (
+            f"; CTranslate2 layout (c and d): {_plural(layout['workers'], 'worker')} x "
+            f"{_plural(layout['threads_per_worker'], 'thread')}"
+        )
     return [title] + _table(rows)
 
 

@@ -22,6 +22,9 @@ from summarize.synthetic import BartShape, build_bart
 from translate.errors import InputTextError
 from translate.synthetic import MarianShape, build_marian
 
+from .config import AppConfig
+from .inputs import read_article_file
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SEEDS_DIR = REPO_ROOT.parent / "shared" / "seeds"
 SEED_PATTERN = "*.txt"
@@ -172,7 +175,7 @@ def load_texts(inputs: Sequence[Path] | None, settings: BenchSettings) -> BenchT
     corpus = _test_corpus()
     paths = list(inputs) if inputs else sorted(SEEDS_DIR.glob(SEED_PATTERN)) if SEEDS_DIR.is_dir() else []
     if paths:
-        articles = tuple(path.read_text(encoding="utf-8") for path in paths)
+        articles = tuple(_read_article(path) for path in paths)
         origin = ", ".join(path.name for path in paths)
     elif corpus is not None:
         articles = (_fallback_article(corpus.FRENCH_LINES, settings.fallback_article_words),)
@@ -188,6 +191,13 @@ def load_texts(inputs: Sequence[Path] | None, settings: BenchSettings) -> BenchT
     # matter, so the French lines stand in for it.
     french = tuple(BenchTexts(articles, origin, (), "").french_lines())
     return BenchTexts(articles, origin, french, "the French inputs (no English corpus outside a checkout)")
+
+
+def _read_article(path: Path) -> str:
+    """An input file read as the batch script reads it: bounded, decoded, HTML reduced to text,
+    with a clear error naming the file when it cannot be used."""
+    config = AppConfig()
+    return read_article_file(path, config.max_file_bytes, config.max_chars).text
 
 
 def build_models(workdir: Path, texts: BenchTexts, settings: BenchSettings) -> BenchModels:

@@ -64,6 +64,13 @@ def build_parser() -> argparse.ArgumentParser:
     bench = commands.add_parser("bench", help="side-by-side speed benchmark on same-shape models")
     bench.add_argument("--json", action="store_true", help="print the measurements as JSON")
     bench.add_argument("--quick", action="store_true", help="fewer sentences, for a smoke test")
+    bench.add_argument(
+        "--input",
+        action="append",
+        type=Path,
+        metavar="FILE",
+        help="a French article to measure on (repeatable; default: the project's seed articles)",
+    )
     return parser
 
 
@@ -129,7 +136,7 @@ def cmd_convert(args: argparse.Namespace) -> int:
 def cmd_bench(args: argparse.Namespace) -> int:
     from .bench import run_bench
 
-    return run_bench(as_json=args.json, quick=args.quick)
+    return run_bench(as_json=args.json, quick=args.quick, inputs=args.input)
 
 
 COMMANDS = {"translate": cmd_translate, "ui": cmd_ui, "convert": cmd_convert, "bench": cmd_bench}
