@@ -19,19 +19,42 @@ TIMING_FIELDS = ("seconds", "tokens", "tokens_per_s")
 QUICK_BENCH_TIMEOUT = 300
 
 
-@pytest.fixture(scope="module")
-def report() -> dict[str, Any]:
-    """The quick benchmark run through the real command, in its own process."""
-    completed = subprocess.run(
-        [sys.executable, "-m", "ui.cli", "bench", "--quick", "--json"],
+ARTICLE_NAME = "article-de-test.txt"
+
+
+def run_bench(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "ui.cli", "bench", "--quick", *args],
         cwd=REPO_ROOT,
         capture_output=True,
         text=True,
         timeout=QUICK_BENCH_TIMEOUT,
         check=False,
     )
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The quick benchmark run through the real command, in its own process, on an article
+    the test writes (``--input``)."""
+    from tests.corpus import FRENCH_LINES
+
+    article = tmp_path_factory.mktemp("bench-input") / ARTICLE_NAME
+    paragraphs = [" ".join(FRENCH_LINES[i : i + 4]) for i in range(0, len(FRENCH_LINES), 4)]
+    article.write_text("\n\n".join(paragraphs), encoding="utf-8")
+    completed = run_bench("--json", "--input", str(article))
     assert completed.returncode == 0, completed.stderr[-3000:]
-    return json.loads(completed.stdout)
+    assert completed.stdout.strip(), "no report printed"
+    data = json.loads(completed.stdout)
+    assert data["inputs"]["origin"] == ARTICLE_NAME
+    return data
+
+
+def test_an_unreadable_input_is_a_clear_error(tmp_path: Path) -> None:
+    completed = run_bench("--input", str(tmp_path / "absent.txt"))
+    assert completed.returncode == 1
+    assert "absent.txt: cannot be read" in completed.stderr
+    assert "Traceback" not in completed.stderr
 
 
 def _positive_timing(timing: dict[str, Any]) -> None:
