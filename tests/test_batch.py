@@ -91,6 +91,16 @@ def test_usage_errors_exit_2(tmp_path: Path, marian_fr_en_dir: Path) -> None:
     assert run_cli("translate", "--output", str(tmp_path)).returncode == 2
     assert run_cli(*translate_args(["x.txt"], tmp_path, marian_fr_en_dir, "--beams", "0")).returncode == 2
     assert run_cli("translate", "x.txt").returncode == 2  # no --output
+    assert run_cli(*translate_args(["x.txt"], tmp_path, marian_fr_en_dir, "--threads", "-1")).returncode == 2
+
+
+def test_threads_from_the_command_line(tmp_path: Path, marian_fr_en_dir: Path) -> None:
+    out = tmp_path / "out"
+    args = ["translate", "-", "--output", str(out), "--model", str(marian_fr_en_dir), "--beams", "1"]
+    result = run_cli(*args, "--backend", "ctranslate2", "--threads", "2", stdin=FRENCH_B.encode())
+    assert result.returncode == 0, result.stderr
+    backend = json.loads((out / "stdin.json").read_text())["models"]["backend"]
+    assert backend.startswith("ctranslate2 int8") and backend.endswith("(2 workers x 1 thread)")
 
 
 def test_missing_model_is_one_clear_error(tmp_path: Path) -> None:

@@ -141,7 +141,7 @@ def test_length_limits_match_transformers(
 
 def test_marian_describes_itself_and_reads_the_model(marian: Any) -> None:
     reference, fast, _ = marian
-    assert fast.describe() == "ctranslate2 float32 cpu"
+    assert fast.describe() == "ctranslate2 float32 cpu (1 worker x 1 thread)"
     assert fast.max_positions == reference.max_positions == 512
     assert fast.defaults == reference.defaults
 

@@ -94,7 +94,9 @@ class CTranslate2Backend(Backend):
         self._tokens = _decoding_tokens(ref, config, tokenizer, _target_vocabulary(self.model_dir))
 
     def describe(self) -> str:
-        return f"{self.name} {self.compute_type} {self.device}"
+        workers = f"{self.workers} worker{'s' if self.workers > 1 else ''}"
+        threads = f"{self.threads_per_worker} thread{'s' if self.threads_per_worker > 1 else ''}"
+        return f"{self.name} {self.compute_type} {self.device} ({workers} x {threads})"
 
     def generate(
         self, batch: Sequence[Sequence[int]], options: GenerationOptions, max_new_tokens: int

@@ -30,6 +30,9 @@ def _model_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--backend", choices=BACKEND_CHOICES, help="inference engine (default: auto = CTranslate2 when installed)")
     parser.add_argument("--device", help="auto, cpu or cuda (default: auto)")
+    parser.add_argument(
+        "--threads", type=int, help="CPU threads for the models (env PASSERELLE_THREADS; default: every core)"
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -75,12 +78,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _config(args: argparse.Namespace, **extra: object) -> AppConfig:
+    if args.threads is not None and args.threads < 0:
+        raise UsageError("--threads must be 0 (every core) or more")
     return AppConfig.from_env(
         model=args.model,
         summary_model=args.summary_model,
         summary_translation_model=args.summary_translation_model,
         backend=args.backend,
         device=args.device,
+        threads=args.threads,
         **extra,
     )
 

@@ -9,7 +9,7 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterator
 
-from translate import PasserelleError, TranslationResult, Translator
+from translate import PasserelleError, TranslationResult, Translator, TranslatorSettings
 from translate.segment import Document
 from translate.translator import ProgressCallback
 
@@ -98,11 +98,16 @@ class Services:
     def translator(self) -> Translator:
         with self._lock:
             if self._translator is None:
-                self._translator = Translator(self.config.model, device=self.config.device, backend=self.config.backend)
+                self._translator = Translator(
+                    self.config.model,
+                    device=self.config.device,
+                    backend=self.config.backend,
+                    settings=TranslatorSettings(threads=self.config.threads),
+                )
             return self._translator
 
     def summarizer(self) -> "Summarizer":
-        from summarize import Summarizer
+        from summarize import Summarizer, SummarizerSettings
 
         with self._lock:
             if self._summarizer is None:
@@ -112,6 +117,7 @@ class Services:
                     device=self.config.device,
                     backend=self.config.backend,
                     length=self.config.summary_length,
+                    settings=SummarizerSettings(threads=self.config.threads),
                 )
             return self._summarizer
 
