@@ -109,6 +109,7 @@ def test_translate_returns_every_part(client: "gradio_client.Client", app: tuple
     assert sources == translatable_sources(app[1], text)
     assert " ".join(" ".join(sources).split()) == " ".join(text.split())  # every sentence, once, in order
     assert all(isinstance(s["paragraph"], int) and isinstance(s["target"], str) for s in segments)
+    assert all(isinstance(s["key"], bool) for s in segments)  # whether the summary rests on it
     assert {s["paragraph"] for s in segments} == {0, 1}
     if not summarizer_available():
         pytest.skip("summarize.Summarizer is not importable yet: summary outputs not checked")

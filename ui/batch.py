@@ -24,7 +24,7 @@ from translate.errors import InputTextError, PasserelleError
 from .config import AppConfig
 from .inputs import ArticleInputError, HTML_EXTENSIONS, read_article_bytes, read_bounded
 from .processes import pid_alive
-from .pipeline import ArticleOptions, ArticleResult, Services, process_article, summary_markdown
+from .pipeline import ArticleOptions, ArticleResult, Services, process_article
 
 logger = logging.getLogger("passerelle.ui")
 
@@ -177,7 +177,7 @@ def write_outputs(job: Job, result: ArticleResult, key: str) -> None:
     """Translation and summary first, the JSON (the "done" mark) last."""
     write_atomic(job.translation_path, result.translation.text)
     if result.summary is not None:
-        write_atomic(job.summary_path, summary_markdown(result.summary) + "\n")
+        write_atomic(job.summary_path, result.summary_markdown() + "\n")
     document = result.to_json()
     document["job"] = {"key": key, "input": job.name}
     write_atomic(job.json_path, json.dumps(document, ensure_ascii=False, indent=2) + "\n")

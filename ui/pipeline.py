@@ -9,6 +9,8 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterator
 
+from summarize.evidence import key_sentences
+from summarize.summarizer import english_sentences
 from translate import PasserelleError, TranslationResult, Translator, TranslatorSettings
 from translate.segment import Document
 from translate.translator import ProgressCallback
@@ -43,9 +45,12 @@ class ArticleResult:
     timings: dict[str, float] = field(default_factory=dict)
     models: dict[str, str] = field(default_factory=dict)
     source_file: str | None = None
+    # Indices of the segments the summary rests on (see summarize.evidence).
+    key_sentences: list[int] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         """The JSON both front ends write and return; stable keys, documented in the README."""
+        keys = set(self.key_sentences)
         return {
             "version": JSON_SCHEMA_VERSION,
             "source_file": self.source_file,
@@ -53,8 +58,8 @@ class ArticleResult:
             "translation": self.translation.text,
             "complete": self.translation.complete,
             "segments": [
-                {"paragraph": s.paragraph, "source": s.source, "target": s.target}
-                for s in self.translation.segments
+                {"paragraph": s.paragraph, "source": s.source, "target": s.target, "key": index in keys}
+                for index, s in enumerate(self.translation.segments)
             ],
             "summary": None
             if self.summary is None
@@ -68,7 +73,19 @@ class ArticleResult:
     def to_markdown(self) -> str:
         parts = [f"# Translation{f' of {self.source_file}' if self.source_file else ''}", "", self.translation.text.strip(), ""]
         if self.summary is not None:
-            parts += [summary_markdown(self.summary), ""]
+            parts += [self.summary_markdown(), ""]
+        return "\n".join(parts)
+
+    def summary_markdown(self) -> str:
+        """Both summaries, then the sentences of the original they rest on; empty without a
+        summary."""
+        if self.summary is None:
+            return ""
+        parts = [summary_markdown(self.summary)]
+        if self.key_sentences:
+            segments = self.translation.segments
+            parts += ["", "## Key sentences of the original", ""]
+            parts += [f"- {segments[i].source.strip()}" for i in self.key_sentences]
         return "\n".join(parts)
 
 
@@ -172,6 +189,8 @@ def iter_article(
         yield ArticleUpdate("summarizing", 0, 1, result)
         summary_started = time.perf_counter()
         result.summary = services.summarizer().summarize(result.translation.text, options.summary_length)
+        targets = [segment.target for segment in result.translation.segments]
+        result.key_sentences = key_sentences(result.summary.en, targets, english_sentences)
         result.timings["summarize_s"] = round(time.perf_counter() - summary_started, 3)
     result.timings["total_s"] = round(time.perf_counter() - started, 3)
     yield ArticleUpdate("done", 1, 1, result)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
-from typing import Iterator, Sequence
+from typing import Collection, Iterator, Sequence
 
 from translate.segment import Document, Unit
 from translate.translator import Segment
@@ -22,6 +22,7 @@ from translate.translator import Segment
 SEG_CLASS = "seg"
 ACTIVE_CLASS = "seg-active"  # hovered sentence and its counterpart
 PINNED_CLASS = "seg-pinned"  # clicked sentence and its counterpart
+KEY_CLASS = "seg-key"  # a sentence the summary rests on
 PANE_CLASS = "pane-scroll"  # the scrolling container of a pane
 MAX_HEADING_LEVEL = 6
 _ORDERED_MARKER = re.compile(r"\d+[.)]")
@@ -66,11 +67,12 @@ def _numbered_units(document: Document) -> Iterator[tuple[Unit, list[int | None]
         yield unit, numbers
 
 
-def _seg(number: int | None, text: str) -> str:
+def _seg(number: int | None, text: str, keys: Collection[int] = ()) -> str:
     escaped = html.escape(text)
     if number is None:
         return escaped
-    return f'<span class="{SEG_CLASS}" data-seg="{number}">{escaped}</span>'
+    classes = f"{SEG_CLASS} {KEY_CLASS}" if number in keys else SEG_CLASS
+    return f'<span class="{classes}" data-seg="{number}">{escaped}</span>'
 
 
 def _block(unit: Unit, inner: str) -> str:
@@ -87,21 +89,25 @@ def _block(unit: Unit, inner: str) -> str:
     return f'<p class="unit">{inner}</p>'
 
 
-def render_original(document: Document) -> str:
-    """The source article, sentence by sentence."""
+def render_original(document: Document, keys: Collection[int] = ()) -> str:
+    """The source article, sentence by sentence; ``keys`` are the sentences the summary
+    rests on, marked."""
     blocks = []
     for unit, numbers in _numbered_units(document):
         if unit.kind == "verbatim":
             inner = html.escape("".join(p.text + p.trailing for p in unit.pieces))
         else:
             # The source's own whitespace between sentences: the original is shown as written.
-            inner = "".join(_seg(n, p.text) + html.escape(p.trailing) for n, p in zip(numbers, unit.pieces))
+            inner = "".join(_seg(n, p.text, keys) + html.escape(p.trailing) for n, p in zip(numbers, unit.pieces))
         blocks.append(_block(unit, inner))
     return "\n".join(blocks)
 
 
-def render_translation(document: Document, segments: Sequence[Segment], units_done: int) -> str:
-    """The first ``units_done`` units in English; ``segments`` are the translator's, in order.
+def render_translation(
+    document: Document, segments: Sequence[Segment], units_done: int, keys: Collection[int] = ()
+) -> str:
+    """The first ``units_done`` units in English; ``segments`` are the translator's, in order;
+    ``keys`` as for ``render_original``.
 
     Raises ValueError when the segments do not follow the document (a bug upstream, and
     wrong highlights would silently mislead the reader).
@@ -118,7 +124,7 @@ def render_translation(document: Document, segments: Sequence[Segment], units_do
                 continue
             if number >= len(segments) or segments[number].source != piece.text:
                 raise ValueError(f"segment {number} does not match the document's piece {piece.text[:60]!r}")
-            words.append(_seg(number, segments[number].target))
+            words.append(_seg(number, segments[number].target, keys))
         blocks.append(_block(unit, " ".join(words)))
     return "\n".join(blocks)
 
@@ -128,12 +134,23 @@ def _paragraphs(text: str) -> str:
     return "".join(f"<p>{html.escape(p)}</p>" for p in parts)
 
 
-def render_summary(en: str | None, fr: str | None, note: str | None = None) -> str:
-    """English and French summaries one above the other; ``note`` replaces missing parts."""
+def render_summary(
+    en: str | None, fr: str | None, note: str | None = None, key_count: int | None = None
+) -> str:
+    """English and French summaries one above the other; ``note`` replaces missing parts;
+    ``key_count`` says how many sentences of the article the summary was traced to."""
     sections = []
     for lang, title, text in (("en", "English", en), ("fr", "Français", fr)):
         body = _paragraphs(text) if text else f'<p class="muted">{html.escape(note or "—")}</p>'
         sections.append(f'<section class="summary" lang="{lang}"><h4>{title}</h4>{body}</section>')
+    if key_count:
+        sentences = "sentence" if key_count == 1 else "sentences"
+        sections.append(
+            f'<p class="muted key-note">The summary rests on {key_count} {sentences} of the article, '
+            f'underlined in both panes.</p>'
+        )
+    elif key_count == 0:
+        sections.append('<p class="muted key-note">The summary rewords the article: no sentence could be traced.</p>')
     return "".join(sections)
 
 
@@ -207,6 +224,7 @@ CSS = f"""
 .{SEG_CLASS} {{ border-radius: 3px; cursor: pointer; transition: background-color 0.12s; }}
 .{SEG_CLASS}.{ACTIVE_CLASS} {{ background: var(--seg-active); }}
 .{SEG_CLASS}.{PINNED_CLASS} {{ background: var(--seg-pinned); box-shadow: 0 0 0 2px var(--seg-pinned); }}
+.{SEG_CLASS}.{KEY_CLASS} {{ text-decoration: underline 2px var(--seg-pinned); text-underline-offset: 3px; }}
 .summary h4 {{ margin: 0 0 0.4rem; font-size: 0.8rem; letter-spacing: 0.06em; text-transform: uppercase;
   color: var(--body-text-color-subdued); font-family: var(--font); }}
 .summary + .summary {{ margin-top: 1.2rem; padding-top: 1rem; border-top: 1px solid var(--border-color-primary); }}

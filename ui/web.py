@@ -202,7 +202,7 @@ class WebHandlers:
             raise
         assert result is not None
         markdown, data = self.downloads.write(result)
-        yield frame.finished(result, time.perf_counter() - started, markdown, data)
+        yield frame.finished(result, document, time.perf_counter() - started, markdown, data)
 
     def _show_update(
         self, frame: "_FrameBuilder", document: Document | None, update: ArticleUpdate, elapsed: float
@@ -265,9 +265,15 @@ class _FrameBuilder:
         self.errors = [message]
         return self.update(progress=Progress(message.splitlines()[0], state="error"))
 
-    def finished(self, result: ArticleResult, seconds: float, markdown: Path, data: Path) -> Frame:
+    def finished(
+        self, result: ArticleResult, document: Document | None, seconds: float, markdown: Path, data: Path
+    ) -> Frame:
         if result.summary is not None:
-            self.summary = render_summary(result.summary.en, result.summary.fr)
+            keys = result.key_sentences
+            self.summary = render_summary(result.summary.en, result.summary.fr, key_count=len(keys))
+            if keys and document is not None:  # underline what the summary rests on
+                self.original = render_original(document, keys)
+                self.translation = render_translation(document, result.translation.segments, len(document.units), keys)
         sentences = len(result.translation.segments)
         self.files = (gr.update(value=str(markdown), visible=True), gr.update(value=str(data), visible=True))
         return self.update(progress=Progress(f"Done: {sentences} sentences translated", seconds=seconds, state="done"))
