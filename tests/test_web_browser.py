@@ -20,7 +20,7 @@ playwright_api = pytest.importorskip("playwright.sync_api")
 
 from ui.config import AppConfig  # noqa: E402
 from ui.pipeline import Services  # noqa: E402
-from ui.render import ACTIVE_CLASS, PINNED_CLASS  # noqa: E402
+from ui.render import ACTIVE_CLASS, KEY_CLASS, PINNED_CLASS  # noqa: E402
 from ui.web import serve  # noqa: E402
 
 CHROMIUM_ARGS = [
@@ -138,6 +138,12 @@ def test_translate_an_article_end_to_end(
     data = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
     assert [s["source"] for s in data["segments"]][0] == "Le budget de Lyon"
     assert data["summary"]["en"] and data["translation"]
+    # The sentences the summary rests on: underlined in both panes exactly as the JSON says.
+    assert page.locator("#pane-summary .key-note").is_visible()
+    keys = [index for index, segment in enumerate(data["segments"]) if segment["key"]]
+    for pane in ("original", "translation"):
+        marked = page.locator(f"#pane-{pane} .seg.{KEY_CLASS}").evaluate_all("spans => spans.map(s => s.dataset.seg)")
+        assert sorted(int(number) for number in marked) == keys
 
     wide = tmp_path / "passerelle-wide.png"
     page.screenshot(path=str(wide), full_page=True)
