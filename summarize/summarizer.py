@@ -53,7 +53,8 @@ class Summary:
     """An English summary, its French translation, and how it was made.
 
     ``chunks`` is how many pieces of the original text were summarised; ``verbatim`` is True
-    when the text was too short to summarise and ``en`` is the text itself.
+    when the text was too short to summarise and ``en`` is the text itself; ``complete`` is
+    False while ``fr`` is still to come (see ``Summarizer.summarize_iter``).
     """
 
     en: str
@@ -63,6 +64,7 @@ class Summary:
     model: str
     seconds: float
     verbatim: bool = False
+    complete: bool = True
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -190,15 +192,26 @@ class Summarizer:
 
     def summarize(self, english_text: str, length: str | None = None) -> Summary:
         """The English summary of the whole text and its French translation."""
+        final: Summary | None = None
+        for final in self.summarize_iter(english_text, length):
+            pass
+        assert final is not None
+        return final
+
+    def summarize_iter(self, english_text: str, length: str | None = None) -> Iterator[Summary]:
+        """The English summary as soon as it exists (``complete=False``, no French yet), then
+        the whole ``Summary``: a reader can start on the English while the French is made."""
         if not english_text or not english_text.strip():
             raise InputTextError("The text is empty: there is nothing to summarise.")
         name = self._check_length(length or self.length)
         started = time.perf_counter()
         en, chunks, verbatim = self._summarise_document(english_text.strip(), self.bounds(name))
+        partial = Summary(en, "", chunks, name, self.model_name, time.perf_counter() - started, verbatim, False)
+        yield partial
         fr = self.translator.translate(en).text if en else ""
         seconds = time.perf_counter() - started
         logger.info("summary (%s) of %d chunk(s) in %.1fs", name, chunks, seconds)
-        return Summary(en, fr, chunks, name, self.model_name, seconds, verbatim)
+        yield replace(partial, fr=fr, seconds=seconds, complete=True)
 
     # Map-reduce ----------------------------------------------------------------------------
 

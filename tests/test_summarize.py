@@ -226,6 +226,15 @@ def test_french_summary_is_the_translation_of_the_english(summarizer: Summarizer
     assert summary.fr and summary.fr == translator.translate(summary.en).text
 
 
+def test_english_comes_first_then_the_whole_summary(summarizer: Summarizer) -> None:
+    text = long_text(paragraphs=3)
+    english, whole = list(summarizer.summarize_iter(text, "short"))
+    assert not english.complete and english.en and english.fr == ""
+    assert whole.complete and whole.en == english.en and whole.fr
+    again = summarizer.summarize(text, "short")  # the same, in one call
+    assert (again.en, again.fr, again.complete) == (whole.en, whole.fr, True)
+
+
 def test_summary_to_dict(summarizer: Summarizer) -> None:
     summary = summarizer.summarize("It rains.")
     data = summary.to_dict()

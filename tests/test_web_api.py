@@ -25,7 +25,7 @@ from tests.corpus import FRENCH_LINES  # noqa: E402
 from ui.config import AppConfig  # noqa: E402
 from translate import Segment, TranslationResult  # noqa: E402
 from ui.downloads import ROOT_PREFIX, DownloadStore, remove_dead_servers_files  # noqa: E402
-from ui.pipeline import ArticleResult, Services  # noqa: E402
+from ui.pipeline import ArticleOptions, ArticleResult, Services, iter_article  # noqa: E402
 from ui.web import API_NAME, serve  # noqa: E402
 
 ENDPOINT = f"/{API_NAME}"
@@ -242,6 +242,18 @@ def test_old_result_files_are_deleted(tmp_path: Path) -> None:
     assert store.prune() == 0  # still fresh
     assert store.prune(now=time.time() + 61) == 1
     assert not markdown.exists() and not data.exists()
+
+
+def test_the_english_summary_comes_before_the_french(app: tuple[str, Services]) -> None:
+    if not summarizer_available():
+        pytest.skip("summarize.Summarizer is not importable yet")
+    seen = []  # (stage, English, French) as each update is yielded: the result object grows
+    for update in iter_article(article(0), app[1], ArticleOptions(summary_length="short", num_beams=1)):
+        summary = update.result.summary
+        seen.append((update.stage, summary.en if summary else None, summary.fr if summary else None))
+    english_only = [step for step in seen if step[0] == "summarizing" and step[1]]
+    assert english_only and english_only[0][2] == ""
+    assert seen[-1][0] == "done" and seen[-1][1] == english_only[0][1] and seen[-1][2]
 
 
 def test_closing_the_store_deletes_every_result(tmp_path: Path) -> None:

@@ -188,7 +188,11 @@ def iter_article(
     if options.summarize:
         yield ArticleUpdate("summarizing", 0, 1, result)
         summary_started = time.perf_counter()
-        result.summary = services.summarizer().summarize(result.translation.text, options.summary_length)
+        for summary in services.summarizer().summarize_iter(result.translation.text, options.summary_length):
+            result.summary = summary
+            if not summary.complete:  # the English summary, while the French is made
+                yield ArticleUpdate("summarizing", 0, 1, result)
+        assert result.summary is not None and result.summary.complete
         targets = [segment.target for segment in result.translation.segments]
         result.key_sentences = key_sentences(result.summary.en, targets, english_sentences)
         result.timings["summarize_s"] = round(time.perf_counter() - summary_started, 3)

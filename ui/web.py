@@ -193,6 +193,7 @@ class WebHandlers:
                 raise user_error(str(error), duration=None) from error
             # The translation is done and worth keeping: report the summary's failure only.
             logger.warning("summary failed: %s", error)
+            result.summary = None  # an English summary without its French is not offered as one
             gr.Warning("The summary failed; the translation is complete.")
             frame.errors = [f"Summary failed: {error}"]
             frame.update(summary=render_summary(None, None, "No summary: see the error above."))
@@ -216,6 +217,11 @@ class WebHandlers:
             yield frame.update(
                 progress=Progress("Translating…", done, document.translatable_count(), elapsed),
                 translation=render_translation(document, result.translation.segments, update.done),
+            )
+        elif update.stage == "summarizing" and result.summary is not None:
+            yield frame.update(
+                progress=Progress("Translating the summary into French…", seconds=elapsed),
+                summary=render_summary(result.summary.en, None, "Translating the summary into French…"),
             )
         elif update.stage == "summarizing":
             yield frame.update(
