@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from typing import Callable, Sequence
 
+from .summarizer import english_sentences
+
 WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 # Words that carry no content: a shared "the" says nothing about where a sentence came from.
 STOPWORDS = frozenset(
@@ -29,12 +31,12 @@ def content_words(text: str) -> set[str]:
 def key_sentences(
     summary: str,
     sentences: Sequence[str],
-    split: Callable[[str], list[str]],
+    split: Callable[[str], list[str]] = english_sentences,
     min_shared: float = MIN_SHARED,
 ) -> list[int]:
     """Indices (sorted, unique) of the ``sentences`` the ``summary`` rests on.
 
-    Each summary sentence (``split`` cuts the summary) goes to the article sentence with the
+    Each summary sentence (``split`` cuts the English summary) goes to the article sentence with the
     best overlap (F1 of shared content words), if that sentence holds at least ``min_shared``
     of the summary sentence's content words; a summary sentence made of new words (an
     abstractive rewording) is traced to nothing rather than to a guess.

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from translate.errors import PasserelleError
+from translate.errors import InvalidOptionError, PasserelleError
 
 from .batch import Outcome, UsageError, discover, exit_status, remove_stale_parts, run_job
 from .config import AppConfig
@@ -78,17 +78,20 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _config(args: argparse.Namespace, **extra: object) -> AppConfig:
-    if args.threads is not None and args.threads < 0:
-        raise UsageError("--threads must be 0 (every core) or more")
-    return AppConfig.from_env(
-        model=args.model,
-        summary_model=args.summary_model,
-        summary_translation_model=args.summary_translation_model,
-        backend=args.backend,
-        device=args.device,
-        threads=args.threads,
-        **extra,
-    )
+    """The settings from the environment and the options; AppConfig checks them, and a bad
+    value is a usage error (exit 2)."""
+    try:
+        return AppConfig.from_env(
+            model=args.model,
+            summary_model=args.summary_model,
+            summary_translation_model=args.summary_translation_model,
+            backend=args.backend,
+            device=args.device,
+            threads=args.threads,
+            **extra,
+        )
+    except InvalidOptionError as error:
+        raise UsageError(str(error)) from error
 
 
 def cmd_translate(args: argparse.Namespace) -> int:

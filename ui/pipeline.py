@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterator
 
 from summarize.evidence import key_sentences
-from summarize.summarizer import english_sentences
 from translate import PasserelleError, TranslationResult, Translator, TranslatorSettings
 from translate.segment import Document
 from translate.translator import ProgressCallback
@@ -194,7 +193,7 @@ def iter_article(
                 yield ArticleUpdate("summarizing", 0, 1, result)
         assert result.summary is not None and result.summary.complete
         targets = [segment.target for segment in result.translation.segments]
-        result.key_sentences = key_sentences(result.summary.en, targets, english_sentences)
+        result.key_sentences = key_sentences(result.summary.en, targets)
         result.timings["summarize_s"] = round(time.perf_counter() - summary_started, 3)
     result.timings["total_s"] = round(time.perf_counter() - started, 3)
     yield ArticleUpdate("done", 1, 1, result)
