@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 TORCH_SPEC ?= torch==2.13.0
 EXTRAS ?= dev,cluster
 
-.PHONY: setup run test browser bench clean
+.PHONY: setup run test test-fast browser bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ browser:
 # One thread per test process: the suite runs tiny models, where thread start-up costs more than it gains.
 test: setup browser
 	OMP_NUM_THREADS=1 $(BIN)/python -m pytest
+
+# The everyday subset: no subprocess, server, browser or Ray (well under a minute).
+test-fast: setup
+	OMP_NUM_THREADS=1 $(BIN)/python -m pytest -m "unit or model"
 
 bench: setup
 	$(BIN)/passerelle bench

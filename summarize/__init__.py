@@ -10,14 +10,11 @@ from .config import (
     DEFAULT_SUMMARY_MODEL,
     DEFAULT_SUMMARY_TRANSLATION_MODEL,
     LENGTH_PRESETS,
-    SUMMARY_MODEL_ENV_VAR,
-    SUMMARY_TRANSLATION_MODEL_ENV_VAR,
     LengthPreset,
     SummarizerSettings,
-    summary_model_from_env,
-    summary_translation_model_from_env,
 )
-from .summarizer import Summarizer, Summary, TokenBounds, english_sentences
+from .evidence import key_sentences
+from .summarizer import Summarizer, Summary, TokenBounds
 
 logging.getLogger("passerelle").addHandler(logging.NullHandler())
 
@@ -27,13 +24,9 @@ __all__ = [
     "DEFAULT_SUMMARY_TRANSLATION_MODEL",
     "LENGTH_PRESETS",
     "LengthPreset",
-    "SUMMARY_MODEL_ENV_VAR",
-    "SUMMARY_TRANSLATION_MODEL_ENV_VAR",
     "Summarizer",
     "SummarizerSettings",
     "Summary",
     "TokenBounds",
-    "english_sentences",
-    "summary_model_from_env",
-    "summary_translation_model_from_env",
+    "key_sentences",
 ]

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Mapping
 
-from translate.config import GenerationOptions
-from translate.errors import InvalidOptionError
+from translate import GenerationOptions, InvalidOptionError
 
 DEFAULT_SUMMARY_MODEL = "sshleifer/distilbart-cnn-12-6"
 DEFAULT_SUMMARY_TRANSLATION_MODEL = "Helsinki-NLP/opus-mt-en-fr"
-SUMMARY_MODEL_ENV_VAR = "PASSERELLE_SUMMARY_MODEL"
-SUMMARY_TRANSLATION_MODEL_ENV_VAR = "PASSERELLE_SUMMARY_TRANSLATION_MODEL"
 DEFAULT_LENGTH = "medium"
 
 
@@ -89,15 +85,3 @@ def _validate_preset(name: str, preset: LengthPreset) -> None:
         raise InvalidOptionError(f"length preset {name!r}: max_new_tokens must be >= 1")
     if low is not None and high is not None and low > high:
         raise InvalidOptionError(f"length preset {name!r}: min_new_tokens {low} > max_new_tokens {high}")
-
-
-def summary_model_from_env(environ: Mapping[str, str] | None = None) -> str:
-    """$PASSERELLE_SUMMARY_MODEL if set, else the default; read when called, not at import."""
-    environ = os.environ if environ is None else environ
-    return environ.get(SUMMARY_MODEL_ENV_VAR, "").strip() or DEFAULT_SUMMARY_MODEL
-
-
-def summary_translation_model_from_env(environ: Mapping[str, str] | None = None) -> str:
-    """$PASSERELLE_SUMMARY_TRANSLATION_MODEL if set, else the default (read when called)."""
-    environ = os.environ if environ is None else environ
-    return environ.get(SUMMARY_TRANSLATION_MODEL_ENV_VAR, "").strip() or DEFAULT_SUMMARY_TRANSLATION_MODEL

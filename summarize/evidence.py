@@ -5,9 +5,7 @@ phrasing, so each summary sentence is traced to the article sentence sharing mos
 from __future__ import annotations
 
 import re
-from typing import Callable, Sequence
-
-from .summarizer import english_sentences
+from typing import Sequence
 
 WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 # Words that carry no content: a shared "the" says nothing about where a sentence came from.
@@ -28,22 +26,17 @@ def content_words(text: str) -> set[str]:
     return {word for word in (w.lower() for w in WORD.findall(text)) if word not in STOPWORDS}
 
 
-def key_sentences(
-    summary: str,
-    sentences: Sequence[str],
-    split: Callable[[str], list[str]] = english_sentences,
-    min_shared: float = MIN_SHARED,
-) -> list[int]:
-    """Indices (sorted, unique) of the ``sentences`` the ``summary`` rests on.
+def key_sentences(summary_sentences: Sequence[str], sentences: Sequence[str], min_shared: float = MIN_SHARED) -> list[int]:
+    """Indices (sorted, unique) of the article's ``sentences`` the summary rests on.
 
-    Each summary sentence (``split`` cuts the English summary) goes to the article sentence with the
-    best overlap (F1 of shared content words), if that sentence holds at least ``min_shared``
-    of the summary sentence's content words; a summary sentence made of new words (an
-    abstractive rewording) is traced to nothing rather than to a guess.
+    Each summary sentence goes to the article sentence with the best overlap (F1 of shared
+    content words), if that sentence holds at least ``min_shared`` of the summary sentence's
+    content words; a summary sentence made of new words (an abstractive rewording) is traced
+    to nothing rather than to a guess.
     """
     article = [content_words(sentence) for sentence in sentences]
     found: set[int] = set()
-    for summary_sentence in split(summary):
+    for summary_sentence in summary_sentences:
         words = content_words(summary_sentence)
         if not words:
             continue

@@ -1,51 +1,43 @@
 """``Summarizer``: a bilingual summary of a whole English text, never truncated.
 
-The path of a text: sentences (``translate.segment`` with an English splitter), packed into
-chunks under the model's token budget, each chunk summarised (batched, through the same
-backends as translation), the partial summaries joined and summarised again until one
-summary remains, which a ``translate.Translator`` turns into French.
+The path of a text: passages (a translation's segments, or the sentences of a raw text),
+each tokenised once and packed into chunks under the model's budget by adding their counts;
+each chunk summarised (batched, through the same engine as translation); the partial
+summaries joined and summarised again until one summary remains, which an English→French
+``Translator`` turns into French.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
 from typing import Any, Iterator, Sequence
 
-from translate.backends import Backend, create_backend
-from translate.batching import plan_batches
-from translate.config import GenerationOptions, TranslatorSettings
-from translate.errors import InputTextError, InvalidOptionError, ModelNotAvailableError
-from translate.models import ModelRef, load_generation_defaults, load_tokenizer, resolve_model
-from translate.segment import Document, cut_to_budget, split_document
-from translate.translator import Translator
-
-from .config import (
-    DEFAULT_LENGTH,
-    DEFAULT_SUMMARY_MODEL,
-    DEFAULT_SUMMARY_TRANSLATION_MODEL,
-    SUMMARY_MODEL_ENV_VAR,
-    SUMMARY_TRANSLATION_MODEL_ENV_VAR,
-    SummarizerSettings,
+from translate import (
+    Engine,
+    GenerationOptions,
+    InputTextError,
+    InvalidOptionError,
+    LoadSettings,
+    Segment,
+    Translator,
+    TranslatorSettings,
+    english_sentences,
+    last,
+    split_document,
 )
+from translate.engine import Request
+
+from .chunking import Chunk, measure, pack
+from .config import DEFAULT_LENGTH, DEFAULT_SUMMARY_MODEL, DEFAULT_SUMMARY_TRANSLATION_MODEL, SummarizerSettings
 
 logger = logging.getLogger("passerelle.summarize")
 
-SENTENCE_LANGUAGE = "en"
 # Encoder-decoder models count the decoder start token in their min_length/max_length,
 # which are therefore one more than the new tokens they allow.
 DECODER_START_TOKENS = 1
-
-
-def english_sentences(text: str) -> list[str]:
-    """Sentences by sentencex's English rules; slices that join back to ``text`` exactly."""
-    from sentencex import segment
-
-    raw = list(segment(SENTENCE_LANGUAGE, text))
-    if "".join(raw) != text:  # never trust a segmenter with our characters
-        return [text]
-    return raw
 
 
 @dataclass
@@ -54,7 +46,8 @@ class Summary:
 
     ``chunks`` is how many pieces of the original text were summarised; ``verbatim`` is True
     when the text was too short to summarise and ``en`` is the text itself; ``complete`` is
-    False while ``fr`` is still to come (see ``Summarizer.summarize_iter``).
+    False while ``fr`` is still to come (see ``Summarizer.summarize_stream``); ``segments``
+    pair each sentence of ``en`` with its French translation.
     """
 
     en: str
@@ -65,9 +58,14 @@ class Summary:
     seconds: float
     verbatim: bool = False
     complete: bool = True
+    segments: list[Segment] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+    def sentences(self) -> list[str]:
+        """The English summary's sentences, as its translation cut them."""
+        return [segment.source for segment in self.segments]
 
 
 @dataclass(frozen=True)
@@ -98,64 +96,35 @@ class Summarizer:
         settings: SummarizerSettings | None = None,
         translator: Translator | None = None,
         revision: str | None = None,
+        cache_dir: Path | None = None,
     ) -> None:
         self.settings = settings or SummarizerSettings()
         self.settings.validate()
         self.length = self._check_length(length)
-        self.ref, self.tokenizer, self.backend = self._load_model(
-            model, revision, backend, device, compute_type
-        )
-        self.options = self.backend.defaults.merged(self.settings.generation)
+        load = LoadSettings(device, compute_type, self.settings.threads, self.settings.workers, cache_dir)
+        self.engine = Engine(model, backend=backend, settings=load, revision=revision)
+        self.options = self.engine.defaults.merged(self.settings.generation)
         self._model_bounds = self._model_length_defaults()
-        limit = self.backend.max_positions - self.settings.position_margin
+        limit = self.engine.max_positions - self.settings.position_margin
         self.budget = min(limit, self.settings.max_chunk_tokens or limit)
         if self.budget < 2:
             raise InvalidOptionError(
-                f"the chunk budget ({self.budget} tokens) is too small for {self.ref.describe()}"
+                f"the chunk budget ({self.budget} tokens) is too small for {self.engine.name}"
             )
-        self.translator = translator or self._load_translator(
-            translation_model, device, backend, compute_type
+        self.translator = translator or Translator(
+            translation_model,
+            device=device,
+            backend=backend,
+            compute_type=compute_type,
+            settings=replace(TranslatorSettings(), threads=self.settings.threads),
+            splitter=english_sentences,  # its source is English
+            cache_dir=cache_dir,
         )
-
-    # Loading -------------------------------------------------------------------------------
-
-    def _load_model(
-        self, model: str, revision: str | None, backend: str, device: str, compute_type: str
-    ) -> tuple[ModelRef, Any, Backend]:
-        """The summarisation model through the translation layer's loaders and backends."""
-        try:
-            ref = resolve_model(model, revision)
-            tokenizer = load_tokenizer(ref)
-            engine = create_backend(
-                backend, ref, tokenizer, device=device, threads=self.settings.threads,
-                compute_type=compute_type, workers=self.settings.workers,
-            )
-        except ModelNotAvailableError as error:
-            raise _pointing_at(error, SUMMARY_MODEL_ENV_VAR, "--summary-model") from error
-        return ref, tokenizer, engine
-
-    def _load_translator(
-        self, translation_model: str, device: str, backend: str, compute_type: str
-    ) -> Translator:
-        """The English→French Translator; its source is English, so it splits English."""
-        try:
-            return Translator(
-                translation_model,
-                device=device,
-                backend=backend,
-                compute_type=compute_type,
-                settings=replace(TranslatorSettings(), threads=self.settings.threads),
-                splitter=english_sentences,
-            )
-        except ModelNotAvailableError as error:
-            raise _pointing_at(error, SUMMARY_TRANSLATION_MODEL_ENV_VAR, "--summary-translation-model") from error
 
     def _model_length_defaults(self) -> TokenBounds:
         """The model's own min/max summary length (generation_config), in new tokens."""
-        _, extras = load_generation_defaults(self.ref)
+        low, high = self.engine.info.length_bounds
         settings = self.settings
-        low = extras.get("min_length")
-        high = extras.get("max_length")
         low = settings.fallback_min_new_tokens if low is None else max(low - DECODER_START_TOKENS, 0)
         high = settings.fallback_max_new_tokens if high is None else max(high - DECODER_START_TOKENS, 1)
         return TokenBounds(min(low, high), high)
@@ -164,7 +133,7 @@ class Summarizer:
 
     @property
     def model_name(self) -> str:
-        return self.ref.describe()
+        return self.engine.name
 
     @property
     def lengths(self) -> list[str]:
@@ -173,7 +142,7 @@ class Summarizer:
 
     def count_tokens(self, text: str) -> int:
         """Tokens the model would read for ``text``, special tokens included."""
-        return len(self._encode(text))
+        return len(self.engine.tokens.encode(text))
 
     def bounds(self, length: str | None = None) -> TokenBounds:
         """The min/max new tokens of a length preset, the model's defaults filling the gaps."""
@@ -181,50 +150,61 @@ class Summarizer:
         high = self._model_bounds.max_new_tokens if preset.max_new_tokens is None else preset.max_new_tokens
         low = self._model_bounds.min_new_tokens if preset.min_new_tokens is None else preset.min_new_tokens
         # Never ask for more tokens than the decoder has positions.
-        high = min(high, self.backend.max_positions - DECODER_START_TOKENS)
+        high = min(high, self.engine.max_positions - DECODER_START_TOKENS)
         return TokenBounds(min(low, high), high)
 
     def chunk(self, text: str) -> list[str]:
         """Consecutive runs of whole sentences, each under the token budget; together they
         hold every word of ``text`` in order (whitespace normalised)."""
-        document = split_document(text, english_sentences, self.count_tokens, self.budget)
-        return self._pack(self._sentences(document))
+        return [chunk.text for chunk in self._chunks(self._sentences(text))]
 
-    def summarize(self, english_text: str, length: str | None = None) -> Summary:
+    def summarize(self, english_text: str, length: str | None = None, *, passages: Sequence[str] | None = None) -> Summary:
         """The English summary of the whole text and its French translation."""
-        final: Summary | None = None
-        for final in self.summarize_iter(english_text, length):
-            pass
-        assert final is not None
-        return final
+        return last(self.summarize_stream(english_text, length, passages=passages))
 
-    def summarize_iter(self, english_text: str, length: str | None = None) -> Iterator[Summary]:
+    def summarize_stream(
+        self, english_text: str, length: str | None = None, *, passages: Sequence[str] | None = None
+    ) -> Iterator[Summary]:
         """The English summary as soon as it exists (``complete=False``, no French yet), then
-        the whole ``Summary``: a reader can start on the English while the French is made."""
+        the whole ``Summary``: a reader can start on the English while the French is made.
+
+        ``passages`` is the text already cut into sentences in reading order (a translation's
+        segments, see ``TranslationResult.passages``); the text is then not split again.
+        """
         if not english_text or not english_text.strip():
             raise InputTextError("The text is empty: there is nothing to summarise.")
         name = self._check_length(length or self.length)
         started = time.perf_counter()
-        en, chunks, verbatim = self._summarise_document(english_text.strip(), self.bounds(name))
+        text = english_text.strip()
+        en, chunks, verbatim = self._summarise_document(text, passages, self.bounds(name))
         partial = Summary(en, "", chunks, name, self.model_name, time.perf_counter() - started, verbatim, False)
         yield partial
-        fr = self.translator.translate(en).text if en else ""
+        french = self.translator.translate(en) if en else None
         seconds = time.perf_counter() - started
         logger.info("summary (%s) of %d chunk(s) in %.1fs", name, chunks, seconds)
-        yield replace(partial, fr=fr, seconds=seconds, complete=True)
+        yield replace(
+            partial,
+            fr=french.text if french else "",
+            seconds=seconds,
+            complete=True,
+            segments=french.segments if french else [],
+        )
 
     # Map-reduce ----------------------------------------------------------------------------
 
-    def _summarise_document(self, text: str, bounds: TokenBounds) -> tuple[str, int, bool]:
+    def _summarise_document(
+        self, text: str, passages: Sequence[str] | None, bounds: TokenBounds
+    ) -> tuple[str, int, bool]:
         """(English summary, chunks of the original text, whether the text is its own summary)."""
-        if self._is_short(self.count_tokens(text), bounds):
+        measured = measure(self._sentences(text) if passages is None else passages, self.engine.tokens, self.budget)
+        size = self.engine.tokens.special_count + sum(len(passage.ids) for passage in measured)
+        if self._is_short(size, bounds):
             return text, 1, True
-        chunks = self.chunk(text)
+        chunks = pack(measured, self.engine.tokens, self.budget)
         if not chunks:
             raise InputTextError("The text has no words to summarise.")
-        source_tokens = sum(self.count_tokens(chunk) for chunk in chunks)
-        partials = self._summarise_texts(chunks, bounds)
-        return self._reduce(partials, source_tokens, bounds), len(chunks), False
+        partials = self._summarise_chunks(chunks, bounds)
+        return self._reduce(partials, sum(len(chunk.ids) for chunk in chunks), bounds), len(chunks), False
 
     def _reduce(self, partials: list[str], source_tokens: int, bounds: TokenBounds) -> str:
         """Summarise the joined partial summaries, re-chunking them while they overflow."""
@@ -233,18 +213,18 @@ class Summarizer:
             if len(partials) == 1:
                 return partials[0]
             joined = " ".join(partials)
-            size = self.count_tokens(joined)
-            if size <= self.budget:
-                return self._summarise_texts([joined], bounds)[0]
-            if size >= previous:
+            ids = self.engine.tokens.encode(joined)
+            if len(ids) <= self.budget:
+                return self._summarise_chunks([Chunk(joined, ids)], bounds)[0]
+            if len(ids) >= previous:
                 raise InvalidOptionError(
-                    f"partial summaries ({size} tokens) are no shorter than their source "
+                    f"partial summaries ({len(ids)} tokens) are no shorter than their source "
                     f"({previous} tokens): max_new_tokens {bounds.max_new_tokens} is too large "
                     f"for a chunk budget of {self.budget} tokens"
                 )
-            logger.debug("reduce round %d: %d partial summaries, %d tokens", round_number, len(partials), size)
-            previous = size
-            partials = self._summarise_texts(self.chunk(joined), bounds)
+            logger.debug("reduce round %d: %d partial summaries, %d tokens", round_number, len(partials), len(ids))
+            previous = len(ids)
+            partials = self._summarise_chunks(self._chunks(self._sentences(joined)), bounds)
         if len(partials) == 1:
             return partials[0]
         raise InvalidOptionError(
@@ -252,39 +232,34 @@ class Summarizer:
             " reduce rounds; raise max_reduce_rounds or lower the preset's max_new_tokens"
         )
 
-    def _summarise_texts(self, texts: Sequence[str], bounds: TokenBounds) -> list[str]:
-        """One summary per text, in order; texts sharing length bounds are batched together."""
-        encoded = [self._encode(text) for text in texts]
-        summaries: list[str | None] = [None] * len(texts)
+    def _summarise_chunks(self, chunks: Sequence[Chunk], bounds: TokenBounds) -> list[str]:
+        """One summary per chunk, in order; chunks sharing length bounds are batched together."""
+        summaries: list[str | None] = [None] * len(chunks)
         groups: dict[TokenBounds, list[int]] = {}
-        for index, ids in enumerate(encoded):
-            if self._is_short(len(ids), bounds):
-                summaries[index] = texts[index].strip()
+        for index, chunk in enumerate(chunks):
+            if self._is_short(len(chunk.ids), bounds):
+                summaries[index] = chunk.text.strip()
             else:
-                groups.setdefault(self._capped(bounds, len(ids)), []).append(index)
+                groups.setdefault(self._capped(bounds, len(chunk.ids)), []).append(index)
         for capped, indices in groups.items():
-            plan = plan_batches([len(encoded[i]) for i in indices], self.settings.batch_size, self.backend.workers)
-            batches = [[indices[k] for k in batch] for batch in plan]
-            outputs = self._generate([[encoded[i] for i in batch] for batch in batches], capped)
-            for batch, texts_out in zip(batches, outputs, strict=True):
-                for index, output in zip(batch, texts_out):
-                    summaries[index] = output
+            options = self.options.merged(
+                GenerationOptions(min_new_tokens=capped.min_new_tokens, max_new_tokens=capped.max_new_tokens)
+            )
+            requests = [Request(chunks[i].ids, capped.max_new_tokens, chunks[i].text) for i in indices]
+            for batch in self.engine.generate(requests, options, self.settings.batch_size):
+                for position, output in zip(batch.indices, batch.texts, strict=True):
+                    summaries[indices[position]] = output
         return [summary or "" for summary in summaries]
-
-    def _generate(self, batches: list[list[list[int]]], bounds: TokenBounds) -> Iterator[list[str]]:
-        """The summaries of each batch, in order, all batches sharing ``bounds``."""
-        options = self.options.merged(
-            GenerationOptions(min_new_tokens=bounds.min_new_tokens, max_new_tokens=bounds.max_new_tokens)
-        )
-        caps = [bounds.max_new_tokens] * len(batches)
-        for generated in self.backend.generate_batches(batches, options, caps):
-            yield [self.tokenizer.decode(ids, skip_special_tokens=True).strip() for ids in generated]
 
     # Small pieces --------------------------------------------------------------------------
 
-    def _encode(self, text: str) -> list[int]:
-        # verbose=False: measuring a long text before cutting it is expected, not an error.
-        return self.tokenizer(text, add_special_tokens=True, verbose=False)["input_ids"]
+    def _sentences(self, text: str) -> list[str]:
+        """A raw English text's sentences (its layout's units first), verbatim blocks whole."""
+        document = split_document(text, english_sentences)
+        return [piece.text for _, piece in document.pieces()]
+
+    def _chunks(self, sentences: Sequence[str]) -> list[Chunk]:
+        return pack(measure(sentences, self.engine.tokens, self.budget), self.engine.tokens, self.budget)
 
     def _check_length(self, length: str) -> str:
         if length not in self.settings.length_presets:
@@ -302,39 +277,3 @@ class Summarizer:
         """The bounds for one input: a summary is never longer than what it summarises."""
         high = min(bounds.max_new_tokens, input_tokens)
         return TokenBounds(min(bounds.min_new_tokens, high), high)
-
-    def _sentences(self, document: Document) -> Iterator[str]:
-        """The document's pieces with words in them, each under the budget.
-
-        ``split_document`` keeps verbatim blocks (code) whole; a summary must still read
-        them, so they are cut here at word boundaries.
-        """
-        for unit, piece in document.pieces():
-            if not piece.translatable:
-                continue
-            if unit.kind != "verbatim":
-                yield piece.normalized
-                continue
-            for part in cut_to_budget(piece.normalized, self.count_tokens, self.budget):
-                if part.strip():
-                    yield part.strip()
-
-    def _pack(self, sentences: Iterator[str]) -> list[str]:
-        """Greedily join consecutive sentences while the chunk stays under the budget."""
-        chunks: list[str] = []
-        current = ""
-        for sentence in sentences:
-            candidate = f"{current} {sentence}" if current else sentence
-            if not current or self.count_tokens(candidate) <= self.budget:
-                current = candidate
-            else:
-                chunks.append(current)
-                current = sentence
-        if current:
-            chunks.append(current)
-        return chunks
-
-
-def _pointing_at(error: ModelNotAvailableError, env_var: str, option: str) -> ModelNotAvailableError:
-    """The same error, but telling the user which environment variable changes this model."""
-    return ModelNotAvailableError(error.model, error.reason, env_var=env_var, option=option)

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import pytest
 
-from summarize.synthetic import build_bart
 from tests.corpus import ENGLISH_LINES, ENGLISH_NEWS_LINES, FRENCH_LINES
-from translate.synthetic import build_marian
+from ui.bench.builders import build_bart, build_marian
+from ui.config import AppConfig
 
 
 @pytest.fixture(scope="session")
@@ -34,17 +33,31 @@ def bart_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_bart(directory, ENGLISH_NEWS_LINES)
 
 
+@pytest.fixture(scope="session")
+def tiny_config(marian_fr_en_dir: Path, bart_dir: Path, marian_en_fr_dir: Path) -> Callable[..., AppConfig]:
+    """Front-end settings on the three tiny models (transformers on CPU), with overrides."""
+
+    def make(**overrides: object) -> AppConfig:
+        models = {
+            "model": str(marian_fr_en_dir),
+            "summary_model": str(bart_dir),
+            "summary_translation_model": str(marian_en_fr_dir),
+            "backend": "transformers",
+            "device": "cpu",
+        }
+        return AppConfig(**{**models, **overrides})  # type: ignore[arg-type]
+
+    return make
+
+
 @pytest.fixture(scope="session", autouse=True)
 def conversion_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """CTranslate2 conversions land in a temporary cache, never in the user's home."""
-    directory = tmp_path_factory.mktemp("ct2-cache")
-    previous = os.environ.get("PASSERELLE_CACHE_DIR")
-    os.environ["PASSERELLE_CACHE_DIR"] = str(directory)
-    yield directory
-    if previous is None:
-        os.environ.pop("PASSERELLE_CACHE_DIR", None)
-    else:
-        os.environ["PASSERELLE_CACHE_DIR"] = previous
+    """CTranslate2 conversions (and any other platform cache) land in a temporary directory,
+    never in the user's home; subprocesses inherit it."""
+    directory = tmp_path_factory.mktemp("xdg-cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(directory))
+        yield directory
 
 
 @pytest.fixture(scope="module")
@@ -52,5 +65,19 @@ def ct2_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """A fresh conversion cache for one test module (to see conversions happen, or not)."""
     root = tmp_path_factory.mktemp("passerelle-cache")
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("PASSERELLE_CACHE_DIR", str(root))
+        patch.setenv("XDG_CACHE_HOME", str(root))
         yield root
+
+
+TIERS = ("unit", "model", "cli", "web", "browser", "ray", "bench")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Every test belongs to exactly one tier, so ``-m`` selections never miss one."""
+    wrong = []
+    for item in items:
+        tiers = {mark.name for mark in item.iter_markers()} & set(TIERS)
+        if len(tiers) != 1:
+            wrong.append(f"{item.nodeid}: {sorted(tiers) or 'no tier'}")
+    if wrong:
+        raise pytest.UsageError("tests need exactly one tier marker " + str(TIERS) + ":\n" + "\n".join(wrong))

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.cli
+
 ROOT = Path(__file__).resolve().parents[1]
 
 FRENCH_A = "# Le marché\n\nLes prix du pain ont augmenté. Mme Leroy s’en plaint.\n\nM. Bernard vend des fruits.\n"
@@ -109,6 +111,7 @@ def test_missing_model_is_one_clear_error(tmp_path: Path) -> None:
     result = run_cli("translate", str(text), "--output", str(tmp_path / "out"), "--model", str(tmp_path / "no-model"))
     assert result.returncode == 1
     assert "is not available" in result.stderr and "hf download" in result.stderr
+    assert "--model" in result.stderr and "PASSERELLE_MODEL" in result.stderr  # how to choose another
     assert "Traceback" not in result.stderr
 
 

@@ -8,7 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from translate.batching import plan_batches
+from translate.engine.batching import plan_batches
+
+pytestmark = pytest.mark.unit
 
 
 @given(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+pytestmark = pytest.mark.unit
+
 from translate.errors import InvalidOptionError
 from ui.config import AppConfig
 
@@ -19,3 +21,30 @@ def test_environment_then_overrides() -> None:
 def test_bad_thread_counts_are_named(raw: str, message: str) -> None:
     with pytest.raises(InvalidOptionError, match=message):
         AppConfig.from_env({"PASSERELLE_THREADS": raw})
+
+
+def test_every_variable_of_the_table_sets_its_field() -> None:
+    environ = {
+        "PASSERELLE_MODEL": "/models/fr-en",
+        "PASSERELLE_SUMMARY_MODEL": " /models/bart ",
+        "PASSERELLE_SUMMARY_TRANSLATION_MODEL": "opus-mt-en-fr",
+        "PASSERELLE_DEVICE": "cpu",
+        "PASSERELLE_CACHE_DIR": "/var/cache/passerelle",
+        "PASSERELLE_AUTH": "reader:secret",
+    }
+    config = AppConfig.from_env(environ)
+    assert (config.model, config.summary_model, config.summary_translation_model) == (
+        "/models/fr-en", "/models/bart", "opus-mt-en-fr"
+    )
+    assert config.device == "cpu" and config.credentials() == ("reader", "secret")
+    assert str(config.conversions_dir()) == "/var/cache/passerelle/ct2"
+    assert AppConfig.from_env({}).conversions_dir() is None
+
+
+@pytest.mark.parametrize(
+    "environ, message",
+    [({"PASSERELLE_AUTH": "nopassword"}, "user:password"), ({"PASSERELLE_BACKEND": "onnx"}, "backend must be one of")],
+)
+def test_bad_values_are_refused_with_the_rule(environ: dict[str, str], message: str) -> None:
+    with pytest.raises(InvalidOptionError, match=message):
+        AppConfig.from_env(environ)

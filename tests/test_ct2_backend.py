@@ -11,15 +11,15 @@ from typing import Any
 
 import pytest
 
-pytest.importorskip("ctranslate2")
+from translate import InvalidOptionError, ModelNotAvailableError
+from translate.engine import GenerationOptions, LoadSettings, ModelInfo, ModelRef, Tokens, resolve_model
+from translate.engine import convert as convert_module
+from translate.engine.convert import conversion_dir, convert_model, is_converted
+from translate.engine.ct2_backend import CTranslate2Backend, ctranslate2_available, thread_layout
+from translate.engine.models import load_tokenizer
+from translate.engine.transformers_backend import TransformersBackend
 
-from translate import convert as convert_module  # noqa: E402
-from translate.backends import TransformersBackend  # noqa: E402
-from translate.config import GenerationOptions  # noqa: E402
-from translate.convert import conversion_dir, convert_model, is_converted  # noqa: E402
-from translate.ct2_backend import CTranslate2Backend, ctranslate2_available, thread_layout  # noqa: E402
-from translate.errors import InvalidOptionError, ModelNotAvailableError  # noqa: E402
-from translate.models import ModelRef, load_tokenizer, resolve_model  # noqa: E402
+pytestmark = pytest.mark.model
 
 FRENCH = [
     "Le conseil municipal a voté un budget de 2,5 milliards d'euros.",
@@ -45,8 +45,8 @@ EOS_LOGIT_BIAS = 50.0
 @pytest.fixture
 def own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A fresh, empty conversion cache for tests that count conversions."""
-    monkeypatch.setenv("PASSERELLE_CACHE_DIR", str(tmp_path / "cache"))
-    return tmp_path / "cache" / "ct2"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    return tmp_path / "cache" / "passerelle" / "ct2"
 
 
 @pytest.fixture
@@ -63,16 +63,24 @@ def conversions(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return calls
 
 
-def _encode(tokenizer: Any, texts: list[str]) -> list[list[int]]:
-    return [tokenizer(text).input_ids for text in texts]
+def _encode(tokens: Tokens, texts: list[str]) -> list[list[int]]:
+    return [tokens.encode(text) for text in texts]
 
 
-def _backends(directory: Path, compute_type: str) -> tuple[TransformersBackend, CTranslate2Backend, Any]:
+def _model(directory: Path) -> tuple[ModelInfo, Tokens]:
     ref = resolve_model(directory)
-    tokenizer = load_tokenizer(ref)
-    reference = TransformersBackend(ref, device="cpu", threads=1)
-    fast = CTranslate2Backend(ref, tokenizer, device="cpu", threads=1, compute_type=compute_type)
-    return reference, fast, tokenizer
+    return ModelInfo.load(ref), Tokens(load_tokenizer(ref))
+
+
+def _ct2(directory: Path, device: str = "cpu", compute_type: str = "float32", threads: int = 1, workers: int = 0) -> CTranslate2Backend:
+    info, tokens = _model(directory)
+    return CTranslate2Backend(info, tokens, LoadSettings(device, compute_type, threads, workers))
+
+
+def _backends(directory: Path, compute_type: str) -> tuple[TransformersBackend, CTranslate2Backend, Tokens]:
+    info, tokens = _model(directory)
+    reference = TransformersBackend(info, tokens, LoadSettings(device="cpu", threads=1))
+    return reference, _ct2(directory, compute_type=compute_type), tokens
 
 
 @pytest.fixture(scope="module")
@@ -86,7 +94,7 @@ def eager_marian(
 ) -> tuple[TransformersBackend, CTranslate2Backend, Any]:
     """A Marian that always wants to stop: the length limits decide every output."""
     from tests.corpus import ENGLISH_LINES, FRENCH_LINES
-    from translate.synthetic import build_marian
+    from ui.bench.builders import build_marian
 
     directory = build_marian(
         tmp_path_factory.mktemp("eager-marian"), FRENCH_LINES, ENGLISH_LINES, eos_logit_bias=EOS_LOGIT_BIAS
@@ -143,21 +151,18 @@ def test_marian_describes_itself_and_reads_the_model(marian: Any) -> None:
     reference, fast, _ = marian
     assert fast.describe() == "ctranslate2 float32 cpu (1 worker x 1 thread)"
     assert fast.max_positions == reference.max_positions == 512
-    assert fast.defaults == reference.defaults
 
 
 def test_marian_never_emits_pad(marian: Any) -> None:
     """opus-mt forbids <pad> (bad_words_ids); the converter drops it from the vocabulary."""
-    _, fast, tokenizer = marian
-    outputs = fast.generate(_encode(tokenizer, FRENCH), GenerationOptions(num_beams=2), MAX_NEW_TOKENS)
-    assert all(tokenizer.pad_token_id not in ids for ids in outputs)
+    _, fast, tokens = marian
+    outputs = fast.generate(_encode(tokens, FRENCH), GenerationOptions(num_beams=2), MAX_NEW_TOKENS)
+    assert all(fast.info.pad_token_id not in ids for ids in outputs)
 
 
 def test_marian_int8_gives_one_output_per_input(ct2_cache: Path, marian_fr_en_dir: Path) -> None:
-    ref = resolve_model(marian_fr_en_dir)
-    tokenizer = load_tokenizer(ref)
-    backend = CTranslate2Backend(ref, tokenizer, device="cpu", threads=1, compute_type="int8")
-    outputs = backend.generate(_encode(tokenizer, FRENCH), GenerationOptions(num_beams=4, min_new_tokens=1), 16)
+    backend = _ct2(marian_fr_en_dir, compute_type="int8")
+    outputs = backend.generate(_encode(backend.tokens, FRENCH), GenerationOptions(num_beams=4, min_new_tokens=1), 16)
     assert len(outputs) == len(FRENCH)
     assert all(outputs)
     assert backend.compute_type.startswith("int8")
@@ -165,11 +170,10 @@ def test_marian_int8_gives_one_output_per_input(ct2_cache: Path, marian_fr_en_di
 
 
 def test_auto_compute_type_is_int8_on_cpu(ct2_cache: Path, marian_fr_en_dir: Path) -> None:
-    ref = resolve_model(marian_fr_en_dir)
-    backend = CTranslate2Backend(ref, load_tokenizer(ref), device="auto", threads=1)
+    backend = _ct2(marian_fr_en_dir, device="auto", compute_type="auto")
     assert backend.device == "cpu"
     assert backend.compute_type.startswith("int8")
-    assert backend.model_dir == conversion_dir(ref, "int8")
+    assert backend.model_dir == conversion_dir(resolve_model(marian_fr_en_dir), "int8")
 
 
 def test_bart_float32_greedy_matches_transformers(bart: Any) -> None:
@@ -179,12 +183,12 @@ def test_bart_float32_greedy_matches_transformers(bart: Any) -> None:
     expected = reference.generate(batch, GREEDY, MAX_NEW_TOKENS)
     got = fast.generate(batch, GREEDY, MAX_NEW_TOKENS)
     assert got == expected
-    assert all(ids[0] == tokenizer.bos_token_id for ids in got)
+    assert all(ids[0] == fast.info.forced_bos_token_id for ids in got)
 
 
 def test_input_longer_than_the_model_is_a_clear_error(marian: Any) -> None:
     _, fast, tokenizer = marian
-    too_long = [tokenizer(FRENCH[0]).input_ids[0]] * (fast.max_positions + 1)
+    too_long = [tokenizer.encode(FRENCH[0])[0]] * (fast.max_positions + 1)
     with pytest.raises(InvalidOptionError, match="positions"):
         fast.generate([too_long], GREEDY, MAX_NEW_TOKENS)
 
@@ -204,8 +208,7 @@ def test_parallel_workers_give_each_batch_its_own_results(ct2_cache: Path, maria
     """Two workers run queued batches side by side; results still come back per batch, in
     order, equal to the reference, each batch under its own cap."""
     reference, _, tokenizer = marian
-    ref = resolve_model(marian_fr_en_dir)
-    parallel = CTranslate2Backend(ref, tokenizer, device="cpu", threads=2, workers=2, compute_type="float32")
+    parallel = _ct2(marian_fr_en_dir, threads=2, workers=2)
     assert (parallel.workers, parallel.threads_per_worker) == (2, 1)
     batches = [_encode(tokenizer, FRENCH[:2]), _encode(tokenizer, FRENCH[2:4]), [], _encode(tokenizer, FRENCH[4:])]
     caps = [MAX_NEW_TOKENS, 3, MAX_NEW_TOKENS, MAX_NEW_TOKENS]
@@ -318,6 +321,6 @@ def test_unknown_quantization_and_compute_type(own_cache: Path, marian_fr_en_dir
     with pytest.raises(InvalidOptionError, match="quantization"):
         convert_model(ref, "int3")
     with pytest.raises(InvalidOptionError, match="compute_type"):
-        CTranslate2Backend(ref, load_tokenizer(ref), device="cpu", compute_type="float8")
+        _ct2(marian_fr_en_dir, compute_type="float8")
     with pytest.raises(InvalidOptionError, match="device"):
-        CTranslate2Backend(ref, load_tokenizer(ref), device="tpu")
+        _ct2(marian_fr_en_dir, device="tpu")

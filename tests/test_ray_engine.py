@@ -18,19 +18,20 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
+import ray
 
-ray = pytest.importorskip("ray", reason='Ray is not installed: pip install ".[cluster]" to test --engine ray')
-pytest.importorskip("ray.data", reason='Ray Data is not installed: pip install ".[cluster]" to test --engine ray')
+from tests.corpus import FRENCH_LINES
+from translate import PasserelleError
+from ui.article import ArticleOptions
+from ui.batch import Outcome, discover
+from ui.batch.ray_engine import ClusterShape, plan_run, run_ray
+from ui.config import AppConfig
 
-from tests.corpus import FRENCH_LINES  # noqa: E402
-from translate.errors import PasserelleError  # noqa: E402
-from ui.batch import Outcome, discover  # noqa: E402
-from ui.config import AppConfig  # noqa: E402
-from ui.pipeline import ArticleOptions  # noqa: E402
-from ui.ray_engine import ClusterShape, plan_run, run_ray  # noqa: E402
-
-# Ray Data's own DataContext touches its deprecated fields; nothing Passerelle can act on.
-pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning:ray.data.context")
+pytestmark = [
+    pytest.mark.ray,
+    # Ray Data's own DataContext touches its deprecated fields; nothing Passerelle can act on.
+    pytest.mark.filterwarnings("ignore::DeprecationWarning:ray.data.context"),
+]
 
 ROOT = Path(__file__).resolve().parent.parent
 RAY_CPUS = 2

@@ -3,11 +3,14 @@ JSON and Markdown results saying which sentences the summary rests on."""
 
 from __future__ import annotations
 
+import pytest
+
 from summarize import Summary
-from translate.segment import Document, split_document
-from translate.translator import Segment, TranslationResult
-from ui.pipeline import ArticleResult
-from ui.render import KEY_CLASS, render_original, render_summary, render_translation
+from translate import Document, Segment, TranslationResult, split_document
+from ui.article import ArticleResult
+from ui.web.render import KEY_CLASS, render_original, render_summary, render_translation
+
+pytestmark = pytest.mark.unit
 
 FRENCH = "Le maire a parlé. Les prix montent.\n\nLa grève commence jeudi."
 ENGLISH = ["The mayor spoke.", "Prices are rising.", "The strike starts on Thursday."]
@@ -17,7 +20,9 @@ def _article() -> tuple[ArticleResult, Document]:
     document = split_document(FRENCH)
     sources = [piece.text for _unit, piece in document.pieces()]
     segments = [Segment(0 if i < 2 else 1, source, target) for i, (source, target) in enumerate(zip(sources, ENGLISH))]
-    translation = TranslationResult(" ".join(ENGLISH), segments, FRENCH, "tiny", "transformers")
+    translation = TranslationResult(
+        " ".join(ENGLISH), segments, FRENCH, "tiny", "transformers", document=document, units_done=len(document.units)
+    )
     summary = Summary(en="The strike starts on Thursday.", fr="La grève commence jeudi.", chunks=1, length="short", model="tiny", seconds=0.1)
     return ArticleResult(source=FRENCH, translation=translation, summary=summary, key_sentences=[2]), document
 
@@ -25,7 +30,7 @@ def _article() -> tuple[ArticleResult, Document]:
 def test_key_sentences_are_marked_in_both_panes() -> None:
     result, document = _article()
     original = render_original(document, result.key_sentences)
-    english = render_translation(document, result.translation.segments, 2, result.key_sentences)
+    english = render_translation(result.translation, result.key_sentences)
     for pane, text in ((original, "La grève commence jeudi."), (english, "The strike starts on Thursday.")):
         assert f'<span class="seg {KEY_CLASS}" data-seg="2">{text}</span>' in pane
         assert pane.count(KEY_CLASS) == 1

@@ -13,22 +13,19 @@ from typing import Sequence
 
 import pytest
 
-from summarize import (
-    DEFAULT_SUMMARY_MODEL,
-    DEFAULT_SUMMARY_TRANSLATION_MODEL,
-    LENGTH_PRESETS,
-    LengthPreset,
-    Summarizer,
-    SummarizerSettings,
-    Summary,
-    TokenBounds,
-    english_sentences,
-    summary_model_from_env,
-    summary_translation_model_from_env,
-)
+from summarize import LENGTH_PRESETS, LengthPreset, Summarizer, SummarizerSettings, TokenBounds
 from tests.corpus import ENGLISH_NEWS_LINES
-from translate import GenerationOptions, Translator, TranslatorSettings
-from translate.errors import InputTextError, InvalidOptionError, ModelNotAvailableError
+from translate import (
+    GenerationOptions,
+    InputTextError,
+    InvalidOptionError,
+    ModelNotAvailableError,
+    Translator,
+    TranslatorSettings,
+    english_sentences,
+)
+
+pytestmark = pytest.mark.model
 
 # Small bounds keep generation fast; greedy decoding makes the two backends comparable.
 PRESETS = {
@@ -69,7 +66,8 @@ class Spy:
 @pytest.fixture
 def spy(summarizer: Summarizer, monkeypatch: pytest.MonkeyPatch) -> Spy:
     record = Spy()
-    real = summarizer.backend.generate
+    backend = summarizer.engine.backend
+    real = backend.generate
 
     def recording(batch: Sequence[Sequence[int]], options: GenerationOptions, max_new_tokens: int) -> list[list[int]]:
         outputs = real(batch, options, max_new_tokens)
@@ -78,7 +76,7 @@ def spy(summarizer: Summarizer, monkeypatch: pytest.MonkeyPatch) -> Spy:
         record.calls.append((options, max_new_tokens, len(batch)))
         return outputs
 
-    monkeypatch.setattr(summarizer.backend, "generate", recording)
+    monkeypatch.setattr(backend, "generate", recording)
     return record
 
 
@@ -102,21 +100,8 @@ def summarizer(bart_dir: Path, translator: Translator) -> Summarizer:
 
 
 
-def _ct2_unavailable_reason() -> str | None:
-    try:
-        from translate.ct2_backend import ctranslate2_available
-    except ImportError as error:
-        return f"translate/ct2_backend.py is not importable yet: {error}"
-    if not ctranslate2_available():
-        return "the ctranslate2 package is not installed"
-    return None
-
-
-needs_ct2 = pytest.mark.skipif(_ct2_unavailable_reason() is not None, reason=str(_ct2_unavailable_reason()))
-
-
 def _encode(summarizer: Summarizer, text: str) -> list[int]:
-    return summarizer.tokenizer(text, verbose=False)["input_ids"]
+    return summarizer.engine.tokens.encode(text)
 
 
 def text_of_tokens(summarizer: Summarizer, low: int, high: int) -> str:
@@ -154,7 +139,7 @@ def test_map_reduce_reads_every_chunk(summarizer: Summarizer, spy: Spy) -> None:
         assert tuple(_encode(summarizer, chunk)) in read
     # One more call summarised the joined partial summaries into the final one.
     assert len(spy.inputs) > len(chunks)
-    assert all(len(ids) <= summarizer.backend.max_positions for ids in spy.inputs)
+    assert all(len(ids) <= summarizer.engine.max_positions for ids in spy.inputs)
     assert max(size for _, _, size in spy.calls) <= SETTINGS.batch_size
     assert summary.en and not summary.verbatim
 
@@ -228,7 +213,7 @@ def test_french_summary_is_the_translation_of_the_english(summarizer: Summarizer
 
 def test_english_comes_first_then_the_whole_summary(summarizer: Summarizer) -> None:
     text = long_text(paragraphs=3)
-    english, whole = list(summarizer.summarize_iter(text, "short"))
+    english, whole = list(summarizer.summarize_stream(text, "short"))
     assert not english.complete and english.en and english.fr == ""
     assert whole.complete and whole.en == english.en and whole.fr
     again = summarizer.summarize(text, "short")  # the same, in one call
@@ -238,7 +223,6 @@ def test_english_comes_first_then_the_whole_summary(summarizer: Summarizer) -> N
 def test_summary_to_dict(summarizer: Summarizer) -> None:
     summary = summarizer.summarize("It rains.")
     data = summary.to_dict()
-    assert isinstance(summary, Summary)
     assert set(data) >= {"en", "fr", "chunks", "length", "model", "seconds"}
     assert data["model"] == summarizer.model_name and data["length"] == "medium"
     assert data["seconds"] >= 0
@@ -261,7 +245,7 @@ def test_unknown_length_lists_the_valid_ones(summarizer: Summarizer, bart_dir: P
 
 
 def test_missing_summary_model(tmp_path: Path, translator: Translator) -> None:
-    with pytest.raises(ModelNotAvailableError, match="PASSERELLE_SUMMARY_MODEL"):
+    with pytest.raises(ModelNotAvailableError, match="missing"):
         Summarizer(str(tmp_path / "missing"), backend="transformers", translator=translator)
     (tmp_path / "empty").mkdir()
     with pytest.raises(ModelNotAvailableError):
@@ -269,7 +253,7 @@ def test_missing_summary_model(tmp_path: Path, translator: Translator) -> None:
 
 
 def test_missing_translation_model(tmp_path: Path, bart_dir: Path) -> None:
-    with pytest.raises(ModelNotAvailableError, match="PASSERELLE_SUMMARY_TRANSLATION_MODEL"):
+    with pytest.raises(ModelNotAvailableError, match="missing"):
         Summarizer(str(bart_dir), str(tmp_path / "missing"), backend="transformers", settings=SETTINGS)
 
 
@@ -306,14 +290,6 @@ def test_long_code_blocks_are_cut_not_dropped(bart_dir: Path, translator: Transl
 # Configuration -----------------------------------------------------------------------------
 
 
-def test_models_from_the_environment() -> None:
-    assert summary_model_from_env({}) == DEFAULT_SUMMARY_MODEL
-    assert summary_translation_model_from_env({}) == DEFAULT_SUMMARY_TRANSLATION_MODEL
-    assert summary_model_from_env({"PASSERELLE_SUMMARY_MODEL": "/models/bart"}) == "/models/bart"
-    environ = {"PASSERELLE_SUMMARY_TRANSLATION_MODEL": " opus-mt-en-fr "}
-    assert summary_translation_model_from_env(environ) == "opus-mt-en-fr"
-
-
 def test_english_sentences_keep_every_character() -> None:
     text = "Mr. Smith went to Washington. Dr. Jones stayed.\n\nThe U.S. agreed... Then it rained."
     sentences = english_sentences(text)
@@ -324,13 +300,7 @@ def test_english_sentences_keep_every_character() -> None:
 # Backends ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "backend",
-    [
-        "transformers",
-        pytest.param("ctranslate2", marks=needs_ct2),
-    ],
-)
+@pytest.mark.parametrize("backend", ["transformers", "ctranslate2"])
 def test_backends_summarise_a_long_text(
     backend: str, bart_dir: Path, translator: Translator, ct2_cache: Path
 ) -> None:
@@ -338,12 +308,11 @@ def test_backends_summarise_a_long_text(
         str(bart_dir), backend=backend, device="cpu", compute_type="float32",
         settings=SETTINGS, translator=translator,
     )
-    assert summarizer.backend.name == backend
+    assert summarizer.engine.backend.name == backend
     summary = summarizer.summarize(long_text(), "short")
     assert summary.chunks >= 2 and summary.en and summary.fr
 
 
-@needs_ct2
 def test_ctranslate2_and_transformers_agree(
     bart_dir: Path, translator: Translator, summarizer: Summarizer, ct2_cache: Path
 ) -> None:
@@ -353,3 +322,19 @@ def test_ctranslate2_and_transformers_agree(
     )
     text = long_text(paragraphs=4)
     assert fast.summarize(text, "medium").en == summarizer.summarize(text, "medium").en
+
+
+def test_passages_are_packed_as_given(summarizer: Summarizer, spy: Spy) -> None:
+    """A translation's segments are summarised without splitting the text again: the chunk
+    the model reads is the passages joined, whatever sentences the text would split into."""
+    passages = ["The council met on Monday; no vote was taken", "Officials said more talks would follow."]
+    text = "\n\n".join(passages)
+    summary = summarizer.summarize(text, "short", passages=passages)
+    assert not summary.verbatim and summary.chunks == 1
+    assert spy.inputs[0] == _encode(summarizer, " ".join(passages))
+
+
+def test_summary_sentences_come_from_its_translation(summarizer: Summarizer) -> None:
+    summary = summarizer.summarize(long_text(paragraphs=3), "short")
+    assert summary.sentences() and " ".join(summary.sentences()).split() == summary.en.split()
+    assert [segment.target for segment in summary.segments] and all(s.target for s in summary.segments)

@@ -11,10 +11,14 @@ from translate import (
     InputTextError,
     InvalidOptionError,
     ModelNotAvailableError,
+    TranslationResult,
     Translator,
     TranslatorSettings,
+    results,
 )
-from translate.translator import TranslationResult, has_degenerate_repetition
+from translate.engine import has_degenerate_repetition
+
+pytestmark = pytest.mark.model
 
 FAST = {"num_beams": 1, "max_new_tokens": 12}
 
@@ -82,18 +86,25 @@ def test_streaming_yields_growing_partial_results(marian_fr_en_dir: Path) -> Non
     translator = Translator(
         str(marian_fr_en_dir), backend="transformers", generation=FAST, settings=TranslatorSettings(wave_sentences=2)
     )
-    steps = list(translator.translate_iter(ARTICLE))
-    assert len(steps) >= 3
+    steps = list(results(translator.translate_stream(ARTICLE)))
+    assert len(steps) >= 4
     done = [step.units_done for step in steps]
-    assert done == sorted(done) and done[-1] == steps[-1].units_total
-    assert not steps[0].result.complete and steps[-1].result.complete
-    assert steps[-1].result.text == translator.translate(ARTICLE).text
+    assert done[0] == 0 and not steps[0].segments  # the split, shown before anything is translated
+    assert done == sorted(done) and done[-1] == len(steps[-1].document.units)
+    assert not steps[1].complete and steps[-1].complete
+    assert steps[-1].text == translator.translate(ARTICLE).text
 
 
-def test_progress_reports_every_piece(translator: Translator) -> None:
-    seen: list[tuple[int, int]] = []
-    result = translator.translate(ARTICLE, progress=lambda done, total: seen.append((done, total)))
-    assert seen[-1] == (result.stats.pieces, result.stats.pieces)
+def test_progress_reports_every_piece(marian_fr_en_dir: Path) -> None:
+    settings = TranslatorSettings(cache_size=0, batch_size=2)
+    translator = Translator(str(marian_fr_en_dir), backend="transformers", generation=FAST, settings=settings)
+    events = list(translator.translate_stream(ARTICLE, stream=False))
+    result = events[-1].result
+    assert result is not None and result.complete
+    assert (events[-1].done, events[-1].total) == (result.stats.pieces, result.stats.pieces)
+    progress = [event.done for event in events]
+    assert progress == sorted(progress)
+    assert len(events) == 1 + result.stats.batches + 1  # the split, each batch, the result
 
 
 def test_empty_text_is_refused(translator: Translator) -> None:
@@ -110,7 +121,7 @@ def test_unknown_generation_option_lists_valid_ones(translator: Translator) -> N
 
 
 def test_generation_defaults_come_from_the_model(translator: Translator) -> None:
-    assert translator.backend.defaults.num_beams == 4  # from generation_config.json
+    assert translator.engine.defaults.num_beams == 4  # from generation_config.json
     assert translator.options.num_beams == 1  # overridden
 
 
@@ -118,7 +129,7 @@ def test_missing_local_directory_says_what_to_do(tmp_path: Path) -> None:
     with pytest.raises(ModelNotAvailableError) as caught:
         Translator(str(tmp_path / "nowhere"), backend="transformers")
     message = str(caught.value)
-    assert "hf download" in message and "PASSERELLE_MODEL" in message
+    assert "hf download" in message and "save_pretrained" in message
 
 
 def test_missing_hub_model_offline_says_what_to_do(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -146,8 +157,8 @@ def test_repetition_detector() -> None:
 
 def test_ctranslate2_int8_backend_covers_every_sentence(marian_fr_en_dir: Path) -> None:
     translator = Translator(str(marian_fr_en_dir), backend="auto", generation=FAST)
-    assert translator.backend.name == "ctranslate2"
-    assert "int8" in translator.backend.describe()
+    assert translator.engine.backend.name == "ctranslate2"
+    assert "int8" in translator.engine.describe()
     long_paragraph = " ".join(["la réforme des retraites a été votée"] * 300)
     result = translator.translate(ARTICLE + "\n" + long_paragraph)
     assert len(result.segments) == result.stats.pieces
@@ -166,8 +177,10 @@ def test_two_workers_translate_exactly_as_one(marian_fr_en_dir: Path) -> None:
             str(marian_fr_en_dir), backend="ctranslate2", compute_type="float32", generation=FAST, settings=settings
         )
 
-    seen: list[int] = []
-    parallel = translator(2).translate(text, progress=lambda done, _total: seen.append(done))
+    events = list(translator(2).translate_stream(text, stream=False))
+    parallel = events[-1].result
+    assert parallel is not None
+    seen = [event.done for event in events]
     serial = translator(1).translate(text)
     assert parallel.text == serial.text
     assert parallel.stats.batches % 2 == 0 and parallel.stats.batches >= 4
@@ -199,7 +212,8 @@ def test_repetition_guard_redoes_looping_outputs(marian_fr_en_dir: Path) -> None
 
 def test_a_document_split_beforehand_is_used_as_is(translator: Translator) -> None:
     document = translator.split(ARTICLE)
-    steps = list(translator.translate_iter(ARTICLE, document=document))
-    assert steps[-1].result.text == translator.translate(ARTICLE).text
+    steps = list(results(translator.translate_stream(ARTICLE, document=document)))
+    assert steps[-1].text == translator.translate(ARTICLE).text
+    assert all(step.document is document for step in steps)
     with pytest.raises(ValueError, match="not the split of this text"):
-        list(translator.translate_iter(ARTICLE + " Encore.", document=document))
+        list(translator.translate_stream(ARTICLE + " Encore.", document=document))

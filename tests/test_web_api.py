@@ -4,29 +4,27 @@ through gradio_client, under concurrency, past the queue's limit, and probed for
 from __future__ import annotations
 
 import http.client
-import importlib
 import json
 import os
-import socket
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 from urllib.parse import urlsplit
 
+import gradio_client
 import pytest
+from gradio_client.utils import QueueError
 
-gr = pytest.importorskip("gradio")
-gradio_client = pytest.importorskip("gradio_client")
+from tests.corpus import FRENCH_LINES
+from tests.helpers import free_port
+from translate import Segment, TranslationResult
+from ui.article import ArticleOptions, ArticleResult, Services, Stage, article_stream
+from ui.config import AppConfig
+from ui.web import API_NAME, serve
+from ui.web.downloads import ROOT_PREFIX, DownloadStore, remove_dead_servers_files
 
-from gradio_client.utils import QueueError  # noqa: E402
-
-from tests.corpus import FRENCH_LINES  # noqa: E402
-from ui.config import AppConfig  # noqa: E402
-from translate import Segment, TranslationResult  # noqa: E402
-from ui.downloads import ROOT_PREFIX, DownloadStore, remove_dead_servers_files  # noqa: E402
-from ui.pipeline import ArticleOptions, ArticleResult, Services, iter_article  # noqa: E402
-from ui.web import API_NAME, serve  # noqa: E402
+pytestmark = pytest.mark.web
 
 ENDPOINT = f"/{API_NAME}"
 MAX_CHARS = 5_000
@@ -34,19 +32,6 @@ CONCURRENT_REQUESTS = 20
 DISTINCT_INPUTS = 4
 SMALL_QUEUE = 1
 FLOOD = 6  # requests fired at the small queue at once
-
-
-def summarizer_available() -> bool:
-    try:
-        return hasattr(importlib.import_module("summarize"), "Summarizer")
-    except ImportError:
-        return False
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 # The tiny random models write up to their length cap for every sentence: short
@@ -62,27 +47,10 @@ def article(index: int, paragraphs: int = 2, per_paragraph: int = 1) -> str:
     )
 
 
-def tiny_config(models: tuple[Path, Path, Path], **overrides: object) -> AppConfig:
-    fr_en, bart, en_fr = models
-    return AppConfig(
-        model=str(fr_en),
-        summary_model=str(bart),
-        summary_translation_model=str(en_fr),
-        backend="transformers",
-        device="cpu",
-        **overrides,
-    )
-
-
 @pytest.fixture(scope="module")
-def models(marian_fr_en_dir: Path, bart_dir: Path, marian_en_fr_dir: Path) -> tuple[Path, Path, Path]:
-    return marian_fr_en_dir, bart_dir, marian_en_fr_dir
-
-
-@pytest.fixture(scope="module")
-def app(models: tuple[Path, Path, Path]) -> Iterator[tuple[str, Services]]:
+def app(tiny_config: Callable[..., AppConfig]) -> Iterator[tuple[str, Services]]:
     config = tiny_config(
-        models, max_chars=MAX_CHARS, port=free_port(), concurrency_limit=2, max_queue=CONCURRENT_REQUESTS + 8
+        max_chars=MAX_CHARS, port=free_port(), concurrency_limit=2, max_queue=CONCURRENT_REQUESTS + 8
     )
     services = Services(config)
     demo = serve(config, services, quiet=True)
@@ -96,14 +64,12 @@ def client(app: tuple[str, Services]) -> "gradio_client.Client":
 
 
 def translatable_sources(services: Services, text: str) -> list[str]:
-    document = services.translator().split(text)
-    return [p.text for u, p in document.pieces() if u.kind != "verbatim" and p.translatable]
+    return [piece.text for piece in services.translator().split(text).translatable()]
 
 
 def test_translate_returns_every_part(client: "gradio_client.Client", app: tuple[str, Services]) -> None:
     text = article(0)
-    length = "short" if summarizer_available() else "none"
-    translation, summary_en, summary_fr, segments = client.predict(text, length, 0, api_name=ENDPOINT)
+    translation, summary_en, summary_fr, segments = client.predict(text, "short", 0, api_name=ENDPOINT)
     assert translation.strip()
     sources = [s["source"] for s in segments]
     assert sources == translatable_sources(app[1], text)
@@ -111,8 +77,6 @@ def test_translate_returns_every_part(client: "gradio_client.Client", app: tuple
     assert all(isinstance(s["paragraph"], int) and isinstance(s["target"], str) for s in segments)
     assert all(isinstance(s["key"], bool) for s in segments)  # whether the summary rests on it
     assert {s["paragraph"] for s in segments} == {0, 1}
-    if not summarizer_available():
-        pytest.skip("summarize.Summarizer is not importable yet: summary outputs not checked")
     assert summary_en.strip() and summary_fr.strip()
 
 
@@ -147,8 +111,8 @@ def test_bad_options_get_a_clear_error(client: "gradio_client.Client") -> None:
         client.predict(article(2), "none", 99, api_name=ENDPOINT)
 
 
-def test_full_queue_refuses_new_jobs_and_finishes_accepted_ones(models: tuple[Path, Path, Path]) -> None:
-    config = tiny_config(models, port=free_port(), concurrency_limit=1, max_queue=SMALL_QUEUE)
+def test_full_queue_refuses_new_jobs_and_finishes_accepted_ones(tiny_config: Callable[..., AppConfig]) -> None:
+    config = tiny_config(port=free_port(), concurrency_limit=1, max_queue=SMALL_QUEUE)
     demo = serve(config, Services(config), quiet=True)
     try:
         client = gradio_client.Client(demo.local_url, verbose=False)
@@ -245,15 +209,13 @@ def test_old_result_files_are_deleted(tmp_path: Path) -> None:
 
 
 def test_the_english_summary_comes_before_the_french(app: tuple[str, Services]) -> None:
-    if not summarizer_available():
-        pytest.skip("summarize.Summarizer is not importable yet")
-    seen = []  # (stage, English, French) as each update is yielded: the result object grows
-    for update in iter_article(article(0), app[1], ArticleOptions(summary_length="short", num_beams=1)):
-        summary = update.result.summary
-        seen.append((update.stage, summary.en if summary else None, summary.fr if summary else None))
-    english_only = [step for step in seen if step[0] == "summarizing" and step[1]]
+    seen = []  # (stage, English, French) as each event is yielded: the result object grows
+    for event in article_stream(article(0), app[1], ArticleOptions(summary_length="short", num_beams=1)):
+        summary = event.result.summary if event.result else None
+        seen.append((event.stage, summary.en if summary else None, summary.fr if summary else None))
+    english_only = [step for step in seen if step[0] == Stage.SUMMARIZING and step[1]]
     assert english_only and english_only[0][2] == ""
-    assert seen[-1][0] == "done" and seen[-1][1] == english_only[0][1] and seen[-1][2]
+    assert seen[-1][0] == Stage.DONE and seen[-1][1] == english_only[0][1] and seen[-1][2]
 
 
 def test_closing_the_store_deletes_every_result(tmp_path: Path) -> None:
@@ -289,6 +251,6 @@ def test_server_only_listens_locally(app: tuple[str, Services]) -> None:
     assert urlsplit(app[0]).hostname == "127.0.0.1"
 
 
-def test_share_links_are_refused(models: tuple[Path, Path, Path]) -> None:
+def test_share_links_are_refused(tiny_config: Callable[..., AppConfig]) -> None:
     with pytest.raises(ValueError, match="share"):
-        serve(tiny_config(models), share=True)
+        serve(tiny_config(), share=True)

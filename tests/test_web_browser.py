@@ -4,9 +4,8 @@ translate, watch the panes fill, find a sentence's counterpart, download the JSO
 from __future__ import annotations
 
 import json
-import socket
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import pytest
 
@@ -16,12 +15,15 @@ if not CHROMIUM.exists():
         f"{CHROMIUM} is missing (apt-get install -y chromium); Playwright's own browser download does not work here",
         allow_module_level=True,
     )
-playwright_api = pytest.importorskip("playwright.sync_api")
+import playwright.sync_api as playwright_api  # noqa: E402
 
+from tests.helpers import free_port  # noqa: E402
+from ui.article import Services  # noqa: E402
 from ui.config import AppConfig  # noqa: E402
-from ui.pipeline import Services  # noqa: E402
-from ui.render import ACTIVE_CLASS, KEY_CLASS, PINNED_CLASS  # noqa: E402
 from ui.web import serve  # noqa: E402
+from ui.web.render import ACTIVE_CLASS, KEY_CLASS, PINNED_CLASS  # noqa: E402
+
+pytestmark = pytest.mark.browser
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -34,7 +36,7 @@ CHROMIUM_ARGS = [
 ]
 WIDE = {"width": 1440, "height": 1000}
 NARROW = {"width": 700, "height": 1000}
-NARROW_BREAKPOINT = 960  # render.CSS stacks the panes below this width
+NARROW_BREAKPOINT = 960  # assets/passerelle.css stacks the panes below this width
 MODEL_TIMEOUT_MS = 300_000  # tiny models, but a busy CI machine
 UI_TIMEOUT_MS = 30_000
 ARTICLE = """# Le budget de Lyon
@@ -45,23 +47,9 @@ Le conseil municipal de Lyon a voté mardi soir un budget de 2,5 milliards d'eur
 - Les prix ont reculé <script>window.__pwned = 1</script> ${1+1}."""
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
-def app(marian_fr_en_dir: Path, bart_dir: Path, marian_en_fr_dir: Path) -> Iterator[tuple[str, Services]]:
-    config = AppConfig(
-        model=str(marian_fr_en_dir),
-        summary_model=str(bart_dir),
-        summary_translation_model=str(marian_en_fr_dir),
-        backend="transformers",
-        device="cpu",
-        port=free_port(),
-        concurrency_limit=2,
-    )
+def app(tiny_config: Callable[..., AppConfig]) -> Iterator[tuple[str, Services]]:
+    config = tiny_config(port=free_port(), concurrency_limit=2)
     services = Services(config)
     demo = serve(config, services, quiet=True)
     yield demo.local_url, services
@@ -74,8 +62,7 @@ def url(app: tuple[str, Services]) -> str:
 
 
 def sentence_count(services: Services, text: str) -> int:
-    document = services.translator().split(text)
-    return sum(1 for unit, piece in document.pieces() if unit.kind != "verbatim" and piece.translatable)
+    return services.translator().split(text).translatable_count()
 
 
 @pytest.fixture(scope="module")

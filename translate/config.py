@@ -2,61 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields, replace
-from typing import Any, Mapping
+from dataclasses import dataclass
 
-from .errors import InvalidOptionError
+from .engine import RepetitionGuard
+from .engine.options import GenerationOptions
 
 DEFAULT_MODEL = "Helsinki-NLP/opus-mt-fr-en"
-MODEL_ENV_VAR = "PASSERELLE_MODEL"
-
-
-@dataclass(frozen=True)
-class GenerationOptions:
-    """Decoding options shared by every backend; ``None`` means "the model's own default"."""
-
-    num_beams: int | None = None
-    max_new_tokens: int | None = None
-    min_new_tokens: int | None = None
-    length_penalty: float | None = None
-    no_repeat_ngram_size: int | None = None
-    repetition_penalty: float | None = None
-
-    @classmethod
-    def from_mapping(cls, values: Mapping[str, Any] | None) -> "GenerationOptions":
-        """Build options from transformers-style keyword overrides, rejecting unknown names."""
-        if not values:
-            return cls()
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(values) - known)
-        if unknown:
-            raise InvalidOptionError(
-                f"Unknown generation option(s) {unknown}; valid options are {sorted(known)}"
-            )
-        options = cls(**dict(values))
-        options.validate()
-        return options
-
-    def merged(self, overrides: "GenerationOptions | Mapping[str, Any] | None") -> "GenerationOptions":
-        """These options with every non-None value of ``overrides`` taking precedence."""
-        if overrides is None:
-            return self
-        if not isinstance(overrides, GenerationOptions):
-            overrides = GenerationOptions.from_mapping(overrides)
-        changes = {k: v for k, v in asdict(overrides).items() if v is not None}
-        return replace(self, **changes)
-
-    def validate(self) -> None:
-        for name in ("num_beams", "max_new_tokens"):
-            value = getattr(self, name)
-            if value is not None and (not isinstance(value, int) or value < 1):
-                raise InvalidOptionError(f"{name} must be a positive integer, got {value!r}")
-        for name in ("min_new_tokens", "no_repeat_ngram_size"):
-            value = getattr(self, name)
-            if value is not None and (not isinstance(value, int) or value < 0):
-                raise InvalidOptionError(f"{name} must be a non-negative integer, got {value!r}")
-        if self.repetition_penalty is not None and self.repetition_penalty <= 0:
-            raise InvalidOptionError("repetition_penalty must be positive")
 
 
 @dataclass(frozen=True)
@@ -86,3 +37,13 @@ class TranslatorSettings:
     # Batches CTranslate2 runs side by side, the threads shared among them; 0 means one
     # single-threaded worker per core on CPU (up to 4), one on a GPU.
     workers: int = 0
+
+    def guard(self) -> RepetitionGuard | None:
+        """The repetition guard these settings describe (None when switched off)."""
+        if not self.repetition_guard:
+            return None
+        retry = GenerationOptions(
+            no_repeat_ngram_size=self.retry_no_repeat_ngram_size,
+            repetition_penalty=self.retry_repetition_penalty,
+        )
+        return RepetitionGuard(self.repetition_ngram, self.repetition_max_repeats, retry)

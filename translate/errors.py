@@ -2,26 +2,47 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 
 class PasserelleError(Exception):
     """Base class for every error Passerelle raises on purpose."""
 
 
+@dataclass(frozen=True)
+class ModelSetting:
+    """How a front end lets its user choose a model: a command-line option and a variable."""
+
+    option: str  # e.g. "--model"
+    env_var: str  # e.g. "PASSERELLE_MODEL"
+
+
 class ModelNotAvailableError(PasserelleError):
     """The weights for a model are neither on disk nor downloadable from here."""
 
-    def __init__(self, model: str, reason: str, env_var: str = "PASSERELLE_MODEL", option: str = "--model") -> None:
+    def __init__(self, model: str, reason: str, setting: ModelSetting | None = None) -> None:
         self.model = model
         self.reason = reason
-        message = (
-            f"Model {model!r} is not available: {reason}\n"
-            "To fix it, either:\n"
+        self.setting = setting
+        example = f"/path/to/{model.rsplit('/', 1)[-1]}"
+        lines = [
+            f"Model {model!r} is not available: {reason}",
+            "To fix it, either:",
             f"  - download it once on a machine with internet access: `hf download {model}`"
-            " (or `huggingface-cli download ...`), then rerun, with HF_HUB_OFFLINE=1 if this machine is offline;\n"
-            f"  - or pass a local directory saved with `save_pretrained` (e.g. {option} /path/to/{model.rsplit('/', 1)[-1]});\n"
-            f"  - or set {env_var}=/path/or/hub-id to change the default."
-        )
-        super().__init__(message)
+            " (or `huggingface-cli download ...`), then rerun, with HF_HUB_OFFLINE=1 if this machine is offline;",
+        ]
+        if setting is None:
+            lines.append(f"  - or load it from a local directory saved with `save_pretrained` (e.g. {example}).")
+        else:
+            lines += [
+                f"  - or pass a local directory saved with `save_pretrained` (e.g. {setting.option} {example});",
+                f"  - or set {setting.env_var}=/path/or/hub-id to change the default.",
+            ]
+        super().__init__("\n".join(lines))
+
+    def for_setting(self, setting: ModelSetting) -> "ModelNotAvailableError":
+        """The same error, telling the user which option and variable choose this model."""
+        return ModelNotAvailableError(self.model, self.reason, setting)
 
 
 class InvalidOptionError(PasserelleError, ValueError):

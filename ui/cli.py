@@ -8,31 +8,34 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from translate.errors import InvalidOptionError, PasserelleError
+from summarize import LENGTH_PRESETS
+from translate import BACKENDS, InvalidOptionError, PasserelleError
 
-from .batch import Outcome, UsageError, discover, exit_status, remove_stale_parts, run_job
-from .config import AppConfig
-from .pipeline import ArticleOptions, Services
-from .report import BatchReporter
+from .article import ArticleOptions, Services
+from .batch import discover, exit_status, remove_stale_parts, run_local
+from .config import ENVIRONMENT, AppConfig, UsageError
 
 EXIT_USAGE = 2
 EXIT_FAILED = 1
-LENGTHS = ("short", "medium", "long")
-BACKEND_CHOICES = ("auto", "ctranslate2", "transformers")
+EXIT_INTERRUPTED = 130
+ENGINES = ("local", "ray")
+# Options whose values are checked by argparse, derived from the registries they name.
+CHOICES = {"backend": BACKENDS}
+INTEGER_SETTINGS = {"threads"}
 
 
 def _model_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--model", help="translation model: hub id or local directory (env PASSERELLE_MODEL)")
-    parser.add_argument("--summary-model", help="summarisation model (env PASSERELLE_SUMMARY_MODEL)")
-    parser.add_argument(
-        "--summary-translation-model",
-        help="English→French model for the French summary (env PASSERELLE_SUMMARY_TRANSLATION_MODEL)",
-    )
-    parser.add_argument("--backend", choices=BACKEND_CHOICES, help="inference engine (default: auto = CTranslate2 when installed)")
-    parser.add_argument("--device", help="auto, cpu or cuda (default: auto)")
-    parser.add_argument(
-        "--threads", type=int, help="CPU threads for the models (env PASSERELLE_THREADS; default: every core)"
-    )
+    """An option for each setting that has one, documented with its environment variable."""
+    for var in ENVIRONMENT:
+        if var.option is None:
+            continue
+        parser.add_argument(
+            var.option,
+            dest=var.field,
+            type=int if var.field in INTEGER_SETTINGS else str,
+            choices=CHOICES.get(var.field),
+            help=f"{var.help} (env {var.name})",
+        )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -46,8 +49,8 @@ def build_parser() -> argparse.ArgumentParser:
     translate.add_argument("--beams", type=int, help="beam size (1 = greedy, fastest; default: the model's)")
     translate.add_argument("--force", action="store_true", help="redo inputs already translated")
     translate.add_argument("--summarize", action="store_true", help="add an English and French summary")
-    translate.add_argument("--summary-length", choices=LENGTHS, default="medium")
-    translate.add_argument("--engine", choices=("local", "ray"), default="local", help="run here, or on a Ray cluster")
+    translate.add_argument("--summary-length", choices=list(LENGTH_PRESETS), default=None)
+    translate.add_argument("--engine", choices=ENGINES, default="local", help="run here, or on a Ray cluster")
     translate.add_argument("--ray-address", help="Ray cluster address (with --engine ray; default: start a local one)")
     translate.add_argument("--actors", type=int, default=None, help="Ray actors (with --engine ray)")
     translate.add_argument("--gpus-per-actor", type=float, default=0.0, help="GPUs per Ray actor")
@@ -72,24 +75,17 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         type=Path,
         metavar="FILE",
-        help="a French article to measure on (repeatable; default: the project's seed articles)",
+        help="a French article to measure on (repeatable; default: the sample articles shipped with the benchmark)",
     )
     return parser
 
 
-def _config(args: argparse.Namespace, **extra: object) -> AppConfig:
-    """The settings from the environment and the options; AppConfig checks them, and a bad
-    value is a usage error (exit 2)."""
+def _config(args: argparse.Namespace | None, **extra: object) -> AppConfig:
+    """The settings from the environment and the options (of ``args``, when the command has
+    them); AppConfig checks them, and a bad value is a usage error (exit 2)."""
+    options = {var.field: getattr(args, var.field, None) for var in ENVIRONMENT if var.option and args}
     try:
-        return AppConfig.from_env(
-            model=args.model,
-            summary_model=args.summary_model,
-            summary_translation_model=args.summary_translation_model,
-            backend=args.backend,
-            device=args.device,
-            threads=args.threads,
-            **extra,
-        )
+        return AppConfig.from_env(**options, **extra)
     except InvalidOptionError as error:
         raise UsageError(str(error)) from error
 
@@ -98,52 +94,35 @@ def cmd_translate(args: argparse.Namespace) -> int:
     if args.beams is not None and args.beams < 1:
         raise UsageError("--beams must be 1 or more")
     config = _config(args, summary_length=args.summary_length)
-    options = ArticleOptions(summarize=args.summarize, summary_length=args.summary_length, num_beams=args.beams)
+    options = ArticleOptions(summarize=args.summarize, summary_length=config.summary_length, num_beams=args.beams)
     jobs = discover(args.inputs, args.output, config)
     remove_stale_parts(args.output)
     if args.engine == "ray":
-        from .ray_engine import run_ray
+        from .batch.ray_engine import run_ray_reported
 
-        reporter = BatchReporter(len(jobs), bar=False)
-
-        def report(outcome: Outcome) -> None:  # called as each file finishes
-            reporter.start(outcome.job)
-            reporter.finish(outcome)
-
-        outcomes = run_ray(jobs, config, options, args, report=report)
-        reporter.close(outcomes)
-        return exit_status(outcomes)
-    services = Services(config)
-    reporter = BatchReporter(len(jobs))
-    outcomes = []
-    for job in jobs:
-        reporter.start(job)
-        outcome = run_job(job, services, options, force=args.force, progress=reporter.progress)
-        reporter.finish(outcome)
-        outcomes.append(outcome)
-    reporter.close(outcomes)
-    return exit_status(outcomes)
+        return exit_status(run_ray_reported(jobs, config, options, args))
+    return exit_status(run_local(jobs, Services(config), options, args.force))
 
 
 def cmd_ui(args: argparse.Namespace) -> int:
     from .web import launch
 
-    config = _config(args, host=args.host, port=args.port)
-    launch(config)
+    launch(_config(args, host=args.host, port=args.port))
     return 0
 
 
 def cmd_convert(args: argparse.Namespace) -> int:
-    from translate.convert import convert_model
-    from translate.models import resolve_model
+    from translate.engine.convert import convert_model
+    from translate.engine.models import resolve_model
 
-    path = convert_model(resolve_model(args.model), args.quantization, force=args.force)
+    config = _config(None)
+    path = convert_model(resolve_model(args.model), args.quantization, cache_dir=config.conversions_dir(), force=args.force)
     print(path)
     return 0
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from .bench import run_bench
+    from .bench.run import run_bench
 
     return run_bench(as_json=args.json, quick=args.quick, inputs=args.input)
 
@@ -165,7 +144,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_FAILED
     except KeyboardInterrupt:
         print("passerelle: interrupted; finished files are complete, rerun to continue", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
     return EXIT_FAILED
 
 

@@ -1,30 +1,49 @@
-"""Settings of the two front ends (web app and batch script), read from one place."""
+"""The settings of every front end (web app, batch script, benchmark), in one place: defaults,
+then the environment variables of ``ENVIRONMENT`` (read here and nowhere else), then the
+options of the command line."""
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
 from typing import Mapping
 
-from summarize.config import (
-    DEFAULT_SUMMARY_MODEL,
-    DEFAULT_SUMMARY_TRANSLATION_MODEL,
-    SUMMARY_MODEL_ENV_VAR,
-    SUMMARY_TRANSLATION_MODEL_ENV_VAR,
-)
-from translate.config import DEFAULT_MODEL, MODEL_ENV_VAR
-from translate.errors import InvalidOptionError
+from summarize import DEFAULT_LENGTH, DEFAULT_SUMMARY_MODEL, DEFAULT_SUMMARY_TRANSLATION_MODEL, LENGTH_PRESETS
+from translate import BACKENDS, DEFAULT_MODEL, InvalidOptionError, ModelSetting, PasserelleError
 
-# Environment variables a user may set; each names the AppConfig field it overrides.
-ENVIRONMENT = {
-    MODEL_ENV_VAR: "model",
-    SUMMARY_MODEL_ENV_VAR: "summary_model",
-    SUMMARY_TRANSLATION_MODEL_ENV_VAR: "summary_translation_model",
-    "PASSERELLE_BACKEND": "backend",
-    "PASSERELLE_DEVICE": "device",
-    "PASSERELLE_THREADS": "threads",
-}
-AUTH_ENV_VAR = "PASSERELLE_AUTH"  # "user:password" turns on the web app's login
+CONVERSIONS_SUBDIR = "ct2"  # under PASSERELLE_CACHE_DIR
+
+
+class UsageError(PasserelleError):
+    """The command line or the settings are wrong (exit status 2)."""
+
+
+@dataclass(frozen=True)
+class EnvVar:
+    """An environment variable: the AppConfig field it sets and the option that overrides it."""
+
+    name: str
+    field: str
+    help: str
+    option: str | None = None  # the command-line option for the same setting, if any
+
+
+ENVIRONMENT: tuple[EnvVar, ...] = (
+    EnvVar("PASSERELLE_MODEL", "model", "translation model: registry name, hub id or directory", "--model"),
+    EnvVar("PASSERELLE_SUMMARY_MODEL", "summary_model", "summarisation model", "--summary-model"),
+    EnvVar(
+        "PASSERELLE_SUMMARY_TRANSLATION_MODEL",
+        "summary_translation_model",
+        "English→French model for the French summary",
+        "--summary-translation-model",
+    ),
+    EnvVar("PASSERELLE_BACKEND", "backend", f"inference engine: {', '.join(BACKENDS)}", "--backend"),
+    EnvVar("PASSERELLE_DEVICE", "device", "auto, cpu or cuda[:N]", "--device"),
+    EnvVar("PASSERELLE_THREADS", "threads", "CPU threads for the models (0: every core)", "--threads"),
+    EnvVar("PASSERELLE_CACHE_DIR", "cache_dir", "where converted models are kept (default ~/.cache/passerelle)"),
+    EnvVar("PASSERELLE_AUTH", "auth", "user:password turns on the web app's login"),
+)
 
 
 @dataclass(frozen=True)
@@ -37,7 +56,9 @@ class AppConfig:
     # CPU threads for the models (per process, so per Ray actor); 0: every core, or
     # OMP_NUM_THREADS when set.
     threads: int = 0
-    summary_length: str = "medium"
+    cache_dir: str | None = None
+    auth: str | None = None  # "user:password"
+    summary_length: str = DEFAULT_LENGTH
     # Inputs: bounded so one request cannot exhaust the machine.
     max_chars: int = 200_000
     max_file_bytes: int = 2_000_000
@@ -55,7 +76,7 @@ class AppConfig:
         """Defaults, then environment variables, then explicit (non-None) overrides."""
         environ = os.environ if environ is None else environ
         values: dict[str, object] = {
-            name: _from_text(name, environ[var], var) for var, name in ENVIRONMENT.items() if environ.get(var)
+            var.field: _from_text(var, environ[var.name]) for var in ENVIRONMENT if environ.get(var.name)
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         config = replace(cls(), **values)
@@ -65,26 +86,40 @@ class AppConfig:
     def validate(self) -> None:
         if not isinstance(self.threads, int) or self.threads < 0:
             raise InvalidOptionError(f"threads must be 0 (every core) or a positive integer, got {self.threads!r}")
+        if self.backend not in BACKENDS:
+            raise InvalidOptionError(f"backend must be one of {list(BACKENDS)}, got {self.backend!r}")
+        if self.summary_length not in LENGTH_PRESETS:
+            raise InvalidOptionError(f"summary length must be one of {list(LENGTH_PRESETS)}, got {self.summary_length!r}")
+        self.credentials()
 
-    def auth(self, environ: Mapping[str, str] | None = None) -> tuple[str, str] | None:
-        environ = os.environ if environ is None else environ
-        raw = environ.get(AUTH_ENV_VAR, "")
-        if not raw:
+    def credentials(self) -> tuple[str, str] | None:
+        """The web login from ``auth``, or None when the login is off."""
+        if not self.auth:
             return None
-        user, sep, password = raw.partition(":")
+        user, sep, password = self.auth.partition(":")
         if not sep or not user or not password:
-            raise ValueError(f"{AUTH_ENV_VAR} must look like 'user:password'")
+            raise InvalidOptionError("PASSERELLE_AUTH must look like 'user:password'")
         return user, password
+
+    def conversions_dir(self) -> Path | None:
+        """Where CTranslate2 conversions go (None: the library's default, ~/.cache)."""
+        return Path(self.cache_dir).expanduser() / CONVERSIONS_SUBDIR if self.cache_dir else None
+
+
+def model_setting(config_field: str) -> ModelSetting:
+    """How a user chooses the model of ``config_field``: its option and its variable."""
+    var = next(v for v in ENVIRONMENT if v.field == config_field)
+    return ModelSetting(var.option or "", var.name)
 
 
 _INT_FIELDS = frozenset(f.name for f in fields(AppConfig) if f.type in ("int", int))
 
 
-def _from_text(name: str, raw: str, variable: str) -> object:
+def _from_text(var: EnvVar, raw: str) -> object:
     """An environment variable's text as the field's type, or an error naming the variable."""
-    if name not in _INT_FIELDS:
-        return raw
+    if var.field not in _INT_FIELDS:
+        return raw.strip()
     try:
         return int(raw.strip())
     except ValueError:
-        raise InvalidOptionError(f"{variable} must be a whole number, got {raw!r}") from None
+        raise InvalidOptionError(f"{var.name} must be a whole number, got {raw!r}") from None

@@ -1,0 +1,69 @@
+"""One pass over the text: on a long article, every French piece is tokenised once, the
+English translation is never split into sentences again, and each English passage is
+tokenised once by the summary model (a repeated one only the first time; a chunk's first
+passage a second time, without the space before it). Only the summaries the model writes are
+tokenised again, to be reduced."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import pytest
+
+import translate.sentences
+from tests.corpus import FRENCH_LINES
+from ui.article import ArticleOptions, Services, process_article
+from ui.config import AppConfig
+
+pytestmark = pytest.mark.model
+
+
+class CountingTokenizer:
+    """The real tokenizer, recording the text of every call."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.texts: list[str] = []
+
+    def __call__(self, text: str, **kwargs: Any) -> Any:
+        self.texts.append(text)
+        return self.inner(text, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+
+def test_each_piece_is_tokenised_once_and_the_english_is_not_split_again(
+    tiny_config: Callable[..., AppConfig], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    services = Services(tiny_config())
+    french = CountingTokenizer(services.translator().engine.tokens.tokenizer)
+    english = CountingTokenizer(services.summarizer().engine.tokens.tokenizer)
+    monkeypatch.setattr(services.translator().engine.tokens, "tokenizer", french)
+    monkeypatch.setattr(services.summarizer().engine.tokens, "tokenizer", english)
+    splits: list[tuple[str, str]] = []
+    real_split = translate.sentences._sentencex
+
+    def counting_split(language: str, text: str) -> list[str] | None:
+        splits.append((language, text))
+        return real_split(language, text)
+
+    monkeypatch.setattr(translate.sentences, "_sentencex", counting_split)
+    paragraphs = [" ".join(FRENCH_LINES[i : i + 3]) for i in range(0, len(FRENCH_LINES), 3)]
+    article = "\n\n".join(paragraphs + paragraphs[:2])  # two paragraphs repeated: cached, not redone
+
+    result = process_article(article, services, ArticleOptions(summary_length="short", num_beams=1))
+
+    translation, summary = result.translation, result.summary
+    assert summary is not None and summary.chunks >= 2, "the article should need several chunks"
+    pieces = {piece.normalized for piece in translation.document.translatable()}
+    assert sorted(french.texts) == sorted(pieces)  # each distinct piece once, nothing else
+    passages = {" ".join(passage.split()) for passage in translation.passages()}
+    article_calls = [text for text in english.texts if text.strip() in passages]
+    assert len(article_calls) == len(set(article_calls))  # no passage tokenised twice the same way
+    assert len(passages) <= len(article_calls) <= len(passages) + summary.chunks  # + chunk heads
+    english_splits = [text for language, text in splits if language == "en"]
+    assert english_splits  # the summaries the model wrote are split (to reduce and translate them)...
+    assert not any(passage in text for text in english_splits for passage in passages)  # ...never the article
+    french_splits = [text for language, text in splits if language == "fr"]
+    assert len(french_splits) == len(translation.document.units)  # each unit once

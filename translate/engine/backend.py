@@ -1,0 +1,84 @@
+"""The interface every inference engine implements: batches of token ids in, token ids out.
+
+Two implementations: ``transformers_backend`` (the reference, always available) and
+``ct2_backend`` (CTranslate2, several times faster on CPU); ``registry`` picks one by name.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator, Sequence
+
+from ..errors import InvalidOptionError
+from .options import GenerationOptions
+
+
+@dataclass(frozen=True)
+class LoadSettings:
+    """How to load a model: where it runs and with how many threads.
+
+    ``threads`` 0 means every core (or OMP_NUM_THREADS); ``workers`` 0 lets CTranslate2
+    choose its layout (one single-threaded worker per core on CPU); ``cache_dir`` is where
+    CTranslate2 conversions are kept (None: ~/.cache/passerelle/ct2).
+    """
+
+    device: str = "auto"
+    compute_type: str = "auto"
+    threads: int = 0
+    workers: int = 0
+    cache_dir: Path | None = None
+
+
+class Backend(ABC):
+    """Generates target token ids for batches of source token ids.
+
+    Inputs are the tokenizer's ids (with its end-of-sequence id); outputs are the generated
+    ids without the decoder start, end-of-sequence or padding ids.
+    """
+
+    name: str
+    max_positions: int
+    # Batches the engine can run at once; callers plan at least this many to keep it busy.
+    workers: int = 1
+
+    @abstractmethod
+    def generate(
+        self, batch: Sequence[Sequence[int]], options: GenerationOptions, max_new_tokens: int
+    ) -> list[list[int]]:
+        """One output per input, in order. ``options`` are already merged with the defaults."""
+
+    def generate_batches(
+        self,
+        batches: Sequence[Sequence[Sequence[int]]],
+        options: GenerationOptions,
+        max_new_tokens: Sequence[int],
+    ) -> Iterator[list[list[int]]]:
+        """``generate`` on each batch (with its own cap), yielded in order as each is done;
+        an engine with several workers runs them side by side."""
+        for batch, cap in zip(batches, max_new_tokens, strict=True):
+            yield self.generate(batch, options, cap)
+
+    def describe(self) -> str:
+        return self.name
+
+    def check_width(self, batch: Sequence[Sequence[int]]) -> int:
+        """The longest input's length; over the position table it is a clear error, not a crash."""
+        width = max(len(ids) for ids in batch)
+        if width > self.max_positions:
+            raise InvalidOptionError(
+                f"an input of {width} tokens exceeds the model's {self.max_positions} positions"
+            )
+        return width
+
+
+def strip_special(ids: Sequence[int], eos_token_id: int, pad_token_id: int) -> list[int]:
+    """Generated ids up to the first end-of-sequence, padding removed."""
+    out: list[int] = []
+    for token in ids:
+        if token == eos_token_id:
+            break
+        if token != pad_token_id:
+            out.append(int(token))
+    return out

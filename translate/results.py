@@ -1,0 +1,91 @@
+"""What a translation produces: aligned segments, the rebuilt text, how it was made, and the
+events that carry it to whoever watches (web page, batch script, Ray actor)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable, Iterator, TypeVar
+
+from .document import Document, UnitKind
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One aligned pair: a source piece (exact slice of the input) and its translation."""
+
+    paragraph: int
+    source: str
+    target: str
+
+
+@dataclass
+class TranslationStats:
+    pieces: int = 0
+    unique: int = 0
+    cached: int = 0
+    batches: int = 0
+    input_tokens: int = 0
+    generated_tokens: int = 0
+    repetition_retries: int = 0
+    seconds: float = 0.0
+
+
+@dataclass
+class TranslationResult:
+    """The translated text, its aligned segments in order, and how it was made.
+
+    ``document`` is the source's split, so front ends can lay segments out without splitting
+    again; ``units_done`` of its units are translated (all of them once ``complete``).
+    """
+
+    text: str
+    segments: list[Segment]
+    source: str
+    model: str
+    backend: str
+    stats: TranslationStats = field(default_factory=TranslationStats)
+    complete: bool = True
+    document: Document | None = field(default=None, repr=False, compare=False)
+    units_done: int = 0
+
+    def passages(self) -> list[str]:
+        """The translation in reading order, one passage per translated piece, verbatim blocks
+        included: what a summariser reads, already cut into sentences."""
+        if self.document is None:
+            return [segment.target for segment in self.segments]
+        targets = iter(segment.target for segment in self.segments)
+        passages: list[str] = []
+        for unit, numbers in list(self.document.numbered())[: self.units_done]:
+            if unit.kind == UnitKind.VERBATIM:
+                passages.append(unit.body())
+                continue
+            passages += [next(targets) for number in numbers if number is not None]
+        return passages
+
+
+@dataclass(frozen=True)
+class TranslationEvent:
+    """A step of a translation: ``done`` of ``total`` pieces translated. ``result`` is set when
+    there is new text to show (the split before any translation, then after each wave of
+    paragraphs); the last event's result is the complete translation."""
+
+    done: int
+    total: int
+    result: TranslationResult | None = None
+
+
+def last(events: Iterable[T]) -> T:
+    """The last item of a stream: what a caller who does not watch progress wants."""
+    final: T | None = None
+    for final in events:
+        pass
+    if final is None:
+        raise ValueError("the stream produced nothing")
+    return final
+
+
+def results(events: Iterable[TranslationEvent]) -> Iterator[TranslationResult]:
+    """The results of a stream of events, skipping the progress-only ones."""
+    return (event.result for event in events if event.result is not None)

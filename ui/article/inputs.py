@@ -1,0 +1,175 @@
+"""Turning what users hand in (pasted text, uploaded or listed files) into clean article text,
+or a specific error that says what is wrong with it."""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+
+from translate import PasserelleError
+
+HTML_EXTENSIONS = (".html", ".htm")
+_HTML_SNIFF = re.compile(r"<\s*(html|body|p|div|article|h[1-6]|br)\b[^>]*>", re.IGNORECASE)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# charset-normalizer's "chaos" above which a decoding is more likely noise than text.
+MAX_CHAOS = 0.2
+MIN_TEXT_RATIO = 0.85
+ORDINARY_PUNCTUATION = set(".,;:!?'\"«»“”‘’()[]{}-–—…/%&@#*+=<>_|$€£°§~^`\\")
+BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+
+
+class ArticleInputError(PasserelleError, ValueError):
+    """An input that cannot become article text; the message says why and what to do."""
+
+
+@dataclass
+class ArticleText:
+    text: str
+    encoding: str = "utf-8"
+    notes: list[str] = field(default_factory=list)
+
+
+class _HTMLToText(HTMLParser):
+    """Keeps the readable text of a page: block elements become paragraphs, headings and
+    list items keep Markdown markers, scripts and styles are dropped."""
+
+    BLOCKS = {"p", "div", "article", "section", "blockquote", "br", "tr", "table", "ul", "ol", "header", "footer"}
+    SKIP = {"script", "style", "noscript", "template", "head"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skipping = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.SKIP:
+            self.skipping += 1
+        elif re.fullmatch(r"h[1-6]", tag):
+            self.parts.append("\n\n" + "#" * int(tag[1]) + " ")
+        elif tag == "li":
+            self.parts.append("\n- ")
+        elif tag in self.BLOCKS:
+            self.parts.append("\n\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.SKIP:
+            self.skipping = max(0, self.skipping - 1)
+        elif tag in self.BLOCKS or re.fullmatch(r"h[1-6]", tag):
+            self.parts.append("\n\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self.skipping:
+            self.parts.append(re.sub(r"\s+", " ", data))
+
+    def text(self) -> str:
+        joined = "".join(self.parts)
+        lines = [line.strip() for line in joined.split("\n")]
+        return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def looks_like_html(text: str) -> bool:
+    return len(_HTML_SNIFF.findall(text[:20_000])) >= 2
+
+
+def html_to_text(markup: str) -> str:
+    parser = _HTMLToText()
+    parser.feed(markup)
+    parser.close()
+    return html.unescape(parser.text())
+
+
+def _mostly_text(text: str) -> bool:
+    """Letters, digits, spaces and ordinary punctuation make up nearly all of real text."""
+    sample = text[:20_000]
+    if not sample:
+        return True
+    ordinary = sum(1 for ch in sample if ch.isalnum() or ch.isspace() or ch in ORDINARY_PUNCTUATION)
+    return ordinary / len(sample) >= MIN_TEXT_RATIO
+
+
+def decode_bytes(data: bytes, name: str = "input") -> tuple[str, str]:
+    """The text and the encoding it was in; binary data and undecodable bytes are refused."""
+    for bom, encoding in BOMS:
+        if data.startswith(bom):
+            return data[len(bom):].decode(encoding, errors="strict"), encoding
+    if b"\x00" in data[:8192]:
+        raise ArticleInputError(f"{name}: this looks like a binary file (it contains NUL bytes), not text")
+    try:
+        text, encoding = data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError as error:
+        text, encoding = _decode_legacy(data, name, error)
+    if not _mostly_text(text):
+        raise ArticleInputError(f"{name}: this looks like a binary file, not text")
+    return text, encoding
+
+
+def _decode_legacy(data: bytes, name: str, utf8_error: UnicodeDecodeError) -> tuple[str, str]:
+    # French text that is not UTF-8 is nearly always Windows-1252 (a superset of Latin-1's
+    # printable range); a general guess on a short text often lands on another code page.
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None or best.chaos > MAX_CHAOS:
+        raise ArticleInputError(
+            f"{name}: not valid UTF-8 ({utf8_error.reason} at byte {utf8_error.start}) and no other "
+            "text encoding fits; convert it to UTF-8 (e.g. `iconv -f latin1 -t utf-8`)"
+        )
+    return str(best), best.encoding
+
+
+def clean_text(text: str, name: str, max_chars: int, as_html: bool | None = None) -> ArticleText:
+    """Normalised article text: newlines unified, HTML reduced to text, limits enforced."""
+    notes: list[str] = []
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if as_html or (as_html is None and looks_like_html(text)):
+        text = html_to_text(text)
+        notes.append("HTML markup was removed; only the readable text is translated")
+    if _CONTROL.search(text):
+        text = _CONTROL.sub("", text)
+        notes.append("control characters were removed")
+    if not text.strip():
+        raise ArticleInputError(f"{name}: the text is empty; there is nothing to translate")
+    if len(text) > max_chars:
+        raise ArticleInputError(
+            f"{name}: {len(text):,} characters is over the limit of {max_chars:,}; "
+            "split it into several files or raise the limit"
+        )
+    return ArticleText(text, notes=notes)
+
+
+def read_article_bytes(data: bytes, name: str, max_bytes: int, max_chars: int) -> ArticleText:
+    if len(data) > max_bytes:
+        raise ArticleInputError(
+            f"{name}: {len(data):,} bytes is over the size limit of {max_bytes:,} bytes"
+        )
+    text, encoding = decode_bytes(data, name)
+    is_html = True if name.lower().endswith(HTML_EXTENSIONS) else None
+    article = clean_text(text, name, max_chars, as_html=is_html)
+    article.encoding = encoding
+    if encoding != "utf-8":
+        article.notes.append(f"decoded as {encoding} (not UTF-8)")
+    return article
+
+
+def read_bounded(path: Path, max_bytes: int, name: str | None = None) -> bytes:
+    """A file's bytes, refusing it before reading when it is over the size limit."""
+    name = name or str(path)
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise ArticleInputError(f"{name}: {size:,} bytes is over the size limit of {max_bytes:,} bytes")
+        return path.read_bytes()
+    except OSError as error:
+        raise ArticleInputError(f"{name}: cannot be read ({error.strerror or error})") from error
+
+
+def read_article_file(path: Path, max_bytes: int, max_chars: int) -> ArticleText:
+    """One file's article text, or ArticleInputError naming the file and the problem."""
+    return read_article_bytes(read_bounded(path, max_bytes), str(path), max_bytes, max_chars)

@@ -1,0 +1,82 @@
+"""A batch run's files on disk: atomic writes, the "done" mark that lets a rerun skip a file,
+and the clean-up of what a killed run left behind.
+
+A file's outputs are ``NAME.en.EXT`` (the translation, same layout), ``NAME.json`` (everything)
+and, with summaries, ``NAME.summary.md``. The JSON is written last: its presence, with the
+same input hash and settings, is what makes a rerun skip the file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import tempfile
+from pathlib import Path
+
+from ..article import ArticleOptions, ArticleResult
+from ..article.processes import pid_alive
+from ..config import AppConfig
+from .jobs import Job
+
+PART_SUFFIX = ".part"
+
+
+def job_key(data: bytes, config: AppConfig, options: ArticleOptions) -> str:
+    """What a finished output depends on: the input bytes, the models and the options."""
+    settings = {
+        "model": config.model,
+        "backend": config.backend,
+        "options": [options.summarize, options.summary_length, options.num_beams],
+        "summary_models": [config.summary_model, config.summary_translation_model] if options.summarize else None,
+    }
+    digest = hashlib.sha256(data)
+    digest.update(json.dumps(settings, sort_keys=True).encode())
+    return digest.hexdigest()
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` so that ``path`` is either absent, old, or complete: never half-written."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.{os.getpid()}.", suffix=PART_SUFFIX)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def remove_stale_parts(output_dir: Path) -> int:
+    """Delete temporary files left by a run that was killed (its process is gone)."""
+    removed = 0
+    for part in output_dir.rglob(f".*{PART_SUFFIX}") if output_dir.is_dir() else ():
+        match = re.search(r"\.(\d+)\.[^.]*" + re.escape(PART_SUFFIX) + "$", part.name)
+        pid = int(match.group(1)) if match else None
+        if pid is not None and pid != os.getpid() and not pid_alive(pid):
+            part.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
+def already_done(job: Job, key: str) -> bool:
+    try:
+        previous = json.loads(job.json_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    outputs_present = job.translation_path.exists()
+    return outputs_present and previous.get("job", {}).get("key") == key
+
+
+def write_outputs(job: Job, result: ArticleResult, key: str) -> None:
+    """Translation and summary first, the JSON (the "done" mark) last."""
+    write_atomic(job.translation_path, result.translation.text)
+    if result.summary is not None:
+        write_atomic(job.summary_path, result.summary_markdown() + "\n")
+    document = result.to_json()
+    document["job"] = {"key": key, "input": job.name}
+    write_atomic(job.json_path, json.dumps(document, ensure_ascii=False, indent=2) + "\n")

@@ -1,0 +1,57 @@
+"""The batch run in this process: one job after another, each translated (and summarised) in
+one wave, its outputs written atomically, its failure reported without stopping the others."""
+
+from __future__ import annotations
+
+import time
+from typing import Callable, Sequence
+
+from translate import InputTextError
+
+from ..article import ArticleInputError, ArticleOptions, Services, Stage, article_stream, read_article_bytes, read_bounded
+from .files import already_done, job_key, write_outputs
+from .jobs import Job, Outcome, Status
+from .report import BatchReporter
+
+Progress = Callable[[int, int], None]
+
+
+def run_job(
+    job: Job, services: Services, options: ArticleOptions, force: bool = False, progress: Progress | None = None
+) -> Outcome:
+    """Translate one input and write its outputs; input problems become a failed Outcome.
+    ``progress(done, total)`` follows the translation batch by batch."""
+    started = time.perf_counter()
+    if job.problem:
+        return Outcome(job, Status.FAILED, job.problem)
+    config = services.config
+    try:
+        data = job.data if job.data is not None else read_bounded(job.source, config.max_file_bytes, job.name)
+        key = job_key(data, config, options)
+        if not force and already_done(job, key):
+            return Outcome(job, Status.SKIPPED)
+        article = read_article_bytes(data, job.name, config.max_file_bytes, config.max_chars)
+        result = None
+        for event in article_stream(article.text, services, options, job.name, stream=False):
+            if progress is not None and event.stage == Stage.TRANSLATING:
+                progress(event.done, event.total)
+            result = event.result or result
+        assert result is not None
+        result.warnings[:0] = article.notes
+        write_outputs(job, result, key)
+    except (ArticleInputError, InputTextError) as error:
+        return Outcome(job, Status.FAILED, str(error))
+    return Outcome(job, Status.DONE, pieces=len(result.translation.segments), seconds=time.perf_counter() - started)
+
+
+def run_local(jobs: Sequence[Job], services: Services, options: ArticleOptions, force: bool) -> list[Outcome]:
+    """Every job in order, with a progress bar (or log lines) on stderr."""
+    reporter = BatchReporter(len(jobs))
+    outcomes = []
+    for job in jobs:
+        reporter.start(job)
+        outcome = run_job(job, services, options, force=force, progress=reporter.progress)
+        reporter.finish(outcome)
+        outcomes.append(outcome)
+    reporter.close(outcomes)
+    return outcomes

@@ -1,0 +1,67 @@
+"""How a batch run tells the user where it is: a progress bar on a terminal (sentences/s),
+plain log lines otherwise, and every failure named on stderr with its reason."""
+
+from __future__ import annotations
+
+import sys
+from typing import IO, Any
+
+from .jobs import Job, Outcome, Status
+
+
+class BatchReporter:
+    def __init__(self, total_files: int, stream: IO[str] | None = None, bar: bool | None = None) -> None:
+        self.stream = stream or sys.stderr
+        self.total_files = total_files
+        self.index = 0
+        self.use_bar = self.stream.isatty() if bar is None else bar
+        self._bar: Any = None
+        self._file_total = 0
+        self._file_done = 0
+        if self.use_bar:
+            from tqdm import tqdm
+
+            self._bar = tqdm(total=0, unit="sentence", file=self.stream, dynamic_ncols=True)
+
+    def start(self, job: Job) -> None:
+        self.index += 1
+        self._file_total = self._file_done = 0
+        if self._bar is not None:
+            self._bar.set_description(f"[{self.index}/{self.total_files}] {job.name}")
+
+    def progress(self, done: int, total: int) -> None:
+        """Called by the translator after each batch of the current file."""
+        if self._bar is None:
+            return
+        if total > self._file_total:
+            self._bar.total += total - self._file_total
+            self._file_total = total
+            self._bar.refresh()
+        self._bar.update(max(0, done - self._file_done))
+        self._file_done = max(done, self._file_done)
+
+    def finish(self, outcome: Outcome) -> None:
+        prefix = f"[{self.index}/{self.total_files}] {outcome.job.name}"
+        if outcome.status == Status.FAILED:
+            self._write(f"error: {outcome.error}")
+        elif outcome.status == Status.SKIPPED:
+            self._write(f"{prefix}: already done, skipped (use --force to redo)")
+        else:
+            rate = outcome.pieces / outcome.seconds if outcome.seconds else 0.0
+            self._write(
+                f"{prefix}: {outcome.pieces} sentences in {outcome.seconds:.1f}s ({rate:.1f} sentences/s)"
+                f" -> {outcome.job.translation_path}"
+            )
+
+    def close(self, outcomes: list[Outcome]) -> None:
+        if self._bar is not None:
+            self._bar.close()
+        counts = {status: sum(1 for o in outcomes if o.status == status) for status in Status}
+        done, skipped, failed = counts[Status.DONE], counts[Status.SKIPPED], counts[Status.FAILED]
+        self._write(f"{done} translated, {skipped} skipped, {failed} failed")
+
+    def _write(self, line: str) -> None:
+        if self._bar is not None:
+            self._bar.write(line, file=self.stream)
+        else:
+            print(line, file=self.stream, flush=True)

@@ -1,0 +1,216 @@
+"""The benchmark's verdicts (targets met or missed) and its human-readable table."""
+
+from __future__ import annotations
+
+import operator
+from typing import Any, Callable, Sequence
+
+from .setup import BenchSettings
+
+COMPARISONS: dict[str, Callable[[float, float], bool]] = {">=": operator.ge, "<=": operator.le}
+PATH_LABELS = {
+    "naive": "a. transformers, one sentence at a time",
+    "batched": "b. transformers, padded batches of {batch_size}",
+    "ctranslate2": "c. CTranslate2 {quantization}, own API, batches of {batch_size}",
+    "passerelle": "d. Passerelle Translator (auto: CTranslate2 {quantization})",
+}
+RATIO_LABELS = {"naive": "d/a", "batched": "d/b", "ctranslate2": "d/c"}
+ARTICLE_PARTS = ("translation", "summary_en", "summary_fr")
+SPEEDUP_DIGITS_ABOVE = 10  # "12.3x" but "1.23x"
+
+
+def check_targets(report: dict[str, Any], settings: BenchSettings) -> list[dict[str, Any]]:
+    """Each target with its measured value and whether it is met."""
+    targets = settings.targets
+    beams = settings.target_beams
+    ratios = report["translation"][f"beam_{beams}"]["ratios"]
+    checks = [
+        (
+            f"d/a (Passerelle vs one sentence at a time), beam {beams}",
+            ratios["passerelle_vs_naive"],
+            ">=",
+            targets.vs_naive,
+        ),
+        (
+            f"d/c (Passerelle vs raw CTranslate2), beam {beams}",
+            ratios["passerelle_vs_ctranslate2"],
+            ">=",
+            targets.vs_ctranslate2,
+        ),
+        ("whole article, speed-up over naive", report["article"]["speedup"], ">=", targets.article_speedup),
+        (
+            "peak RSS, three models, CTranslate2 (MiB)",
+            report["memory"]["ctranslate2"]["peak_mib"],
+            "<=",
+            targets.peak_rss_mib,
+        ),
+    ]
+    return [
+        {
+            "name": name,
+            "value": value,
+            "comparison": op,
+            "target": target,
+            "met": value is not None and COMPARISONS[op](value, target),
+        }
+        for name, value, op, target in checks
+    ]
+
+
+def render_table(report: dict[str, Any]) -> str:
+    """The report as plain text for a terminal or a README code block."""
+    sections = [
+        _head_lines(report),
+        _translation_lines(report),
+        _summary_lines(report),
+        _article_lines(report),
+        _memory_lines(report),
+        _target_lines(report),
+    ]
+    return "\n\n".join("\n".join(lines) for lines in sections)
+
+
+# Sections ------------------------------------------------------------------------------------
+
+
+def _head_lines(report: dict[str, Any]) -> list[str]:
+    machine, inputs = report["machine"], report["inputs"]
+    quick = " (quick: tiny models)" if report["quick"] else ""
+    return [
+        f"Passerelle benchmark{quick}: same-shape random models "
+        "(opus-mt-fr-en, opus-mt-en-fr, distilbart-cnn-12-6)",
+        f"{machine['cpus']} CPUs ({machine['cpu']}, {machine['isa']}), {_plural(machine['threads'], 'thread')}; "
+        f"torch {machine['torch']}, transformers {machine['transformers']}, "
+        f"ctranslate2 {machine['ctranslate2']}",
+        f"1-min load average: {_cell(machine['load_before'])} before, {_cell(machine['load_after'])} after",
+        f"Inputs: {inputs['origin']}",
+        f"  {inputs['source_tokens_per_word']} source tokens/word, "
+        f"{inputs['mean_source_tokens']} tokens/sentence",
+    ]
+
+
+def _translation_lines(report: dict[str, Any]) -> list[str]:
+    section, settings = report["translation"], report["settings"]
+    keys = [key for key in section if key.startswith("beam_")]
+    rows: list[list[Any]] = [["generated tokens/s"] + [_beam_name(key) for key in keys]]
+    for path, label in PATH_LABELS.items():
+        rows.append([label.format(**settings)] + [section[key][path]["tokens_per_s"] for key in keys])
+    for path, label in RATIO_LABELS.items():
+        rows.append([label] + [_times(section[key]["ratios"][f"passerelle_vs_{path}"]) for key in keys])
+    passerelle = [section[key]["passerelle"] for key in keys]
+    rows.append(["d: seconds outside the engine"] + [data["overhead_seconds"] for data in passerelle])
+    rows.append(["d: engine calls (batches)"] + [data["batches"] for data in passerelle])
+    rows.append(["1-min load during the runs"] + [_range(section[key]["load"]) for key in keys])
+    title = (
+        f"Translation: {section['sentences']} French sentences ({section['naive_sentences']} for a), "
+        f"{section['new_tokens']} new tokens each; c and d: best of {section['engine_repeats']}"
+    )
+    layout = section.get("ctranslate2_layout")
+    if layout:  # c is given the layout Passerelle picked, so d/c compares like with like
+        title += (
+            f"; CTranslate2 layout (c and d): {_plural(layout['workers'], 'worker')} x "
+            f"{_plural(layout['threads_per_worker'], 'thread')}"
+        )
+    return [title] + _table(rows)
+
+
+def _summary_lines(report: dict[str, Any]) -> list[str]:
+    section = report["summary"]
+    rows: list[list[Any]] = [["", "seconds", "tokens/s", "speed-up"]]
+    french = f"French ({_plural(section['fr']['sentences'], 'sentence')})"
+    labels = {
+        "en": ("English: transformers generate", "English: Passerelle Summarizer"),
+        "fr": (f"{french}: transformers, one at a time", f"{french}: Passerelle Translator"),
+    }
+    for part, (naive_label, our_label) in labels.items():
+        naive, ours = section[part]["naive"], section[part]["passerelle"]
+        speedup = _times(section[part]["speedup"])
+        rows.append([naive_label, naive["seconds"], naive["tokens_per_s"], ""])
+        rows.append([our_label, ours["seconds"], ours["tokens_per_s"], speedup])
+    title = (
+        f"Summary: {section['input_tokens']}-token English input, {section['new_tokens']} new tokens, "
+        f"beam {section['beams']}; its French translation"
+    )
+    return [title] + _table(rows)
+
+
+def _article_lines(report: dict[str, Any]) -> list[str]:
+    section = report["article"]
+    rows: list[list[Any]] = [["seconds", "translation", "English summary", "French summary", "total"]]
+    for path, label in (("naive", "naive transformers"), ("passerelle", "Passerelle")):
+        data = section[path]
+        rows.append([label] + [data[f"{part}_seconds"] for part in ARTICLE_PARTS] + [data["seconds"]])
+    rows.append(["speed-up", "", "", "", _times(section["speedup"])])
+    title = (
+        f"Whole article: {section['words']} French words, {section['sentences']} sentences; "
+        f"summary of a {section['english_tokens']}-token English stand-in"
+    )
+    return [title] + _table(rows)
+
+
+def _memory_lines(report: dict[str, Any]) -> list[str]:
+    rows: list[list[Any]] = [["MiB", "after loading", "peak", "article (s)"]]
+    for data in report["memory"].values():
+        label = f"Passerelle, {data['backend']}"
+        rows.append([label, data["loaded_mib"], data["peak_mib"], data["article"]["seconds"]])
+    return (
+        ["Memory: fr-en + en-fr + summary models in a fresh process, then one whole article"]
+        + _table(rows)
+        + ["  (transformers maps its weights lazily: they count once the article has used them)"]
+    )
+
+
+def _target_lines(report: dict[str, Any]) -> list[str]:
+    rows = [
+        [
+            "met" if check["met"] else "MISSED",
+            check["name"],
+            f"{_cell(check['value'])} {check['comparison']} {_cell(check['target'])}",
+        ]
+        for check in report["targets"]
+    ]
+    note = ["  (quick run: tiny models, so these verdicts mean nothing)"] if report["quick"] else []
+    return ["Targets"] + _table(rows) + note
+
+
+# Cells ---------------------------------------------------------------------------------------
+
+
+def _table(rows: Sequence[Sequence[Any]], indent: str = "  ") -> list[str]:
+    """Rows as aligned text: first column left, the others right."""
+    cells = [[_cell(value) for value in row] for row in rows]
+    columns = max(len(row) for row in cells)
+    widths = [max(len(row[i]) for row in cells if i < len(row)) for i in range(columns)]
+    lines = []
+    for row in cells:
+        parts = [row[0].ljust(widths[0])]
+        parts += [cell.rjust(widths[i + 1]) for i, cell in enumerate(row[1:])]
+        lines.append(indent + "  ".join(parts).rstrip())
+    return lines
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:,.1f}" if abs(value) >= SPEEDUP_DIGITS_ABOVE else f"{value:.2f}"
+    return str(value)
+
+
+def _times(value: float | None) -> str:
+    if value is None:
+        return "-"
+    return f"{value:.1f}x" if value >= SPEEDUP_DIGITS_ABOVE else f"{value:.2f}x"
+
+
+def _range(values: Sequence[float | None]) -> str:
+    return "-".join(_cell(value) for value in values)
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")
+
+
+def _beam_name(key: str) -> str:
+    beams = int(key.split("_")[1])
+    return "greedy" if beams == 1 else f"beam {beams}"

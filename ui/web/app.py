@@ -1,0 +1,168 @@
+"""The Passerelle web app (Gradio 6): paste or upload French articles, watch the English
+translation arrive paragraph by paragraph next to the original, then read a bilingual summary.
+
+The page's layout and wiring live here; each event's handler has a module of its own
+(``files``, ``stream``, ``api``). One queued, named API endpoint (``/translate``) serves
+scripts; the streaming UI event is private. Safe defaults: local address only, never a share
+link, no REST route that skips the queue, bounded queue and uploads, no analytics, monitoring
+or MCP.
+"""
+
+# No ``from __future__ import annotations`` here: ``gr.api`` reads the API function's return
+# annotation at runtime to describe the endpoint's outputs.
+
+import threading
+from importlib import resources
+from typing import Any
+
+import gradio as gr
+
+from ..article import Services
+from ..config import AppConfig
+from .api import API_NAME, ApiHandler
+from .downloads import DownloadStore, clean_interval, remove_dead_servers_files
+from .files import FileHandlers
+from .options import QUALITY_BEST, QUALITY_FAST, SUMMARY_CHOICES
+from .render import HEADER, PANE_CLASS, PANE_TITLES, PLACEHOLDERS, human_bytes, idle_status, render_placeholder
+from .stream import StreamHandler
+
+TITLE = "Passerelle — French → English"
+CONCURRENCY_ID = "models"  # the UI and the API share the models, hence one limit
+THEME = gr.themes.Soft(
+    primary_hue="indigo",
+    neutral_hue="slate",
+    # System fonts: the app must work offline, without Google Fonts.
+    font=["Inter", "ui-sans-serif", "system-ui", "-apple-system", "Segoe UI", "sans-serif"],
+    font_mono=["ui-monospace", "SFMono-Regular", "Menlo", "Consolas", "monospace"],
+)
+DOWNLOAD_BUTTON_WIDTH = 120
+ASSETS = "assets"
+
+
+def asset(name: str) -> str:
+    """A file of ``ui/web/assets`` (the page's CSS and script), as text."""
+    return resources.files(__package__).joinpath(ASSETS, name).read_text(encoding="utf-8")
+
+
+def build_app(config: AppConfig, services: Services) -> gr.Blocks:
+    """The page and the API, with the queue bounded by ``config``; not yet launched."""
+    remove_dead_servers_files()
+    downloads = DownloadStore(config.temp_ttl_seconds)
+    downloads.start()
+    file_handlers = FileHandlers(config)
+    api = ApiHandler(config, services)
+    extensions = " ".join(config.extensions)
+    default_summary = next(k for k, v in SUMMARY_CHOICES.items() if v == config.summary_length)
+    interval = int(clean_interval(config.temp_ttl_seconds))
+
+    with gr.Blocks(title=TITLE, analytics_enabled=False, delete_cache=(interval, config.temp_ttl_seconds)) as demo:
+        gr.HTML(HEADER, elem_id="app-title")
+        with gr.Row(equal_height=False):
+            with gr.Column(scale=3):
+                text = gr.Textbox(
+                    label="French article",
+                    placeholder="Paste the French text of an article here…",
+                    lines=12,
+                    max_lines=16,
+                    max_length=config.max_chars,
+                    elem_id="article-text",
+                )
+            with gr.Column(scale=2):
+                files = gr.File(
+                    label="…or upload articles",
+                    file_count="multiple",
+                    file_types=list(config.extensions),
+                    type="filepath",
+                    height=120,
+                    elem_id="article-files",
+                )
+                limits = f"Up to {config.max_files} files · {extensions} · {human_bytes(config.max_file_bytes)} each"
+                gr.HTML(f'<div class="hint">{limits}</div>')
+                picker = gr.Dropdown(label="Article to translate", choices=[], visible=False, interactive=True)
+                with gr.Row():
+                    summary = gr.Radio(list(SUMMARY_CHOICES), value=default_summary, label="Summary")
+                    quality = gr.Radio([QUALITY_FAST, QUALITY_BEST], value=QUALITY_BEST, label="Quality")
+                button = gr.Button("Translate", variant="primary", elem_id="translate-button")
+        with gr.Row(equal_height=True, elem_id="status-row"):
+            with gr.Column(scale=4):
+                status = gr.HTML(idle_status(), elem_id="status")
+            download = {"visible": False, "size": "sm", "scale": 0, "min_width": DOWNLOAD_BUTTON_WIDTH}
+            markdown_file = gr.DownloadButton("⬇ Markdown", elem_id="download-md", **download)
+            json_file = gr.DownloadButton("⬇ JSON", elem_id="download-json", **download)
+        with gr.Row(elem_id="panes"):
+            panes = {}
+            for key, title in PANE_TITLES.items():
+                with gr.Column():
+                    gr.HTML(f'<div class="pane-title">{title}</div>')
+                    panes[key] = gr.HTML(
+                        render_placeholder(PLACEHOLDERS[key]), elem_id=f"pane-{key}", elem_classes=[PANE_CLASS], js_on_load=None
+                    )
+        files_state = gr.State({})
+        loaded_state = gr.State(None)
+
+        file_outputs = [picker, text, files_state, loaded_state, status]
+        files.upload(file_handlers.load, [files], file_outputs, api_visibility="private")
+        files.clear(file_handlers.clear, None, file_outputs, api_visibility="private")
+        picker.input(file_handlers.pick, [picker, files_state], [text, loaded_state], api_visibility="private")
+        button.click(
+            StreamHandler(config, services, downloads).run,
+            [text, summary, quality, loaded_state],
+            [status, panes["original"], panes["translation"], panes["summary"], markdown_file, json_file],
+            api_visibility="private",
+            concurrency_id=CONCURRENCY_ID,
+            show_progress="hidden",
+        )
+
+        def translate(
+            text: str, summary_length: str = config.summary_length, beams: int = 0
+        ) -> tuple[str, str, str, list[dict]]:
+            """French article text → (English translation, English summary, French summary,
+            segments [{paragraph, source, target}]). summary_length: short|medium|long|none;
+            beams: 1 = greedy, 0 = default."""
+            return api.run(text, summary_length, beams)
+
+        gr.api(translate, api_name=API_NAME, concurrency_id=CONCURRENCY_ID)
+
+    # api_open=False: /gradio_api/run/... would otherwise run jobs outside the queue's limits.
+    demo.queue(default_concurrency_limit=config.concurrency_limit, max_size=config.max_queue, api_open=False)
+    return demo
+
+
+def launch_options(config: AppConfig) -> dict[str, Any]:
+    """``Blocks.launch`` arguments with safe defaults (Gradio 6: theme, css and head go here)."""
+    return {
+        "server_name": config.host,
+        "server_port": config.port,
+        "share": False,
+        "auth": config.credentials(),
+        "auth_message": "Passerelle: please sign in.",
+        "max_file_size": config.max_file_bytes,
+        "show_error": False,
+        "enable_monitoring": False,
+        "mcp_server": False,
+        "pwa": False,
+        "ssr_mode": False,
+        "run_history": False,  # articles can be confidential: keep no history in the browser
+        "footer_links": ["api"],
+        "theme": THEME,
+        "css": asset("passerelle.css"),
+        "head": f"<script>\n{asset('passerelle.js')}</script>",
+    }
+
+
+def serve(config: AppConfig, services: Services | None = None, **launch_overrides: Any) -> gr.Blocks:
+    """Start the server without blocking; the running app's URL is ``.local_url``."""
+    if launch_overrides.get("share"):
+        raise ValueError("Passerelle never opens a public share link; put it behind your own proxy instead.")
+    demo = build_app(config, services or Services(config))
+    demo.launch(**{**launch_options(config), **launch_overrides, "prevent_thread_lock": True})
+    return demo
+
+
+def launch(config: AppConfig, services: Services | None = None, **launch_overrides: Any) -> None:
+    """Serve the app until interrupted (what ``passerelle ui`` runs); models load in the
+    background meanwhile, so the first request does not wait for them."""
+    services = services or Services(config)
+    threading.Thread(target=services.warm_up, name="passerelle-warm-up", daemon=True).start()
+    demo = serve(config, services, **launch_overrides)
+    demo.block_thread()

@@ -1,0 +1,38 @@
+// Sentence alignment: hovering or clicking a sentence lights up its counterpart in the other
+// pane. One delegated listener on document, so it keeps working while Gradio replaces the
+// panes' HTML during streaming. Class names are those of ui/web/render.py.
+(() => {
+  if (window.__passerelleSegments) return;
+  window.__passerelleSegments = true;
+  const SEG = ".seg[data-seg]";
+  const mark = (cls, n) => {
+    document.querySelectorAll("." + cls).forEach((el) => el.classList.remove(cls));
+    if (n !== null) document.querySelectorAll(`.seg[data-seg="${n}"]`).forEach((el) => el.classList.add(cls));
+  };
+  const segOf = (target) => (target instanceof Element ? target.closest(SEG) : null);
+  document.addEventListener("mouseover", (event) => {
+    const seg = segOf(event.target);
+    if (seg) mark("seg-active", seg.dataset.seg);
+  });
+  document.addEventListener("mouseout", (event) => {
+    const seg = segOf(event.target);
+    if (seg && segOf(event.relatedTarget) !== seg) mark("seg-active", null);
+  });
+  document.addEventListener("click", (event) => {
+    const seg = segOf(event.target);
+    if (!seg) return;
+    const n = seg.dataset.seg;
+    const pinned = seg.classList.contains("seg-pinned");
+    mark("seg-pinned", pinned ? null : n);
+    if (pinned) return;
+    document.querySelectorAll(`.seg[data-seg="${n}"]`).forEach((el) => {
+      let pane = el.closest(".pane-scroll");  // the outermost one is the scrolling box
+      while (pane && pane.parentElement && pane.parentElement.closest(".pane-scroll")) {
+        pane = pane.parentElement.closest(".pane-scroll");
+      }
+      if (el === seg || !pane) return;
+      const offset = el.getBoundingClientRect().top - pane.getBoundingClientRect().top;
+      pane.scrollBy({ top: offset - pane.clientHeight / 3, behavior: "smooth" });
+    });
+  });
+})();

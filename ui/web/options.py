@@ -1,0 +1,39 @@
+"""What a request may ask for (summary length, quality) and how its errors reach the user."""
+
+from __future__ import annotations
+
+import html
+
+import gradio as gr
+
+from summarize import LENGTH_PRESETS
+
+from ..article import ArticleOptions
+from ..config import AppConfig
+
+NO_SUMMARY = "none"
+# Radio labels → summary lengths, in the presets' order, then "no summary".
+SUMMARY_CHOICES = {name.capitalize(): name for name in LENGTH_PRESETS} | {NO_SUMMARY.capitalize(): NO_SUMMARY}
+QUALITY_FAST = "Fast (greedy)"
+QUALITY_BEST = "Best (beam search)"  # the model's own number of beams (4 for opus-mt)
+GREEDY_BEAMS = 1
+MAX_BEAMS = 8
+
+
+def user_error(message: str, *, page: bool = True, duration: float | None = 10) -> gr.Error:
+    """A gr.Error whose text stays text: Gradio renders error messages as HTML, and ours can
+    quote file names and input. On the page, newlines become line breaks."""
+    escaped = html.escape(message, quote=False)
+    return gr.Error(escaped.replace("\n", "<br>") if page else escaped, duration=duration, print_exception=False)
+
+
+def article_options(config: AppConfig, summary: str, beams: int | None) -> ArticleOptions:
+    if summary not in SUMMARY_CHOICES.values():
+        raise user_error(f"Unknown summary length {summary!r}; use one of {', '.join(SUMMARY_CHOICES.values())}.")
+    if beams is not None and not GREEDY_BEAMS <= beams <= MAX_BEAMS:
+        raise user_error(f"beams must be between {GREEDY_BEAMS} and {MAX_BEAMS} (or 0 for the default).")
+    return ArticleOptions(
+        summarize=summary != NO_SUMMARY,
+        summary_length=summary if summary != NO_SUMMARY else config.summary_length,
+        num_beams=beams,
+    )

@@ -1,0 +1,190 @@
+"""HTML for the web app's panes, built by pure functions so they can be tested without a
+server. Every piece of user or model text goes through ``html.escape``: the panes show
+articles from anywhere, and a pasted ``<script>`` must stay text.
+
+Sentences are ``<span class="seg" data-seg="N">`` in both the original and the translation,
+numbered the same way (N-th translatable piece of the document), so the page script
+(``assets/passerelle.js``) can light up a sentence's counterpart in the other pane; the class
+names below are the ones ``assets/passerelle.css`` and the script use. Pane bodies are a plain
+concatenation of blocks, so while streaming each update only appends to the previous one
+(Gradio sends string appends as diffs, not whole values).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Collection, Sequence
+
+from translate import Document, TranslationResult
+from translate.document import Unit, UnitKind
+
+SEG_CLASS = "seg"
+ACTIVE_CLASS = "seg-active"  # hovered sentence and its counterpart
+PINNED_CLASS = "seg-pinned"  # clicked sentence and its counterpart
+KEY_CLASS = "seg-key"  # a sentence the summary rests on
+PANE_CLASS = "pane-scroll"  # the scrolling container of a pane
+MAX_HEADING_LEVEL = 6
+_ORDERED_MARKER = re.compile(r"\d+[.)]")
+
+
+# Texts of the page (HTML, ours: no user input in them).
+HEADER = (
+    "<h1>Passerelle</h1><p>French → English translation of whole articles, with a bilingual summary. "
+    "Hover or click a sentence to find it in the other language.</p>"
+)
+PANE_TITLES = {"original": "Original · français", "translation": "Translation · English", "summary": "Summary · résumé"}
+PLACEHOLDERS = {
+    "original": "The French article appears here, sentence by sentence.",
+    "translation": "The English translation appears here, paragraph by paragraph.",
+    "summary": "A short summary in English and French appears here once the translation is done.",
+}
+
+
+class ProgressState(StrEnum):
+    RUNNING = "running"
+    DONE = "done"
+    ERROR = "error"
+    IDLE = "idle"
+
+
+@dataclass(frozen=True)
+class Progress:
+    """What the progress line says: a stage, how far it is, and the time spent."""
+
+    label: str
+    done: int = 0
+    total: int = 0
+    seconds: float | None = None
+    state: ProgressState = ProgressState.RUNNING
+    unit: str = "sentences"  # what done and total count
+
+
+def _seg(number: int | None, text: str, keys: Collection[int] = ()) -> str:
+    escaped = html.escape(text)
+    if number is None:
+        return escaped
+    classes = f"{SEG_CLASS} {KEY_CLASS}" if number in keys else SEG_CLASS
+    return f'<span class="{classes}" data-seg="{number}">{escaped}</span>'
+
+
+def _block(unit: Unit, inner: str) -> str:
+    """A unit as the block element that keeps its role readable (heading, list item...)."""
+    marker = unit.marker.strip()
+    if unit.kind == UnitKind.HEADING:
+        level = min(marker.count("#") + 1, MAX_HEADING_LEVEL)  # h1 is the page's title
+        return f'<h{level} class="unit">{inner}</h{level}>'
+    if unit.kind == UnitKind.LIST_ITEM:
+        shown = marker if _ORDERED_MARKER.fullmatch(marker) else "•"
+        return f'<div class="unit li"><span class="marker">{html.escape(shown)}</span><span>{inner}</span></div>'
+    if unit.kind == UnitKind.VERBATIM:
+        return f'<pre class="unit">{inner}</pre>'
+    return f'<p class="unit">{inner}</p>'
+
+
+def render_original(document: Document, keys: Collection[int] = ()) -> str:
+    """The source article, sentence by sentence; ``keys`` are the sentences the summary
+    rests on, marked."""
+    blocks = []
+    for unit, numbers in document.numbered():
+        if unit.kind == UnitKind.VERBATIM:
+            inner = html.escape(unit.body())
+        else:
+            # The source's own whitespace between sentences: the original is shown as written.
+            inner = "".join(_seg(n, p.text, keys) + html.escape(p.trailing) for n, p in zip(numbers, unit.pieces, strict=True))
+        blocks.append(_block(unit, inner))
+    return "\n".join(blocks)
+
+
+def render_translation(result: TranslationResult, keys: Collection[int] = ()) -> str:
+    """The translated units of ``result`` (all of them once it is complete); ``keys`` as for
+    ``render_original``.
+
+    Raises ValueError when the segments do not follow the document (a bug upstream, and
+    wrong highlights would silently mislead the reader).
+    """
+    document, segments = result.document, result.segments
+    if document is None:
+        raise ValueError("the translation result carries no document to lay it out")
+    blocks = []
+    for unit, numbers in list(document.numbered())[: result.units_done]:
+        if unit.kind == UnitKind.VERBATIM:
+            blocks.append(_block(unit, html.escape(unit.body())))
+            continue
+        words = []
+        for number, piece in zip(numbers, unit.pieces, strict=True):
+            if number is None:
+                words.append(html.escape(piece.text))
+                continue
+            if number >= len(segments) or segments[number].source != piece.text:
+                raise ValueError(f"segment {number} does not match the document's piece {piece.text[:60]!r}")
+            words.append(_seg(number, segments[number].target, keys))
+        blocks.append(_block(unit, " ".join(words)))
+    return "\n".join(blocks)
+
+
+def _paragraphs(text: str) -> str:
+    parts = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
+    return "".join(f"<p>{html.escape(p)}</p>" for p in parts)
+
+
+def render_summary(
+    en: str | None, fr: str | None, note: str | None = None, key_count: int | None = None
+) -> str:
+    """English and French summaries one above the other; ``note`` replaces missing parts;
+    ``key_count`` says how many sentences of the article the summary was traced to."""
+    sections = []
+    for lang, title, text in (("en", "English", en), ("fr", "Français", fr)):
+        body = _paragraphs(text) if text else f'<p class="muted">{html.escape(note or "—")}</p>'
+        sections.append(f'<section class="summary" lang="{lang}"><h4>{title}</h4>{body}</section>')
+    if key_count:
+        sentences = "sentence" if key_count == 1 else "sentences"
+        sections.append(
+            f'<p class="muted key-note">The summary rests on {key_count} {sentences} of the article, '
+            f'underlined in both panes.</p>'
+        )
+    elif key_count == 0:
+        sections.append('<p class="muted key-note">The summary rewords the article: no sentence could be traced.</p>')
+    return "".join(sections)
+
+
+def render_placeholder(message: str) -> str:
+    """The grey text an empty pane shows."""
+    return f'<p class="placeholder">{html.escape(message)}</p>'
+
+
+def render_progress(progress: Progress) -> str:
+    """A labelled progress bar (a native ``<progress>``: accessible, no inline styles)."""
+    bar = ""
+    if progress.state == ProgressState.RUNNING:
+        if progress.total > 0:
+            bar = f'<progress max="{progress.total}" value="{min(progress.done, progress.total)}"></progress>'
+        else:
+            bar = "<progress></progress>"  # indeterminate: the browser animates it
+    counting = progress.total > 0 and progress.state == ProgressState.RUNNING
+    count = f" · {progress.done} / {progress.total} {progress.unit}" if counting else ""
+    seconds = f" · {progress.seconds:.1f} s" if progress.seconds is not None else ""
+    label = html.escape(progress.label + count + seconds)
+    return f'<div class="progress-line {html.escape(progress.state)}" role="status">{bar}<span>{label}</span></div>'
+
+
+def render_notices(warnings: Sequence[str] = (), notes: Sequence[str] = (), errors: Sequence[str] = ()) -> str:
+    """Errors, warnings and notes about the input, most serious first; empty when none."""
+    items = [("error", e) for e in errors] + [("warning", w) for w in warnings] + [("note", n) for n in notes]
+    return "".join(f'<div class="notice {kind}">{html.escape(text)}</div>' for kind, text in items)
+
+
+def human_bytes(size: int) -> str:
+    """A size as people read it: "2 MB", not 2000000."""
+    for unit, scale in (("GB", 10**9), ("MB", 10**6), ("kB", 10**3)):
+        if size >= scale:
+            return f"{size / scale:.3g} {unit}"
+    return f"{size} bytes"
+
+
+def idle_status(errors: Sequence[str] = (), notes: Sequence[str] = ()) -> str:
+    """The status line before any translation: what to do, and what is wrong with the files."""
+    progress = Progress("Paste an article or upload files, then press Translate.", state=ProgressState.IDLE)
+    return render_progress(progress) + render_notices(errors=errors, notes=notes)
