@@ -14,6 +14,7 @@ from .config import (
     SummarizerSettings,
 )
 from .evidence import key_sentences
+from .factcheck import FactCheck, check_english_summary, check_french_summary
 from .summarizer import Summarizer, Summary, TokenBounds
 
 logging.getLogger("passerelle").addHandler(logging.NullHandler())
@@ -22,11 +23,14 @@ __all__ = [
     "DEFAULT_LENGTH",
     "DEFAULT_SUMMARY_MODEL",
     "DEFAULT_SUMMARY_TRANSLATION_MODEL",
+    "FactCheck",
     "LENGTH_PRESETS",
     "LengthPreset",
     "Summarizer",
     "SummarizerSettings",
     "Summary",
     "TokenBounds",
+    "check_english_summary",
+    "check_french_summary",
     "key_sentences",
 ]

@@ -63,25 +63,29 @@ def pack(passages: Sequence[Passage], tokens: Tokens, budget: int) -> list[Chunk
     """Greedily join consecutive passages while the chunk, special tokens included, stays
     under ``budget`` tokens."""
     chunks: list[Chunk] = []
+    # The ids of chunk heads, which no longer follow a space; the text's first passage has them.
+    heads = {passages[0].text: passages[0].ids} if passages else {}
     current: list[Passage] = []
     size = tokens.special_count
     for passage in passages:
         if current and size + len(passage.ids) > budget:
-            chunks.append(_chunk(current, tokens, first=not chunks))
+            chunks.append(_chunk(current, tokens, heads))
             current, size = [], tokens.special_count
         current.append(passage)
         size += len(passage.ids)
     if current:
-        chunks.append(_chunk(current, tokens, first=not chunks))
+        chunks.append(_chunk(current, tokens, heads))
     return chunks
 
 
-def _chunk(passages: Sequence[Passage], tokens: Tokens, first: bool) -> Chunk:
-    """The chunk of ``passages``; unless it starts the text, its first passage no longer
-    follows a space (a token or so of difference, which the budget's margin absorbs)."""
-    head = list(passages[0].ids) if first else tokens.content(passages[0].text)
+def _chunk(passages: Sequence[Passage], tokens: Tokens, heads: dict[str, tuple[int, ...]]) -> Chunk:
+    """The chunk of ``passages``; its first passage no longer follows a space (a token or so
+    of difference, which the budget's margin absorbs)."""
+    first = passages[0].text
+    if first not in heads:
+        heads[first] = tuple(tokens.content(first))
     text = " ".join(passage.text for passage in passages)
-    return Chunk(text, tokens.wrap(head + [token for passage in passages[1:] for token in passage.ids]))
+    return Chunk(text, tokens.wrap([*heads[first], *(token for passage in passages[1:] for token in passage.ids)]))
 
 
 def _lead(passages: Sequence[Passage]) -> str:

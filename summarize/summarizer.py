@@ -29,8 +29,10 @@ from translate import (
     split_document,
 )
 from translate.engine import Request
+from translate.faithful import Glossary
 
 from .chunking import Chunk, measure, pack
+from .factcheck import FactCheck, check_english_summary, check_french_summary
 from .config import DEFAULT_LENGTH, DEFAULT_SUMMARY_MODEL, DEFAULT_SUMMARY_TRANSLATION_MODEL, SummarizerSettings
 
 logger = logging.getLogger("passerelle.summarize")
@@ -47,7 +49,8 @@ class Summary:
     ``chunks`` is how many pieces of the original text were summarised; ``verbatim`` is True
     when the text was too short to summarise and ``en`` is the text itself; ``complete`` is
     False while ``fr`` is still to come (see ``Summarizer.summarize_stream``); ``segments``
-    pair each sentence of ``en`` with its French translation.
+    pair each sentence of ``en`` with its French translation; ``check_en`` and ``check_fr``
+    list the numbers and names of each summary not found in what it summarises.
     """
 
     en: str
@@ -59,6 +62,8 @@ class Summary:
     verbatim: bool = False
     complete: bool = True
     segments: list[Segment] = field(default_factory=list)
+    check_en: FactCheck | None = None
+    check_fr: FactCheck | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -117,7 +122,7 @@ class Summarizer:
             backend=backend,
             compute_type=compute_type,
             settings=replace(TranslatorSettings(), threads=self.settings.threads),
-            splitter=english_sentences,  # its source is English
+            source="en",
             cache_dir=cache_dir,
         )
 
@@ -158,18 +163,31 @@ class Summarizer:
         hold every word of ``text`` in order (whitespace normalised)."""
         return [chunk.text for chunk in self._chunks(self._sentences(text))]
 
-    def summarize(self, english_text: str, length: str | None = None, *, passages: Sequence[str] | None = None) -> Summary:
+    def summarize(
+        self,
+        english_text: str,
+        length: str | None = None,
+        *,
+        passages: Sequence[str] | None = None,
+        glossary: Glossary | None = None,
+    ) -> Summary:
         """The English summary of the whole text and its French translation."""
-        return last(self.summarize_stream(english_text, length, passages=passages))
+        return last(self.summarize_stream(english_text, length, passages=passages, glossary=glossary))
 
     def summarize_stream(
-        self, english_text: str, length: str | None = None, *, passages: Sequence[str] | None = None
+        self,
+        english_text: str,
+        length: str | None = None,
+        *,
+        passages: Sequence[str] | None = None,
+        glossary: Glossary | None = None,
     ) -> Iterator[Summary]:
         """The English summary as soon as it exists (``complete=False``, no French yet), then
         the whole ``Summary``: a reader can start on the English while the French is made.
 
         ``passages`` is the text already cut into sentences in reading order (a translation's
         segments, see ``TranslationResult.passages``); the text is then not split again.
+        ``glossary`` (English → French terms) applies to the French version.
         """
         if not english_text or not english_text.strip():
             raise InputTextError("The text is empty: there is nothing to summarise.")
@@ -177,9 +195,10 @@ class Summarizer:
         started = time.perf_counter()
         text = english_text.strip()
         en, chunks, verbatim = self._summarise_document(text, passages, self.bounds(name))
-        partial = Summary(en, "", chunks, name, self.model_name, time.perf_counter() - started, verbatim, False)
+        seconds = time.perf_counter() - started
+        partial = Summary(en, "", chunks, name, self.model_name, seconds, verbatim, False, check_en=check_english_summary(en, text))
         yield partial
-        french = self.translator.translate(en) if en else None
+        french = self.translator.translate(en, glossary=glossary) if en else None
         seconds = time.perf_counter() - started
         logger.info("summary (%s) of %d chunk(s) in %.1fs", name, chunks, seconds)
         yield replace(
@@ -188,6 +207,7 @@ class Summarizer:
             seconds=seconds,
             complete=True,
             segments=french.segments if french else [],
+            check_fr=check_french_summary(french.text, en) if french else None,
         )
 
     # Map-reduce ----------------------------------------------------------------------------

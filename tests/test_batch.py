@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.corpus import FRENCH_LINES
+
 pytestmark = pytest.mark.cli
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -119,7 +121,9 @@ def test_sigkill_then_rerun_leaves_no_partial_files(tmp_path: Path, marian_fr_en
     folder = tmp_path / "many"
     folder.mkdir()
     for index in range(8):
-        (folder / f"article{index}.txt").write_text(f"Article numéro {index}. " + FRENCH_A * 3, encoding="utf-8")
+        # Distinct sentences (numbers alone would not do: they are masked, the rest cached).
+        lines = " ".join(FRENCH_LINES[index * 5 : index * 5 + 5])
+        (folder / f"article{index}.txt").write_text(lines + "\n\n" + FRENCH_A * 3, encoding="utf-8")
     out = tmp_path / "out"
     command = [sys.executable, "-m", "ui.cli", *translate_args([str(folder)], out, marian_fr_en_dir)]
     process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, "OMP_NUM_THREADS": "1"}, stderr=subprocess.DEVNULL)
@@ -158,3 +162,22 @@ def test_summarize_adds_a_bilingual_summary(tmp_path: Path, marian_fr_en_dir: Pa
     markdown = (out / "long.summary.md").read_text()
     assert "## Summary (English)" in markdown and "## Résumé (français)" in markdown
     assert summary["en"].strip() in markdown and summary["fr"].strip() in markdown
+
+
+def test_glossary_from_a_file_or_the_environment(tmp_path: Path, marian_fr_en_dir: Path) -> None:
+    article = tmp_path / "otan.txt"
+    article.write_text("Le sommet de l'OTAN s'ouvre à Vilnius.\n", encoding="utf-8")
+    glossary = tmp_path / "termes.tsv"
+    glossary.write_text("# nos termes\nOTAN\tNATO\nVilnius\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_cli(*translate_args([str(article)], out, marian_fr_en_dir, "--glossary", str(glossary)))
+    assert result.returncode == 0, result.stderr
+    assert "NATO" in (out / "otan.en.txt").read_text() and "Vilnius" in (out / "otan.en.txt").read_text()
+    # Another glossary is another result: the rerun does not skip the file.
+    glossary.write_text("OTAN\tthe Alliance\n", encoding="utf-8")
+    again = run_cli(*translate_args([str(article)], out, marian_fr_en_dir), env={"PASSERELLE_GLOSSARY": str(glossary)})
+    assert again.returncode == 0 and "1 translated, 0 skipped" in again.stderr
+    assert "the Alliance" in (out / "otan.en.txt").read_text()
+    glossary.write_text("OTAN\tNATO\tOTAN\n", encoding="utf-8")
+    bad = run_cli(*translate_args([str(article)], out, marian_fr_en_dir, "--glossary", str(glossary)))
+    assert bad.returncode == 2 and "line 1" in bad.stderr and "Traceback" not in bad.stderr

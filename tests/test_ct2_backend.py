@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from translate import InvalidOptionError, ModelNotAvailableError
-from translate.engine import GenerationOptions, LoadSettings, ModelInfo, ModelRef, Tokens, resolve_model
+from translate.engine import GenerationOptions, LoadSettings, ModelInfo, ModelRef, Output, Tokens, resolve_model
 from translate.engine import convert as convert_module
 from translate.engine.convert import conversion_dir, convert_model, is_converted
 from translate.engine.ct2_backend import CTranslate2Backend, ctranslate2_available, thread_layout
@@ -61,6 +61,10 @@ def conversions(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     monkeypatch.setattr(convert_module, "_convert_into", counting)
     return calls
+
+
+def ids(outputs: list[Output]) -> list[list[int]]:
+    return [output.ids for output in outputs]
 
 
 def _encode(tokens: Tokens, texts: list[str]) -> list[list[int]]:
@@ -119,10 +123,15 @@ def test_unavailable_when_the_import_fails(monkeypatch: pytest.MonkeyPatch) -> N
 def test_marian_float32_greedy_matches_transformers(marian: Any) -> None:
     reference, fast, tokenizer = marian
     batch = _encode(tokenizer, FRENCH)
-    expected = reference.generate(batch, GREEDY, MAX_NEW_TOKENS)
-    got = fast.generate(batch, GREEDY, MAX_NEW_TOKENS)
-    assert got == expected
-    assert all(len(ids) >= GREEDY.min_new_tokens for ids in got)
+    expected = reference.generate(batch, GREEDY, MAX_NEW_TOKENS, scores=True)
+    got = fast.generate(batch, GREEDY, MAX_NEW_TOKENS, scores=True)
+    assert ids(got) == ids(expected)
+    assert all(len(output.ids) >= GREEDY.min_new_tokens for output in got)
+    # The same confidence from both engines: the mean log-probability per token.
+    for mine, reference_output in zip(got, expected, strict=True):
+        assert mine.score is not None and reference_output.score is not None
+        assert mine.score == pytest.approx(reference_output.score, abs=0.05)
+        assert mine.score < 0
 
 
 # Beam search only while no minimum holds EOS back: transformers masks EOS after the
@@ -144,7 +153,7 @@ def test_length_limits_match_transformers(
     batch = _encode(tokenizer, FRENCH[:3])
     options = GenerationOptions(num_beams=num_beams, min_new_tokens=min_new_tokens)
     expected = reference.generate(batch, options, max_new_tokens)
-    assert fast.generate(batch, options, max_new_tokens) == expected
+    assert ids(fast.generate(batch, options, max_new_tokens)) == ids(expected)
 
 
 def test_marian_describes_itself_and_reads_the_model(marian: Any) -> None:
@@ -157,14 +166,14 @@ def test_marian_never_emits_pad(marian: Any) -> None:
     """opus-mt forbids <pad> (bad_words_ids); the converter drops it from the vocabulary."""
     _, fast, tokens = marian
     outputs = fast.generate(_encode(tokens, FRENCH), GenerationOptions(num_beams=2), MAX_NEW_TOKENS)
-    assert all(fast.info.pad_token_id not in ids for ids in outputs)
+    assert all(fast.info.pad_token_id not in output.ids for output in outputs)
 
 
 def test_marian_int8_gives_one_output_per_input(ct2_cache: Path, marian_fr_en_dir: Path) -> None:
     backend = _ct2(marian_fr_en_dir, compute_type="int8")
     outputs = backend.generate(_encode(backend.tokens, FRENCH), GenerationOptions(num_beams=4, min_new_tokens=1), 16)
     assert len(outputs) == len(FRENCH)
-    assert all(outputs)
+    assert all(output.ids for output in outputs)
     assert backend.compute_type.startswith("int8")
     assert backend.describe().startswith("ctranslate2 int8")
 
@@ -182,8 +191,8 @@ def test_bart_float32_greedy_matches_transformers(bart: Any) -> None:
     batch = _encode(tokenizer, ENGLISH)
     expected = reference.generate(batch, GREEDY, MAX_NEW_TOKENS)
     got = fast.generate(batch, GREEDY, MAX_NEW_TOKENS)
-    assert got == expected
-    assert all(ids[0] == fast.info.forced_bos_token_id for ids in got)
+    assert ids(got) == ids(expected)
+    assert all(output.ids[0] == fast.info.forced_bos_token_id for output in got)
 
 
 def test_input_longer_than_the_model_is_a_clear_error(marian: Any) -> None:
@@ -197,7 +206,7 @@ def test_output_is_kept_within_the_position_table(marian: Any) -> None:
     """Asking for more tokens than positions must not crash CTranslate2."""
     _, fast, tokenizer = marian
     outputs = fast.generate(_encode(tokenizer, FRENCH[:1]), GREEDY, fast.max_positions + 100)
-    assert 0 < len(outputs[0]) <= fast.max_positions
+    assert 0 < len(outputs[0].ids) <= fast.max_positions
 
 
 def test_empty_batch(marian: Any) -> None:
@@ -212,10 +221,10 @@ def test_parallel_workers_give_each_batch_its_own_results(ct2_cache: Path, maria
     assert (parallel.workers, parallel.threads_per_worker) == (2, 1)
     batches = [_encode(tokenizer, FRENCH[:2]), _encode(tokenizer, FRENCH[2:4]), [], _encode(tokenizer, FRENCH[4:])]
     caps = [MAX_NEW_TOKENS, 3, MAX_NEW_TOKENS, MAX_NEW_TOKENS]
-    got = list(parallel.generate_batches(batches, GREEDY, caps))
-    expected = [reference.generate(batch, GREEDY, cap) if batch else [] for batch, cap in zip(batches, caps)]
+    got = [ids(outputs) for outputs in parallel.generate_batches(batches, GREEDY, caps)]
+    expected = [ids(reference.generate(batch, GREEDY, cap)) if batch else [] for batch, cap in zip(batches, caps, strict=True)]
     assert got == expected
-    assert all(len(ids) <= 3 for ids in got[1])
+    assert all(len(output) <= 3 for output in got[1])
 
 
 @pytest.mark.parametrize(

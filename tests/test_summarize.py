@@ -15,6 +15,7 @@ import pytest
 
 from summarize import LENGTH_PRESETS, LengthPreset, Summarizer, SummarizerSettings, TokenBounds
 from tests.corpus import ENGLISH_NEWS_LINES
+from translate.engine import Output
 from translate import (
     GenerationOptions,
     InputTextError,
@@ -69,10 +70,12 @@ def spy(summarizer: Summarizer, monkeypatch: pytest.MonkeyPatch) -> Spy:
     backend = summarizer.engine.backend
     real = backend.generate
 
-    def recording(batch: Sequence[Sequence[int]], options: GenerationOptions, max_new_tokens: int) -> list[list[int]]:
-        outputs = real(batch, options, max_new_tokens)
+    def recording(
+        batch: Sequence[Sequence[int]], options: GenerationOptions, max_new_tokens: int, scores: bool = False
+    ) -> list[Output]:
+        outputs = real(batch, options, max_new_tokens, scores)
         record.inputs.extend(list(ids) for ids in batch)
-        record.outputs.extend(outputs)
+        record.outputs.extend(output.ids for output in outputs)
         record.calls.append((options, max_new_tokens, len(batch)))
         return outputs
 
@@ -89,7 +92,7 @@ def translator(marian_en_fr_dir: Path) -> Translator:
         backend="transformers",
         generation={"num_beams": 1},
         settings=TranslatorSettings(threads=1),
-        splitter=english_sentences,
+        source="en",
     )
 
 

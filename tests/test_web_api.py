@@ -80,6 +80,17 @@ def test_translate_returns_every_part(client: "gradio_client.Client", app: tuple
     assert summary_en.strip() and summary_fr.strip()
 
 
+def test_segments_carry_flags_and_confidence_and_the_glossary_applies(client: "gradio_client.Client") -> None:
+    text = "Le sommet de l'OTAN a réuni 12 pays à Lyon."
+    translation, _, _, segments = client.predict(text, "none", 1, "OTAN = NATO", api_name=ENDPOINT)
+    assert "NATO" in translation and "OTAN" not in translation
+    segment = segments[0]
+    assert isinstance(segment["confidence"], float) and segment["confidence"] < 0
+    assert all({"kind", "detail", "message"} <= set(flag) for flag in segment["flags"])
+    with pytest.raises(Exception, match="more than one tab"):
+        client.predict(text, "none", 1, "OTAN\tNATO\tOTAN", api_name=ENDPOINT)
+
+
 def test_greedy_and_default_beams_both_work(client: "gradio_client.Client") -> None:
     for beams in (1, 0):
         translation, *_ = client.predict(article(1, paragraphs=1), "none", beams, api_name=ENDPOINT)

@@ -21,7 +21,7 @@ from tests.helpers import free_port  # noqa: E402
 from ui.article import Services  # noqa: E402
 from ui.config import AppConfig  # noqa: E402
 from ui.web import serve  # noqa: E402
-from ui.web.render import ACTIVE_CLASS, KEY_CLASS, PINNED_CLASS  # noqa: E402
+from ui.web.render import ACTIVE_CLASS, FLAG_CLASS, KEY_CLASS, PINNED_CLASS, UNSURE_CLASS  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
@@ -131,6 +131,17 @@ def test_translate_an_article_end_to_end(
     for pane in ("original", "translation"):
         marked = page.locator(f"#pane-{pane} .seg.{KEY_CLASS}").evaluate_all("spans => spans.map(s => s.dataset.seg)")
         assert sorted(int(number) for number in marked) == keys
+    # The checks' flags: marked in the translation pane exactly as the JSON says, with why.
+    flagged = [i for i, s in enumerate(data["segments"]) if any(f["kind"] != "low_confidence" for f in s["flags"])]
+    unsure = [i for i, s in enumerate(data["segments"]) if any(f["kind"] == "low_confidence" for f in s["flags"])]
+    assert flagged and unsure, "random weights drop names and are unsure of themselves"
+    for css, expected in ((FLAG_CLASS, flagged), (UNSURE_CLASS, unsure)):
+        numbers = page.locator(f"#pane-translation .seg.{css}").evaluate_all("spans => spans.map(s => s.dataset.seg)")
+        assert sorted(int(number) for number in numbers) == expected
+    first = data["segments"][flagged[0]]["flags"][0]["message"]
+    title = page.locator(f'#pane-translation .seg[data-seg="{flagged[0]}"]').get_attribute("title")
+    assert title and first[1:] in title
+    assert f"{len(set(flagged) | set(unsure))} flagged" in page.locator("#status").inner_text()
 
     wide = tmp_path / "passerelle-wide.png"
     page.screenshot(path=str(wide), full_page=True)

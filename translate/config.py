@@ -37,6 +37,17 @@ class TranslatorSettings:
     # Batches CTranslate2 runs side by side, the threads shared among them; 0 means one
     # single-threaded worker per core on CPU (up to 4), one on a GPU.
     workers: int = 0
+    # Faithfulness (translate/faithful): protected spans (URLs, numbers, glossary terms...)
+    # are replaced by this placeholder, numbered from 1, and put back after the model; a
+    # placeholder the model garbles makes the sentence be translated around its spans.
+    protect: bool = True
+    placeholder: str = "ZX{n}"
+    # Numbers and names of each sentence checked against its translation.
+    checks: bool = True
+    # The model's mean log-probability per token, and the level below which a sentence is
+    # marked unsure (a good opus-mt translation scores about -0.2 to -0.8).
+    confidence: bool = True
+    low_confidence: float = -1.2
 
     def guard(self) -> RepetitionGuard | None:
         """The repetition guard these settings describe (None when switched off)."""

@@ -14,6 +14,8 @@ from .sentences import SentenceSplitter, french_sentences
 
 TokenCounter = Callable[[str], int]
 Encoder = Callable[[str], Sequence[int]]
+# Where a text must not be cut (protected spans such as "780 000 €"), as (start, end) offsets.
+KeepWhole = Callable[[str], Sequence[tuple[int, int]]]
 
 HEADING = re.compile(r"#{1,6}[ \t]+")
 LIST_ITEM = re.compile(r"(?:[-*+•]|\d{1,3}[.)])[ \t]+")
@@ -211,9 +213,11 @@ def split_document(
     splitter: SentenceSplitter = french_sentences,
     encode: Encoder | None = None,
     budget: int | None = None,
+    keep_whole: KeepWhole | None = None,
 ) -> Document:
     """Units, then sentences, then (given an encoder) pieces under ``budget`` tokens, each
-    carrying its ids: a piece is tokenised once, when it is measured."""
+    carrying its ids: a piece is tokenised once, when it is measured. An over-long sentence
+    is never cut inside the ranges ``keep_whole`` names."""
     measure = _Measure(encode) if encode is not None and budget is not None else None
     units: list[Unit] = []
     cursor = 0
@@ -224,7 +228,7 @@ def split_document(
         else:
             pieces = _pieces(body, splitter)
             if measure is not None and budget is not None:
-                pieces = tuple(_cut_pieces(pieces, measure, budget))
+                pieces = tuple(_cut_pieces(pieces, measure, budget, keep_whole))
         units.append(Unit(span.kind, lead, marker, pieces, paragraph))
         cursor = span.end
     return Document(tuple(units), text[cursor:])
@@ -248,20 +252,23 @@ class _Measure:
         return len(self.ids(text))
 
 
-def _cut_pieces(pieces: Iterable[Piece], measure: _Measure, budget: int) -> Iterator[Piece]:
+def _cut_pieces(pieces: Iterable[Piece], measure: _Measure, budget: int, keep_whole: KeepWhole | None) -> Iterator[Piece]:
     for piece in pieces:
-        slices = cut_to_budget(piece.text, measure, budget)
+        slices = cut_to_budget(piece.text, measure, budget, keep_whole=keep_whole)
         for i, chunk in enumerate(slices):
             text = chunk.rstrip()
             trailing = chunk[len(text):] + (piece.trailing if i == len(slices) - 1 else "")
             yield Piece(text, trailing, measure.ids(text))
 
 
-def _split_keep(text: str, pattern: re.Pattern[str]) -> list[str]:
-    """Slices cut after each match; the separator stays with the left slice."""
+def _split_keep(text: str, pattern: re.Pattern[str], keep: Sequence[tuple[int, int]] = ()) -> list[str]:
+    """Slices cut after each match (never inside a ``keep`` range); the separator stays with
+    the left slice."""
     parts, start = [], 0
     for match in pattern.finditer(text):
         if match.end() <= start or match.end() >= len(text) or match.start() == 0:
+            continue
+        if any(begin < match.end() < end or begin < match.start() < end for begin, end in keep):
             continue
         parts.append(text[start:match.end()])
         start = match.end()
@@ -277,19 +284,23 @@ def _halve(text: str, count: TokenCounter, budget: int) -> list[str]:
     return _halve(text[:middle], count, budget) + _halve(text[middle:], count, budget)
 
 
-def cut_to_budget(text: str, count: TokenCounter, budget: int, level: int = 0) -> list[str]:
+def cut_to_budget(
+    text: str, count: TokenCounter, budget: int, level: int = 0, keep_whole: KeepWhole | None = None
+) -> list[str]:
     """Consecutive slices of ``text``, each under ``budget`` tokens, cut at the best clause
-    or word boundary available; ``"".join(result) == text``."""
+    or word boundary available, outside the ranges ``keep_whole`` names (characters are cut
+    only when nothing else is left); ``"".join(result) == text``."""
     if count(text) <= budget:
         return [text]
+    keep = keep_whole(text) if keep_whole is not None else ()
     for depth in range(level, len(CLAUSE_BREAKS)):
-        parts = _split_keep(text, CLAUSE_BREAKS[depth])
+        parts = _split_keep(text, CLAUSE_BREAKS[depth], keep)
         if len(parts) > 1:
-            return _pack(parts, count, budget, depth + 1)
+            return _pack(parts, count, budget, depth + 1, keep_whole)
     return _halve(text, count, budget)
 
 
-def _pack(parts: list[str], count: TokenCounter, budget: int, next_level: int) -> list[str]:
+def _pack(parts: list[str], count: TokenCounter, budget: int, next_level: int, keep_whole: KeepWhole | None) -> list[str]:
     """Greedily join neighbouring parts while they fit; split further the ones that never fit."""
     chunks: list[str] = []
     current = ""
@@ -303,7 +314,7 @@ def _pack(parts: list[str], count: TokenCounter, budget: int, next_level: int) -
         if count(part) <= budget:
             current = part
         else:
-            chunks.extend(cut_to_budget(part, count, budget, next_level))
+            chunks.extend(cut_to_budget(part, count, budget, next_level, keep_whole))
     if current:
         chunks.append(current)
     return chunks

@@ -4,20 +4,34 @@ events that carry it to whoever watches (web page, batch script, Ray actor)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator, TypeVar
+from typing import Any, Iterable, Iterator, TypeVar
 
 from .document import Document, UnitKind
+from .faithful import Flag
 
 T = TypeVar("T")
 
 
 @dataclass(frozen=True)
 class Segment:
-    """One aligned pair: a source piece (exact slice of the input) and its translation."""
+    """One aligned pair: a source piece (exact slice of the input) and its translation, with
+    what the checks found (``flags``) and the model's confidence (mean log-probability per
+    token; None when not measured)."""
 
     paragraph: int
     source: str
     target: str
+    flags: tuple[Flag, ...] = ()
+    confidence: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "paragraph": self.paragraph,
+            "source": self.source,
+            "target": self.target,
+            "flags": [flag.to_dict() for flag in self.flags],
+            "confidence": None if self.confidence is None else round(self.confidence, 3),
+        }
 
 
 @dataclass
@@ -29,6 +43,8 @@ class TranslationStats:
     input_tokens: int = 0
     generated_tokens: int = 0
     repetition_retries: int = 0
+    rescued: int = 0  # sentences translated around their spans (the model garbled a placeholder)
+    flagged: int = 0  # sentences with at least one flag
     seconds: float = 0.0
 
 

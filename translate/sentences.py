@@ -65,6 +65,9 @@ def english_sentences(text: str) -> list[str]:
     return [text] if raw is None else raw
 
 
+SPLITTERS: dict[str, SentenceSplitter] = {"fr": french_sentences, "en": english_sentences}
+
+
 def _split_after_ellipses(sentence: str) -> list[str]:
     """``sentence`` cut after each "…" that ends a sentence, the whitespace kept before the cut."""
     parts, start = [], 0

@@ -1,37 +1,61 @@
 """``Translator``: whole documents in, whole documents out, never truncated.
 
 The path of a text: units and sentences (``document``), pieces under the token budget with
-their ids, deduplicated and cached, then the engine (length-sorted batches, guards), then
-put back in order and in the original layout. Progress and partial results travel as one
-stream of events; ``translate`` is that stream's last result.
+their ids, protected spans masked (``faithful``), deduplicated and cached, then the engine
+(length-sorted batches, guards), spans restored (or the sentence translated around them),
+checks and confidence, put back in order and in the original layout. Progress and partial
+results travel as one stream of events; ``translate`` is that stream's last result.
 """
 
 from __future__ import annotations
 
 import math
+import statistics
 import threading
 import time
 from collections import OrderedDict
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Generator, Iterator, Mapping, Sequence
+from typing import Any, Generator, Iterator, Mapping, Sequence, TypeVar
 
 from .config import DEFAULT_MODEL, TranslatorSettings
 from .document import Document, Piece, Unit, split_document
 from .engine import Engine, GenerationOptions, LoadSettings, Request
-from .errors import InputTextError
+from .errors import InputTextError, InvalidOptionError
+from .faithful import Flag, FlagKind, Glossary, Masked, Protector, assemble, check_sentence, translatable
+from .languages import LANGUAGES, Language
 from .results import Segment, TranslationEvent, TranslationResult, TranslationStats, last, results
-from .sentences import SentenceSplitter, french_sentences
+from .sentences import SPLITTERS, SentenceSplitter
 
 Generation = Mapping[str, Any] | GenerationOptions | None
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class _Output:
+    """What the model wrote for one input, and its confidence."""
+
+    text: str
+    score: float | None
+
+
+@dataclass(frozen=True)
+class _Translated:
+    """One piece's translation, spans restored, with its flags."""
+
+    target: str
+    confidence: float | None
+    flags: tuple[Flag, ...]
 
 
 class Translator:
-    """Translates whole documents with a seq2seq model (MarianMT by default).
+    """Translates whole documents with a seq2seq model (MarianMT, French → English by default).
 
     ``model`` is a registry name, hub id or local ``save_pretrained`` directory; ``generation``
     takes transformers-style overrides (``num_beams``, ``max_new_tokens``, ...) on top of the
-    model's own generation config; ``splitter`` cuts the source language into sentences.
+    model's own generation config; ``source`` is the language the model reads ("fr" or "en"),
+    which chooses the sentence splitter (``splitter`` overrides it) and the rules for numbers
+    and names.
     """
 
     def __init__(
@@ -44,16 +68,21 @@ class Translator:
         generation: Generation = None,
         settings: TranslatorSettings | None = None,
         revision: str | None = None,
-        splitter: SentenceSplitter = french_sentences,
+        source: Language = "fr",
+        splitter: SentenceSplitter | None = None,
         cache_dir: Path | None = None,
     ) -> None:
+        if source not in LANGUAGES:
+            raise InvalidOptionError(f"source must be one of {list(LANGUAGES)}, got {source!r}")
         self.settings = settings or TranslatorSettings()
+        self.source: Language = source
         load = LoadSettings(device, compute_type, self.settings.threads, self.settings.workers, cache_dir)
         self.engine = Engine(model, backend=backend, settings=load, revision=revision)
         self.options = self.engine.defaults.merged(GenerationOptions.coerce(generation))
-        self.splitter = splitter
+        self.splitter = splitter or SPLITTERS[source]
         self._guard = self.settings.guard()
-        self._cache: OrderedDict[tuple[GenerationOptions, str], str] = OrderedDict()
+        self.protector = Protector(self.settings.placeholder, self.settings.protect, source)
+        self._cache: OrderedDict[tuple[GenerationOptions, str], _Output] = OrderedDict()
         self._lock = threading.Lock()
         # Leave room for the end-of-sequence token and a margin under the hard limit.
         self.budget = min(self.settings.max_input_tokens, self.engine.max_positions - 2)
@@ -66,43 +95,50 @@ class Translator:
         """Tokens the model would read for ``text``, end-of-sequence included."""
         return len(self.engine.tokens.encode(text))
 
-    def split(self, text: str) -> Document:
-        """The document model of ``text``, every piece under the token budget with its ids."""
-        return split_document(text, self.splitter, self.engine.tokens.encode, self.budget)
+    def split(self, text: str, glossary: Glossary | None = None) -> Document:
+        """The document model of ``text``, every piece under the token budget with the ids of
+        what the model reads (its spans masked), never cut inside a span."""
+        protector = self.protector
 
-    def translate(self, text: str, generation: Generation = None) -> TranslationResult:
+        def encode(piece: str) -> list[int]:
+            return self.engine.tokens.encode(protector.mask(piece, glossary).text)
+
+        return split_document(text, self.splitter, encode, self.budget, protector.ranges(glossary))
+
+    def translate(self, text: str, generation: Generation = None, glossary: Glossary | None = None) -> TranslationResult:
         """The whole text translated (one wave: nobody watches partial results, so every
         batch is full)."""
-        return last(results(self.translate_stream(text, generation, stream=False)))
+        return last(results(self.translate_stream(text, generation, glossary=glossary, stream=False)))
 
     def translate_stream(
         self,
         text: str,
         generation: Generation = None,
         *,
+        glossary: Glossary | None = None,
         stream: bool = True,
         document: Document | None = None,
     ) -> Iterator[TranslationEvent]:
         """Events from the split (nothing translated yet) to the complete result: progress
-        after each batch, a partial result after each wave of paragraphs. ``stream=False``
-        translates the whole text as one wave; ``document`` is ``split(text)`` when the caller
-        already has it."""
+        after each batch, a partial result after each wave of paragraphs. ``glossary`` terms
+        are translated its way; ``stream=False`` translates the whole text as one wave;
+        ``document`` is ``split(text, glossary)`` when the caller already has it."""
         if not text or not text.strip():
             raise InputTextError("The text is empty: there is nothing to translate.")
         if document is not None and document.source() != text:
             raise ValueError("the document given is not the split of this text")
         options = self.options.merged(generation)
         started = time.perf_counter()
-        document = document or self.split(text)
+        document = document or self.split(text, glossary)
         stats = TranslationStats(pieces=document.translatable_count())
-        translations: dict[tuple[int, int], str] = {}
+        translations: dict[tuple[int, int], _Translated] = {}
         done, units_done = 0, 0
         yield TranslationEvent(0, stats.pieces, self._result(document, translations, 0, stats))
         waves = self._waves(document) if stream else iter([list(document.units)])
         for wave in waves:
             keys = [(u.paragraph, i) for u in wave for i, p in enumerate(u.pieces) if u.translatable(p)]
             pieces = [p for u in wave for p in u.pieces if u.translatable(p)]
-            targets = yield from self._translate_pieces(pieces, options, stats, done)
+            targets = yield from self._translate_pieces(pieces, options, stats, done, glossary)
             translations.update(zip(keys, targets, strict=True))
             done += len(pieces)
             units_done += len(wave)
@@ -110,45 +146,88 @@ class Translator:
             yield TranslationEvent(done, stats.pieces, self._result(document, translations, units_done, stats))
 
     def _translate_pieces(
-        self, pieces: Sequence[Piece], options: GenerationOptions, stats: TranslationStats, base: int
-    ) -> Generator[TranslationEvent, None, list[str]]:
-        """Each distinct piece translated once (or taken from the cache); yields progress after
-        each batch and returns the translations in the order of ``pieces``."""
+        self,
+        pieces: Sequence[Piece],
+        options: GenerationOptions,
+        stats: TranslationStats,
+        base: int,
+        glossary: Glossary | None,
+    ) -> Generator[TranslationEvent, None, list[_Translated]]:
+        """Each piece's spans masked, each distinct model input translated once (or taken from
+        the cache), spans restored, checks run; yields progress after each batch and returns
+        the translations in the order of ``pieces``."""
+        masked = [self.protector.mask(piece.normalized, glossary) for piece in pieces]
         with self._lock:
-            found: dict[str, str] = {}
-            missing: dict[str, Piece] = {}
-            for piece in pieces:
-                key = piece.normalized
-                if key in found or key in missing:
-                    continue
-                cached = self._cache.get((options, key))
-                if cached is None:
-                    missing[key] = piece
-                else:
-                    self._cache.move_to_end((options, key))
-                    found[key] = cached
-            stats.unique += len(missing)
-            stats.cached += len(pieces) - len(missing)
-            requests = [self._request(key, piece, options) for key, piece in missing.items()]
-            done = 0
-            for batch in self.engine.generate(requests, options, self.settings.batch_size, self._guard):
-                stats.batches += 1
-                stats.repetition_retries += batch.retried
-                for index, target, count in zip(batch.indices, batch.texts, batch.token_counts, strict=True):
-                    stats.input_tokens += len(requests[index].ids)
-                    stats.generated_tokens += count
-                    found[requests[index].text] = target
-                done += len(batch.indices)
-                yield TranslationEvent(base + done, stats.pieces)
-            for key in missing:
-                self._remember((options, key), found[key])
-        return [found[piece.normalized] for piece in pieces]
+            inputs = [(m.text, piece.ids) for m, piece in zip(masked, pieces, strict=True)]
+            outputs = yield from _as_events(self._outputs(inputs, options, stats), base, stats.pieces)
+            restored = [self.protector.restore(m, outputs[m.text].text) for m in masked]
+            fragments = [
+                (part.strip(), None)
+                for m, text in zip(masked, restored, strict=True)
+                if text is None
+                for part in m.fragments()
+                if isinstance(part, str) and translatable(part)
+            ]
+            outputs |= _drained(self._outputs(fragments, options, stats))
+        return [self._finish(m, text, outputs, stats) for m, text in zip(masked, restored, strict=True)]
 
-    def _request(self, text: str, piece: Piece, options: GenerationOptions) -> Request:
-        ids = piece.ids if piece.ids is not None else self.engine.tokens.encode(text)
+    def _outputs(
+        self, inputs: Sequence[tuple[str, Sequence[int] | None]], options: GenerationOptions, stats: TranslationStats
+    ) -> Generator[int, None, dict[str, _Output]]:
+        """The model's output for each distinct input text (its ids when known): from the
+        cache, or generated in planned batches; yields how many are done after each batch."""
+        found: dict[str, _Output] = {}
+        missing: dict[str, Sequence[int] | None] = {}
+        for text, ids in inputs:
+            if text in found or text in missing:
+                continue
+            cached = self._cache.get((options, text))
+            if cached is None:
+                missing[text] = ids
+            else:
+                self._cache.move_to_end((options, text))
+                found[text] = cached
+        stats.unique += len(missing)
+        stats.cached += len(inputs) - len(missing)
+        requests = [self._request(text, ids, options) for text, ids in missing.items()]
+        done = 0
+        batches = self.engine.generate(requests, options, self.settings.batch_size, self._guard, self.settings.confidence)
+        for batch in batches:
+            stats.batches += 1
+            stats.repetition_retries += batch.retried
+            for index, target, count, score in zip(batch.indices, batch.texts, batch.token_counts, batch.scores, strict=True):
+                stats.input_tokens += len(requests[index].ids)
+                stats.generated_tokens += count
+                found[requests[index].text] = _Output(target, score)
+            done += len(batch.indices)
+            yield done
+        for text in missing:
+            self._remember((options, text), found[text])
+        return found
+
+    def _finish(self, masked: Masked, restored: str | None, outputs: dict[str, _Output], stats: TranslationStats) -> _Translated:
+        """One piece's translation with its spans, flags and confidence."""
+        flags: list[Flag] = []
+        confidence = outputs[masked.text].score
+        if restored is None:  # the model garbled a placeholder: translate around the spans
+            parts = [part for part in masked.fragments() if isinstance(part, str) and translatable(part)]
+            restored = assemble(masked.fragments(), {part.strip(): outputs[part.strip()].text for part in parts})
+            scores = [score for part in parts if (score := outputs[part.strip()].score) is not None]
+            confidence = statistics.fmean(scores) if scores else None
+            flags.append(Flag(FlagKind.SPAN_RESCUED, ", ".join(span.source for span in masked.spans)))
+            stats.rescued += 1
+        if self.settings.checks:
+            flags += check_sentence(masked.source, restored, masked.spans, self.source)
+        if confidence is not None and confidence < self.settings.low_confidence:
+            flags.append(Flag(FlagKind.LOW_CONFIDENCE, f"{confidence:.2f}"))
+        stats.flagged += bool(flags)
+        return _Translated(restored, confidence, tuple(flags))
+
+    def _request(self, text: str, ids: Sequence[int] | None, options: GenerationOptions) -> Request:
+        ids = ids if ids is not None else self.engine.tokens.encode(text)
         return Request(ids, self._output_cap(len(ids), options), text)
 
-    def _remember(self, key: tuple[GenerationOptions, str], value: str) -> None:
+    def _remember(self, key: tuple[GenerationOptions, str], value: _Output) -> None:
         self._cache[key] = value
         while len(self._cache) > self.settings.cache_size:
             self._cache.popitem(last=False)
@@ -180,7 +259,7 @@ class Translator:
     def _result(
         self,
         document: Document,
-        translations: dict[tuple[int, int], str],
+        translations: dict[tuple[int, int], _Translated],
         units_done: int,
         stats: TranslationStats,
     ) -> TranslationResult:
@@ -191,8 +270,9 @@ class Translator:
             for index, piece in enumerate(unit.pieces):
                 key = (unit.paragraph, index)
                 if key in translations:
-                    segments.append(Segment(unit.paragraph, piece.text, translations[key]))
-                    rendered.append(translations[key])
+                    done = translations[key]
+                    segments.append(Segment(unit.paragraph, piece.text, done.target, done.flags, done.confidence))
+                    rendered.append(done.target)
         partial = Document(done_units, document.tail if units_done == len(document.units) else "")
         return TranslationResult(
             text=partial.render(rendered),
@@ -205,3 +285,22 @@ class Translator:
             document=document,
             units_done=units_done,
         )
+
+
+def _as_events(counts: Generator[int, None, T], base: int, total: int) -> Generator[TranslationEvent, None, T]:
+    """A generator of progress counts as translation events; returns what it returns."""
+    while True:
+        try:
+            done = next(counts)
+        except StopIteration as finished:
+            return finished.value  # type: ignore[no-any-return]
+        yield TranslationEvent(base + done, total)
+
+
+def _drained(counts: Generator[int, None, T]) -> T:
+    """What a generator of progress counts returns, its progress unwatched."""
+    while True:
+        try:
+            next(counts)
+        except StopIteration as finished:
+            return finished.value  # type: ignore[no-any-return]

@@ -24,7 +24,7 @@ CHOICES = {"backend": BACKENDS}
 INTEGER_SETTINGS = {"threads"}
 
 
-def _model_arguments(parser: argparse.ArgumentParser) -> None:
+def _setting_arguments(parser: argparse.ArgumentParser) -> None:
     """An option for each setting that has one, documented with its environment variable."""
     for var in ENVIRONMENT:
         if var.option is None:
@@ -55,12 +55,12 @@ def build_parser() -> argparse.ArgumentParser:
     translate.add_argument("--actors", type=int, default=None, help="Ray actors (with --engine ray)")
     translate.add_argument("--gpus-per-actor", type=float, default=0.0, help="GPUs per Ray actor")
     translate.add_argument("--batch-files", type=int, default=None, help="files per Ray batch")
-    _model_arguments(translate)
+    _setting_arguments(translate)
 
     serve = commands.add_parser("ui", help="start the web app")
     serve.add_argument("--host", help="address to listen on (default 127.0.0.1: this machine only)")
     serve.add_argument("--port", type=int, help="port (default 7860)")
-    _model_arguments(serve)
+    _setting_arguments(serve)
 
     convert = commands.add_parser("convert", help="convert a model to CTranslate2 now (otherwise done on first use)")
     convert.add_argument("model", help="hub id or local directory")
@@ -94,7 +94,11 @@ def cmd_translate(args: argparse.Namespace) -> int:
     if args.beams is not None and args.beams < 1:
         raise UsageError("--beams must be 1 or more")
     config = _config(args, summary_length=args.summary_length)
-    options = ArticleOptions(summarize=args.summarize, summary_length=config.summary_length, num_beams=args.beams)
+    try:
+        glossary = config.load_glossary()
+    except InvalidOptionError as error:
+        raise UsageError(str(error)) from error
+    options = ArticleOptions(args.summarize, config.summary_length, args.beams, glossary)
     jobs = discover(args.inputs, args.output, config)
     remove_stale_parts(args.output)
     if args.engine == "ray":

@@ -11,6 +11,7 @@ from typing import Mapping
 
 from summarize import DEFAULT_LENGTH, DEFAULT_SUMMARY_MODEL, DEFAULT_SUMMARY_TRANSLATION_MODEL, LENGTH_PRESETS
 from translate import BACKENDS, DEFAULT_MODEL, InvalidOptionError, ModelSetting, PasserelleError
+from translate.faithful import Glossary
 
 CONVERSIONS_SUBDIR = "ct2"  # under PASSERELLE_CACHE_DIR
 
@@ -41,6 +42,7 @@ ENVIRONMENT: tuple[EnvVar, ...] = (
     EnvVar("PASSERELLE_BACKEND", "backend", f"inference engine: {', '.join(BACKENDS)}", "--backend"),
     EnvVar("PASSERELLE_DEVICE", "device", "auto, cpu or cuda[:N]", "--device"),
     EnvVar("PASSERELLE_THREADS", "threads", "CPU threads for the models (0: every core)", "--threads"),
+    EnvVar("PASSERELLE_GLOSSARY", "glossary", "glossary file: source<TAB>target (or source: keep) lines", "--glossary"),
     EnvVar("PASSERELLE_CACHE_DIR", "cache_dir", "where converted models are kept (default ~/.cache/passerelle)"),
     EnvVar("PASSERELLE_AUTH", "auth", "user:password turns on the web app's login"),
 )
@@ -58,6 +60,7 @@ class AppConfig:
     threads: int = 0
     cache_dir: str | None = None
     auth: str | None = None  # "user:password"
+    glossary: str | None = None  # a glossary file (French → English terms)
     summary_length: str = DEFAULT_LENGTH
     # Inputs: bounded so one request cannot exhaust the machine.
     max_chars: int = 200_000
@@ -100,6 +103,10 @@ class AppConfig:
         if not sep or not user or not password:
             raise InvalidOptionError("PASSERELLE_AUTH must look like 'user:password'")
         return user, password
+
+    def load_glossary(self) -> Glossary | None:
+        """The glossary file's terms (None without one); a bad file is a clear error."""
+        return Glossary.load(Path(self.glossary).expanduser()) if self.glossary else None
 
     def conversions_dir(self) -> Path | None:
         """Where CTranslate2 conversions go (None: the library's default, ~/.cache)."""

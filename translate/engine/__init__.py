@@ -1,7 +1,7 @@
 """The one model engine: loading by hub id or path, tokens with ids kept, batch planning,
 generation with guards, backends (CTranslate2, transformers) and conversion."""
 
-from .backend import Backend, LoadSettings
+from .backend import Backend, LoadSettings, Output
 from .engine import Engine, Generated, RepetitionGuard, Request, has_degenerate_repetition
 from .models import REGISTRY, ModelInfo, ModelRef, resolve_model
 from .options import GenerationOptions
@@ -18,6 +18,7 @@ __all__ = [
     "LoadSettings",
     "ModelInfo",
     "ModelRef",
+    "Output",
     "REGISTRY",
     "RepetitionGuard",
     "Request",

@@ -31,12 +31,20 @@ class LoadSettings:
     cache_dir: Path | None = None
 
 
-class Backend(ABC):
-    """Generates target token ids for batches of source token ids.
+@dataclass(frozen=True)
+class Output:
+    """Generated ids (without the decoder start, end-of-sequence or padding ids) and the
+    model's confidence in them: the mean log-probability per generated token, the end of
+    sequence included when the model chose to stop (None when it was not asked for)."""
 
-    Inputs are the tokenizer's ids (with its end-of-sequence id); outputs are the generated
-    ids without the decoder start, end-of-sequence or padding ids.
-    """
+    ids: list[int]
+    score: float | None = None
+
+
+class Backend(ABC):
+    """Generates target token ids for batches of source token ids (the tokenizer's ids, with
+    its end-of-sequence id). ``scores=True`` asks for each output's confidence; an engine that
+    has it for free may give it anyway."""
 
     name: str
     max_positions: int
@@ -45,8 +53,8 @@ class Backend(ABC):
 
     @abstractmethod
     def generate(
-        self, batch: Sequence[Sequence[int]], options: GenerationOptions, max_new_tokens: int
-    ) -> list[list[int]]:
+        self, batch: Sequence[Sequence[int]], options: GenerationOptions, max_new_tokens: int, scores: bool = False
+    ) -> list[Output]:
         """One output per input, in order. ``options`` are already merged with the defaults."""
 
     def generate_batches(
@@ -54,11 +62,12 @@ class Backend(ABC):
         batches: Sequence[Sequence[Sequence[int]]],
         options: GenerationOptions,
         max_new_tokens: Sequence[int],
-    ) -> Iterator[list[list[int]]]:
+        scores: bool = False,
+    ) -> Iterator[list[Output]]:
         """``generate`` on each batch (with its own cap), yielded in order as each is done;
         an engine with several workers runs them side by side."""
         for batch, cap in zip(batches, max_new_tokens, strict=True):
-            yield self.generate(batch, options, cap)
+            yield self.generate(batch, options, cap, scores)
 
     def describe(self) -> str:
         return self.name

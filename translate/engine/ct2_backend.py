@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Iterator, Sequence
 
 from ..errors import InvalidOptionError
-from .backend import Backend, LoadSettings, strip_special
+from .backend import Backend, LoadSettings, Output, strip_special
 from .convert import convert_model
 from .models import ModelInfo, default_threads
 from .options import GenerationOptions
@@ -85,26 +85,28 @@ class CTranslate2Backend(Backend):
         return f"{self.name} {self.compute_type} {self.device} ({workers} x {threads})"
 
     def generate(
-        self, batch: Sequence[Sequence[int]], options: GenerationOptions, max_new_tokens: int
-    ) -> list[list[int]]:
-        return next(self.generate_batches([batch], options, [max_new_tokens]))
+        self, batch: Sequence[Sequence[int]], options: GenerationOptions, max_new_tokens: int, scores: bool = False
+    ) -> list[Output]:
+        return next(self.generate_batches([batch], options, [max_new_tokens], scores))
 
     def generate_batches(
         self,
         batches: Sequence[Sequence[Sequence[int]]],
         options: GenerationOptions,
         max_new_tokens: Sequence[int],
-    ) -> Iterator[list[list[int]]]:
-        """Every batch is queued at once, so the workers take them as they free up."""
+        scores: bool = False,
+    ) -> Iterator[list[Output]]:
+        """Every batch is queued at once, so the workers take them as they free up. Scores come
+        with every output (CTranslate2 computes them anyway)."""
         pending = [
-            (len(batch), self._submit(batch, options, cap))
+            (len(batch), cap, self._submit(batch, options, cap))
             for batch, cap in zip(batches, max_new_tokens, strict=True)
         ]
-        for size, results in pending:
+        for size, cap, results in pending:
             if results is None:
-                yield [[] for _ in range(size)]
+                yield [Output([]) for _ in range(size)]
             else:
-                yield [self._clean(result.result().hypotheses[0]) for result in results]
+                yield [self._output(result.result(), options, self._decoding_budget(cap)) for result in results]
 
     def _submit(
         self, batch: Sequence[Sequence[int]], options: GenerationOptions, max_new_tokens: int
@@ -136,6 +138,7 @@ class CTranslate2Backend(Backend):
             "max_decoding_length": budget,
             "max_input_length": self.max_positions,
             "return_end_token": False,
+            "return_scores": True,
         }
         if self._special.suppressed:
             kwargs["suppress_sequences"] = [list(sequence) for sequence in self._special.suppressed]
@@ -146,8 +149,16 @@ class CTranslate2Backend(Backend):
         backend), and never past the position table, where CTranslate2 raises mid-batch."""
         return min(max_new_tokens, self.max_positions)
 
-    def _clean(self, tokens: Sequence[str]) -> list[int]:
-        return strip_special(self.tokens.tokens_to_ids(tokens), self.info.eos_token_id, self.info.pad_token_id)
+    def _output(self, result: Any, options: GenerationOptions, budget: int) -> Output:
+        """The best hypothesis, and its mean log-probability per token: CTranslate2's score is
+        the sum of the log-probabilities (the end token's too, when the model stopped before
+        the budget) divided by length ** length_penalty."""
+        tokens = result.hypotheses[0]
+        ids = strip_special(self.tokens.tokens_to_ids(tokens), self.info.eos_token_id, self.info.pad_token_id)
+        penalty = 1.0 if options.length_penalty is None else options.length_penalty
+        length = max(len(tokens), 1)
+        terms = len(tokens) + (1 if len(tokens) < budget else 0)
+        return Output(ids, float(result.scores[0]) * length**penalty / max(terms, 1))
 
 
 def thread_layout(threads: int, workers: int, device: str) -> tuple[int, int]:

@@ -36,6 +36,7 @@ class Generated:
     texts: list[str]
     token_counts: list[int]  # tokens generated at the first attempt
     retried: int  # outputs redone by the repetition guard
+    scores: list[float | None]  # mean log-probability per token of each text kept
 
 
 def has_degenerate_repetition(text: str, ngram: int, max_repeats: int) -> bool:
@@ -103,9 +104,11 @@ class Engine:
         options: GenerationOptions,
         batch_size: int,
         guard: RepetitionGuard | None = None,
+        scores: bool = False,
     ) -> Iterator[Generated]:
         """Length-sorted batches through the backend, each output cut to its own cap (so
-        batching never changes a result), decoded, loops redone; batch after batch."""
+        batching never changes a result), decoded, loops redone; batch after batch.
+        ``scores`` asks for the model's confidence in each output."""
         for request in requests:
             if len(request.ids) > self.max_positions:
                 raise InputTextError(
@@ -114,18 +117,20 @@ class Engine:
                 )
         batches = plan_batches([len(r.ids) for r in requests], batch_size, self.backend.workers)
         caps = [max(requests[i].cap for i in batch) for batch in batches]
-        outputs = self.backend.generate_batches([[requests[i].ids for i in batch] for batch in batches], options, caps)
+        inputs = [[requests[i].ids for i in batch] for batch in batches]
+        outputs = self.backend.generate_batches(inputs, options, caps, scores)
         for indices, generated in zip(batches, outputs, strict=True):
-            texts, counts, retried = [], [], 0
-            for index, ids in zip(indices, generated, strict=True):
+            texts, counts, confidence, retried = [], [], [], 0
+            for index, output in zip(indices, generated, strict=True):
                 request = requests[index]
-                ids = ids[: request.cap]
+                ids = output.ids[: request.cap]
                 counts.append(len(ids))
                 text = self.tokens.decode(ids)
                 if guard is not None and guard.loops(text, request.text):
-                    redone = self.backend.generate([request.ids], options.merged(guard.retry), request.cap)[0]
-                    text = self.tokens.decode(redone[: request.cap])
+                    output = self.backend.generate([request.ids], options.merged(guard.retry), request.cap, scores)[0]
+                    text = self.tokens.decode(output.ids[: request.cap])
                     retried += 1
                     logger.debug("repetition guard redid %r", request.text[:60])
                 texts.append(text)
-            yield Generated(list(indices), texts, counts, retried)
+                confidence.append(output.score)
+            yield Generated(list(indices), texts, counts, retried, confidence)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
-from .backend import Backend, LoadSettings, strip_special
+from .backend import Backend, LoadSettings, Output, strip_special
 from .models import ModelInfo, configure_threads, load_seq2seq_model, resolve_device
 from .options import GenerationOptions
 from .tokens import Tokens
@@ -34,8 +34,8 @@ class TransformersBackend(Backend):
         self.model.generation_config.min_length = 0
 
     def generate(
-        self, batch: Sequence[Sequence[int]], options: GenerationOptions, max_new_tokens: int
-    ) -> list[list[int]]:
+        self, batch: Sequence[Sequence[int]], options: GenerationOptions, max_new_tokens: int, scores: bool = False
+    ) -> list[Output]:
         torch = self._torch
         if not batch:
             return []
@@ -54,10 +54,39 @@ class TransformersBackend(Backend):
                 **kwargs,
             )
         start = self.info.decoder_start_token_id
-        return [
+        generated = [
             strip_special(row[1:] if row and row[0] == start else row, self.info.eos_token_id, pad)
             for row in output.tolist()
         ]
+        confidence = self._mean_log_probs(input_ids, attention, generated, max_new_tokens) if scores else [None] * len(batch)
+        return [Output(ids, score) for ids, score in zip(generated, confidence, strict=True)]
+
+    def _mean_log_probs(
+        self, input_ids: Any, attention: Any, outputs: list[list[int]], cap: int
+    ) -> list[float | None]:
+        """Each output scored by one teacher-forced pass: the mean log-probability of its
+        tokens, and of the end of sequence when the model stopped before the cap
+        (generate's own scores would keep a vocabulary-wide tensor per step and beam)."""
+        torch = self._torch
+        width = max(len(ids) for ids in outputs) + 1
+        decoder = torch.full((len(outputs), width), self.info.pad_token_id, dtype=torch.long)
+        labels = torch.full((len(outputs), width), -100, dtype=torch.long)
+        for row, ids in enumerate(outputs):
+            sequence = [*ids, self.info.eos_token_id] if len(ids) < cap else list(ids)
+            if not sequence:
+                continue
+            decoder[row, : len(sequence)] = torch.tensor([self.info.decoder_start_token_id, *sequence[:-1]], dtype=torch.long)
+            labels[row, : len(sequence)] = torch.tensor(sequence, dtype=torch.long)
+        with torch.inference_mode():
+            logits = self.model(
+                input_ids=input_ids.to(self.device),
+                attention_mask=attention.to(self.device),
+                decoder_input_ids=decoder.to(self.device),
+            ).logits.float()
+            chosen = torch.log_softmax(logits, dim=-1).gather(-1, labels.clamp(min=0).to(self.device).unsqueeze(-1))
+            chosen = chosen.squeeze(-1).masked_fill(labels.to(self.device) < 0, 0.0)
+            counts = (labels >= 0).sum(dim=1).clamp(min=1).to(self.device)
+        return [float(value) for value in (chosen.sum(dim=1) / counts).tolist()]
 
     def _generate_kwargs(self, options: GenerationOptions, max_new_tokens: int) -> dict[str, Any]:
         beams = options.num_beams or 1

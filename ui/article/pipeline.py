@@ -30,7 +30,10 @@ def article_stream(
     started = time.perf_counter()
     warning = french_warning(text)
     result: ArticleResult | None = None
-    for event in services.translator().translate_stream(text, options.generation(), stream=stream, document=document):
+    translation_events = services.translator().translate_stream(
+        text, options.generation(), glossary=options.glossary, stream=stream, document=document
+    )
+    for event in translation_events:
         if event.result is None:
             yield ArticleEvent(Stage.TRANSLATING, event.done, event.total)
             continue
@@ -48,8 +51,9 @@ def article_stream(
         yield ArticleEvent(Stage.SUMMARIZING, 0, 1)
         summary_started = time.perf_counter()
         translation = result.translation
+        french_terms = options.glossary.reversed() if options.glossary else None
         summaries = services.summarizer().summarize_stream(
-            translation.text, options.summary_length, passages=translation.passages()
+            translation.text, options.summary_length, passages=translation.passages(), glossary=french_terms
         )
         for summary in summaries:
             result.summary = summary

@@ -9,11 +9,12 @@ from typing import TYPE_CHECKING, Any
 
 from summarize import DEFAULT_LENGTH
 from translate import TranslationResult
+from translate.faithful import FlagKind, Glossary
 
 if TYPE_CHECKING:
     from summarize import Summary
 
-JSON_SCHEMA_VERSION = 1
+JSON_SCHEMA_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,7 @@ class ArticleOptions:
     summarize: bool = True
     summary_length: str = DEFAULT_LENGTH
     num_beams: int | None = None  # None: the model's default
+    glossary: Glossary | None = None  # French → English terms
 
     def generation(self) -> dict[str, Any]:
         return {"num_beams": self.num_beams} if self.num_beams else {}
@@ -47,24 +49,52 @@ class ArticleResult:
             "source": self.source,
             "translation": self.translation.text,
             "complete": self.translation.complete,
-            "segments": [
-                {"paragraph": s.paragraph, "source": s.source, "target": s.target, "key": index in keys}
-                for index, s in enumerate(self.translation.segments)
-            ],
-            "summary": None
-            if self.summary is None
-            else {"en": self.summary.en, "fr": self.summary.fr, "chunks": self.summary.chunks, "length": self.summary.length},
+            "segments": [segment.to_dict() | {"key": index in keys} for index, segment in enumerate(self.translation.segments)],
+            "checks": self.checks(),
+            "summary": None if self.summary is None else self._summary_json(),
             "models": self.models,
             "timings": self.timings,
             "stats": dict(vars(self.translation.stats)),
             "warnings": self.warnings,
         }
 
+    def checks(self) -> dict[str, Any]:
+        """How many sentences carry flags, by kind of flag."""
+        segments = self.translation.segments
+        kinds = {kind.value: sum(any(f.kind == kind for f in s.flags) for s in segments) for kind in FlagKind}
+        return {"flagged_sentences": sum(bool(s.flags) for s in segments), "by_kind": kinds}
+
+    def _summary_json(self) -> dict[str, Any]:
+        summary = self.summary
+        assert summary is not None
+        checks = {"en": summary.check_en, "fr": summary.check_fr}
+        return {
+            "en": summary.en,
+            "fr": summary.fr,
+            "chunks": summary.chunks,
+            "length": summary.length,
+            "check": {language: check.to_dict() if check else None for language, check in checks.items()},
+        }
+
     def to_markdown(self) -> str:
         parts = [f"# Translation{f' of {self.source_file}' if self.source_file else ''}", "", self.translation.text.strip(), ""]
         if self.summary is not None:
             parts += [self.summary_markdown(), ""]
+        flagged = self.checks_markdown()
+        if flagged:
+            parts += [flagged, ""]
         return "\n".join(parts)
+
+    def checks_markdown(self) -> str:
+        """The sentences with flags, each with what was found; empty when none."""
+        flagged = [segment for segment in self.translation.segments if segment.flags]
+        if not flagged:
+            return ""
+        lines = ["## Checks", "", f"{len(flagged)} of {len(self.translation.segments)} sentences flagged:", ""]
+        for segment in flagged:
+            messages = "; ".join(flag.message for flag in segment.flags)
+            lines.append(f"- {segment.source.strip()} → {segment.target.strip()} ({messages})")
+        return "\n".join(lines)
 
     def summary_markdown(self) -> str:
         """Both summaries, then the sentences of the original they rest on; empty without a
@@ -73,6 +103,10 @@ class ArticleResult:
             return ""
         summary = self.summary
         parts = ["## Summary (English)", "", summary.en.strip(), "", "## Résumé (français)", "", summary.fr.strip()]
+        for title, check in (("English summary", summary.check_en), ("French summary", summary.check_fr)):
+            if check is not None and check.unsupported:
+                found = ", ".join(check.unsupported)
+                parts += ["", f"Not found in the text it summarises ({title}, precision {check.precision:.0%}): {found}"]
         if self.key_sentences:
             segments = self.translation.segments
             parts += ["", "## Key sentences of the original", ""]

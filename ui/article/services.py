@@ -6,15 +6,8 @@ import logging
 import threading
 from typing import TYPE_CHECKING, Callable, TypeVar
 
-from translate import (
-    ModelNotAvailableError,
-    PasserelleError,
-    SentenceSplitter,
-    Translator,
-    TranslatorSettings,
-    english_sentences,
-    french_sentences,
-)
+from translate import ModelNotAvailableError, PasserelleError, Translator, TranslatorSettings
+from translate.languages import Language
 
 from ..config import AppConfig, model_setting
 
@@ -46,7 +39,7 @@ class Services:
     def translator(self) -> Translator:
         with self._lock:
             if self._translator is None:
-                self._translator = self._load_translator("model", french_sentences)
+                self._translator = self._load_translator("model", "fr")
             return self._translator
 
     def summarizer(self) -> "Summarizer":
@@ -55,7 +48,7 @@ class Services:
         with self._lock:
             if self._summarizer is None:
                 config = self.config
-                english_french = self._load_translator("summary_translation_model", english_sentences)
+                english_french = self._load_translator("summary_translation_model", "en")
                 self._summarizer = _pointing_at("summary_model", lambda: Summarizer(
                     config.summary_model,
                     device=config.device,
@@ -67,16 +60,15 @@ class Services:
                 ))  # fmt: skip
             return self._summarizer
 
-    def _load_translator(self, config_field: str, splitter: SentenceSplitter) -> Translator:
-        """The Translator of the model named by ``config_field``, reading the source language
-        with ``splitter``."""
+    def _load_translator(self, config_field: str, source: Language) -> Translator:
+        """The Translator of the model named by ``config_field``, which reads ``source``."""
         config = self.config
         return _pointing_at(config_field, lambda: Translator(
             getattr(config, config_field),
             device=config.device,
             backend=config.backend,
             settings=TranslatorSettings(threads=config.threads),
-            splitter=splitter,
+            source=source,
             cache_dir=config.conversions_dir(),
         ))  # fmt: skip
 

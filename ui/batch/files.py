@@ -31,6 +31,8 @@ def job_key(data: bytes, config: AppConfig, options: ArticleOptions) -> str:
         "options": [options.summarize, options.summary_length, options.num_beams],
         "summary_models": [config.summary_model, config.summary_translation_model] if options.summarize else None,
     }
+    if options.glossary:  # only then: keys of runs without one stay as they were
+        settings["glossary"] = options.glossary.fingerprint()
     digest = hashlib.sha256(data)
     digest.update(json.dumps(settings, sort_keys=True).encode())
     return digest.hexdigest()

@@ -101,6 +101,8 @@ def _translation_lines(report: dict[str, Any]) -> list[str]:
     rows.append(["d: seconds outside the engine"] + [data["overhead_seconds"] for data in passerelle])
     rows.append(["d: engine calls (batches)"] + [data["batches"] for data in passerelle])
     rows.append(["1-min load during the runs"] + [_range(section[key]["load"]) for key in keys])
+    if "masking_seconds" in section:  # protection is off in d (see bench_translator_settings)
+        rows.append(["masking spans, all sentences (s)"] + [section["masking_seconds"]] * len(keys))
     title = (
         f"Translation: {section['sentences']} French sentences ({section['naive_sentences']} for a), "
         f"{section['new_tokens']} new tokens each; c and d: best of {section['engine_repeats']}"

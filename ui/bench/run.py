@@ -30,6 +30,7 @@ from .paths import (
     batched_sentences,
     ctranslate2_sentences,
     load_ctranslate2,
+    masking_seconds,
     naive_article,
     naive_sentences,
     naive_summary,
@@ -178,6 +179,7 @@ def _translation(
         "new_tokens": settings.new_tokens,
         "engine_repeats": settings.engine_repeats,
         "ctranslate2_layout": {"workers": layout[0], "threads_per_worker": layout[1]},
+        "masking_seconds": round(masking_seconds(sentences), 4),
     }
     for beams in settings.beams:
         logger.info("translation, beam %d", beams)

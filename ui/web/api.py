@@ -18,8 +18,10 @@ class ApiHandler:
         self.config = config
         self.services = services
 
-    def run(self, text: str, summary_length: str, beams: int) -> tuple[str, str, str, list[dict[str, Any]]]:
-        options = article_options(self.config, summary_length, beams or None)
+    def run(
+        self, text: str, summary_length: str, beams: int, glossary: str = ""
+    ) -> tuple[str, str, str, list[dict[str, Any]]]:
+        options = article_options(self.config, summary_length, beams or None, glossary)
         try:
             article = clean_text(text or "", "text", self.config.max_chars)
             result = process_article(article.text, self.services, options)

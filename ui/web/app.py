@@ -22,7 +22,7 @@ from ..config import AppConfig
 from .api import API_NAME, ApiHandler
 from .downloads import DownloadStore, clean_interval, remove_dead_servers_files
 from .files import FileHandlers
-from .options import QUALITY_BEST, QUALITY_FAST, SUMMARY_CHOICES
+from .options import QUALITY_BEST, QUALITY_FAST, SUMMARY_CHOICES, glossary_text
 from .render import HEADER, PANE_CLASS, PANE_TITLES, PLACEHOLDERS, human_bytes, idle_status, render_placeholder
 from .stream import StreamHandler
 
@@ -82,6 +82,17 @@ def build_app(config: AppConfig, services: Services) -> gr.Blocks:
                 with gr.Row():
                     summary = gr.Radio(list(SUMMARY_CHOICES), value=default_summary, label="Summary")
                     quality = gr.Radio([QUALITY_FAST, QUALITY_BEST], value=QUALITY_BEST, label="Quality")
+                with gr.Accordion("Glossary", open=bool(config.glossary), elem_id="glossary-box"):
+                    glossary = gr.Textbox(
+                        value=glossary_text(config),
+                        label="Terms translated your way, one per line",
+                        placeholder="OTAN = NATO\ngilets jaunes = yellow vests\nUkraine   (alone: kept as it is)",
+                        info="source = target, or source<TAB>target, or a lone term to keep; whole words, any case.",
+                        lines=3,
+                        max_lines=8,
+                        max_length=config.max_chars,
+                        elem_id="glossary",
+                    )
                 button = gr.Button("Translate", variant="primary", elem_id="translate-button")
         with gr.Row(equal_height=True, elem_id="status-row"):
             with gr.Column(scale=4):
@@ -106,7 +117,7 @@ def build_app(config: AppConfig, services: Services) -> gr.Blocks:
         picker.input(file_handlers.pick, [picker, files_state], [text, loaded_state], api_visibility="private")
         button.click(
             StreamHandler(config, services, downloads).run,
-            [text, summary, quality, loaded_state],
+            [text, summary, quality, glossary, loaded_state],
             [status, panes["original"], panes["translation"], panes["summary"], markdown_file, json_file],
             api_visibility="private",
             concurrency_id=CONCURRENCY_ID,
@@ -114,12 +125,13 @@ def build_app(config: AppConfig, services: Services) -> gr.Blocks:
         )
 
         def translate(
-            text: str, summary_length: str = config.summary_length, beams: int = 0
+            text: str, summary_length: str = config.summary_length, beams: int = 0, glossary: str = ""
         ) -> tuple[str, str, str, list[dict]]:
             """French article text → (English translation, English summary, French summary,
-            segments [{paragraph, source, target}]). summary_length: short|medium|long|none;
-            beams: 1 = greedy, 0 = default."""
-            return api.run(text, summary_length, beams)
+            segments [{paragraph, source, target, flags, confidence, key}]).
+            summary_length: short|medium|long|none; beams: 1 = greedy, 0 = default;
+            glossary: lines of "source = target" (or a lone term to keep)."""
+            return api.run(text, summary_length, beams, glossary)
 
         gr.api(translate, api_name=API_NAME, concurrency_id=CONCURRENCY_ID)
 

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import html
+from pathlib import Path
 
 import gradio as gr
 
 from summarize import LENGTH_PRESETS
+from translate import InvalidOptionError
+from translate.faithful import Glossary
 
 from ..article import ArticleOptions
 from ..config import AppConfig
@@ -27,13 +30,27 @@ def user_error(message: str, *, page: bool = True, duration: float | None = 10) 
     return gr.Error(escaped.replace("\n", "<br>") if page else escaped, duration=duration, print_exception=False)
 
 
-def article_options(config: AppConfig, summary: str, beams: int | None) -> ArticleOptions:
+def article_options(config: AppConfig, summary: str, beams: int | None, glossary: str = "") -> ArticleOptions:
+    """A request's options, or a gr.Error saying which one is wrong."""
     if summary not in SUMMARY_CHOICES.values():
         raise user_error(f"Unknown summary length {summary!r}; use one of {', '.join(SUMMARY_CHOICES.values())}.")
     if beams is not None and not GREEDY_BEAMS <= beams <= MAX_BEAMS:
         raise user_error(f"beams must be between {GREEDY_BEAMS} and {MAX_BEAMS} (or 0 for the default).")
+    try:
+        terms = Glossary.parse(glossary or "", "the glossary") or None
+    except InvalidOptionError as error:
+        raise user_error(str(error)) from error
     return ArticleOptions(
         summarize=summary != NO_SUMMARY,
         summary_length=summary if summary != NO_SUMMARY else config.summary_length,
         num_beams=beams,
+        glossary=terms,
     )
+
+
+def glossary_text(config: AppConfig) -> str:
+    """The glossary file of the settings, to fill the page's glossary box (empty without one)."""
+    if not config.glossary:
+        return ""
+    config.load_glossary()  # a bad file stops the server at start, with the line at fault
+    return Path(config.glossary).expanduser().read_text(encoding="utf-8")

@@ -18,13 +18,18 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Collection, Sequence
 
+from summarize import FactCheck
 from translate import Document, TranslationResult
 from translate.document import Unit, UnitKind
+from translate.faithful import Flag, FlagKind
 
 SEG_CLASS = "seg"
 ACTIVE_CLASS = "seg-active"  # hovered sentence and its counterpart
 PINNED_CLASS = "seg-pinned"  # clicked sentence and its counterpart
 KEY_CLASS = "seg-key"  # a sentence the summary rests on
+FLAG_CLASS = "seg-flag"  # a sentence the checks flagged (a number or name missing, a span rescued)
+UNSURE_CLASS = "seg-unsure"  # a sentence the model was unsure of
+UNSUPPORTED_CLASS = "unsupported"  # a number or name of a summary not found in what it summarises
 PANE_CLASS = "pane-scroll"  # the scrolling container of a pane
 MAX_HEADING_LEVEL = 6
 _ORDERED_MARKER = re.compile(r"\d+[.)]")
@@ -62,12 +67,23 @@ class Progress:
     unit: str = "sentences"  # what done and total count
 
 
-def _seg(number: int | None, text: str, keys: Collection[int] = ()) -> str:
+def _seg(number: int | None, text: str, keys: Collection[int] = (), flags: Sequence[Flag] = ()) -> str:
+    """A sentence; its flags (if any) as a class, a tooltip and a mark a reader can see."""
     escaped = html.escape(text)
     if number is None:
         return escaped
-    classes = f"{SEG_CLASS} {KEY_CLASS}" if number in keys else SEG_CLASS
-    return f'<span class="{classes}" data-seg="{number}">{escaped}</span>'
+    problems = [flag for flag in flags if flag.kind != FlagKind.LOW_CONFIDENCE]
+    classes = [SEG_CLASS]
+    classes += [KEY_CLASS] if number in keys else []
+    classes += [FLAG_CLASS] if problems else []
+    classes += [UNSURE_CLASS] if len(problems) < len(flags) else []
+    title = f' title="{html.escape(_sentence_case(flags))}"' if flags else ""
+    mark = '<sup class="flag-mark" aria-hidden="true">!</sup>' if problems else ""
+    return f'<span class="{" ".join(classes)}" data-seg="{number}"{title}>{escaped}{mark}</span>'
+
+
+def _sentence_case(flags: Sequence[Flag]) -> str:
+    return "\n".join(flag.message[:1].upper() + flag.message[1:] + "." for flag in flags)
 
 
 def _block(unit: Unit, inner: str) -> str:
@@ -120,24 +136,57 @@ def render_translation(result: TranslationResult, keys: Collection[int] = ()) ->
                 continue
             if number >= len(segments) or segments[number].source != piece.text:
                 raise ValueError(f"segment {number} does not match the document's piece {piece.text[:60]!r}")
-            words.append(_seg(number, segments[number].target, keys))
+            segment = segments[number]
+            words.append(_seg(number, segment.target, keys, segment.flags))
         blocks.append(_block(unit, " ".join(words)))
     return "\n".join(blocks)
 
 
-def _paragraphs(text: str) -> str:
+def _marked(text: str, items: Sequence[str], why: str) -> str:
+    """``text`` escaped, each whole occurrence of ``items`` in a <mark> saying ``why``."""
+    if not items:
+        return html.escape(text)
+    alternatives = "|".join(re.escape(item) for item in sorted(items, key=len, reverse=True))
+    pattern = re.compile(rf"(?<![\w.,])(?:{alternatives})(?!\w|[.,]\d)")
+    out, cursor = [], 0
+    for match in pattern.finditer(text):
+        mark = f'<mark class="{UNSUPPORTED_CLASS}" title="{html.escape(why)}">{html.escape(match.group())}</mark>'
+        out += [html.escape(text[cursor : match.start()]), mark]
+        cursor = match.end()
+    return "".join(out) + html.escape(text[cursor:])
+
+
+def _paragraphs(text: str, unsupported: Sequence[str] = (), why: str = "") -> str:
     parts = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
-    return "".join(f"<p>{html.escape(p)}</p>" for p in parts)
+    return "".join(f"<p>{_marked(p, unsupported, why)}</p>" for p in parts)
+
+
+SUMMARY_SOURCES = {"en": "the translation", "fr": "the English summary"}
 
 
 def render_summary(
-    en: str | None, fr: str | None, note: str | None = None, key_count: int | None = None
+    en: str | None,
+    fr: str | None,
+    note: str | None = None,
+    key_count: int | None = None,
+    checks: dict[str, FactCheck | None] | None = None,
 ) -> str:
     """English and French summaries one above the other; ``note`` replaces missing parts;
-    ``key_count`` says how many sentences of the article the summary was traced to."""
+    ``key_count`` says how many sentences of the article the summary was traced to;
+    ``checks`` (by language) mark the numbers and names not found in what each summarises."""
     sections = []
+    checks = checks or {}
     for lang, title, text in (("en", "English", en), ("fr", "Français", fr)):
-        body = _paragraphs(text) if text else f'<p class="muted">{html.escape(note or "—")}</p>'
+        check = checks.get(lang)
+        unsupported = check.unsupported if check else ()
+        why = f"Not found in {SUMMARY_SOURCES[lang]}"
+        body = _paragraphs(text, unsupported, why) if text else f'<p class="muted">{html.escape(note or "—")}</p>'
+        if text and check is not None and unsupported:
+            count = len(unsupported)
+            body += (
+                f'<p class="muted check-note">{count} of its {check.checked} numbers and names '
+                f"{'is' if count == 1 else 'are'} not in {SUMMARY_SOURCES[lang]} (marked).</p>"
+            )
         sections.append(f'<section class="summary" lang="{lang}"><h4>{title}</h4>{body}</section>')
     if key_count:
         sentences = "sentence" if key_count == 1 else "sentences"

@@ -46,12 +46,14 @@ class StreamHandler:
         self.services = services
         self.downloads = downloads
 
-    def run(self, text: str, summary_label: str, quality: str, loaded: dict[str, str] | None) -> Iterator[Frame]:
+    def run(
+        self, text: str, summary_label: str, quality: str, glossary: str, loaded: dict[str, str] | None
+    ) -> Iterator[Frame]:
         """Errors are shown in the page and raised as gr.Error (a toast)."""
         started = time.perf_counter()
         source_file = loaded["name"] if loaded and loaded.get("text") == text else None
         beams = GREEDY_BEAMS if quality == QUALITY_FAST else None  # None: the model's own beams
-        options = article_options(self.config, SUMMARY_CHOICES.get(summary_label, NO_SUMMARY), beams)
+        options = article_options(self.config, SUMMARY_CHOICES.get(summary_label, NO_SUMMARY), beams, glossary)
         frame = _FrameBuilder(options.summarize)
         try:
             article = clean_text(text or "", source_file or PASTED_NAME, self.config.max_chars)
@@ -150,13 +152,16 @@ class _FrameBuilder:
         return self.update(progress=Progress(message.splitlines()[0], state=ProgressState.ERROR))
 
     def finished(self, result: ArticleResult, seconds: float, markdown: Path, data: Path) -> Frame:
-        translation = result.translation
-        if result.summary is not None:
+        translation, summary = result.translation, result.summary
+        if summary is not None:
             keys = result.key_sentences
-            self.summary = render_summary(result.summary.en, result.summary.fr, key_count=len(keys))
+            checks = {"en": summary.check_en, "fr": summary.check_fr}
+            self.summary = render_summary(summary.en, summary.fr, key_count=len(keys), checks=checks)
             if keys and translation.document is not None:  # underline what the summary rests on
                 self.original = render_original(translation.document, keys)
                 self.translation = render_translation(translation, keys)
         self.files = (gr.update(value=str(markdown), visible=True), gr.update(value=str(data), visible=True))
+        flagged = result.checks()["flagged_sentences"]
         done = f"Done: {len(translation.segments)} sentences translated"
+        done += f" · {flagged} flagged (underlined in red: hover for why)" if flagged else " · no sentence flagged"
         return self.update(progress=Progress(done, seconds=seconds, state=ProgressState.DONE))
