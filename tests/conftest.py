@@ -50,6 +50,16 @@ def tiny_config(marian_fr_en_dir: Path, bart_dir: Path, marian_en_fr_dir: Path) 
     return make
 
 
+@pytest.fixture(scope="session")
+def tiny_model_env(marian_fr_en_dir: Path, bart_dir: Path, marian_en_fr_dir: Path) -> dict[str, str]:
+    """The three tiny models as the environment variables a subprocess reads."""
+    return {
+        "PASSERELLE_MODEL": str(marian_fr_en_dir),
+        "PASSERELLE_SUMMARY_MODEL": str(bart_dir),
+        "PASSERELLE_SUMMARY_TRANSLATION_MODEL": str(marian_en_fr_dir),
+    }
+
+
 @pytest.fixture(scope="session", autouse=True)
 def conversion_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """CTranslate2 conversions (and any other platform cache) land in a temporary directory,

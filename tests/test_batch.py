@@ -13,26 +13,12 @@ from pathlib import Path
 import pytest
 
 from tests.corpus import FRENCH_LINES
+from tests.helpers import ROOT, run_cli
 
 pytestmark = pytest.mark.cli
 
-ROOT = Path(__file__).resolve().parents[1]
-
 FRENCH_A = "# Le marché\n\nLes prix du pain ont augmenté. Mme Leroy s’en plaint.\n\nM. Bernard vend des fruits.\n"
 FRENCH_B = "Le conseil municipal s’est réuni hier soir.\nIl a voté le budget.\n"
-
-
-def run_cli(*args: str, stdin: bytes | None = None, env: dict[str, str] | None = None, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    environment = {**os.environ, "OMP_NUM_THREADS": "1", **(env or {})}
-    return subprocess.run(
-        [sys.executable, "-m", "ui.cli", *args],
-        cwd=ROOT,
-        input=stdin.decode() if stdin is not None else None,
-        capture_output=True,
-        text=True,
-        env=environment,
-        timeout=timeout,
-    )
 
 
 def translate_args(inputs: list[str], output: Path, model: Path, *extra: str) -> list[str]:
@@ -112,7 +98,8 @@ def test_missing_model_is_one_clear_error(tmp_path: Path) -> None:
     text.write_text(FRENCH_B)
     result = run_cli("translate", str(text), "--output", str(tmp_path / "out"), "--model", str(tmp_path / "no-model"))
     assert result.returncode == 1
-    assert "is not available" in result.stderr and "hf download" in result.stderr
+    assert "is not available" in result.stderr and "not a directory" in result.stderr
+    assert "hf download" not in result.stderr  # a path the user typed, not a hub model
     assert "--model" in result.stderr and "PASSERELLE_MODEL" in result.stderr  # how to choose another
     assert "Traceback" not in result.stderr
 
@@ -181,3 +168,59 @@ def test_glossary_from_a_file_or_the_environment(tmp_path: Path, marian_fr_en_di
     glossary.write_text("OTAN\tNATO\tOTAN\n", encoding="utf-8")
     bad = run_cli(*translate_args([str(article)], out, marian_fr_en_dir, "--glossary", str(glossary)))
     assert bad.returncode == 2 and "line 1" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_odd_files_are_per_file_errors_and_never_hang(tmp_path: Path, marian_fr_en_dir: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "good.txt").write_text(FRENCH_B, encoding="utf-8")
+    pipes = tmp_path / "pipes"
+    pipes.mkdir()
+    os.mkfifo(pipes / "pipe.txt")  # reading it would block forever
+    (folder / "loop-a.txt").symlink_to(folder / "loop-b.txt")
+    (folder / "loop-b.txt").symlink_to(folder / "loop-a.txt")
+    (folder / "cyrillique.txt").write_bytes("Президент выступил с заявлением о бюджете.".encode("cp1251"))
+    out = tmp_path / "out"
+    result = run_cli(*translate_args([str(folder), str(pipes / "pipe.txt")], out / "a", marian_fr_en_dir), timeout=120)
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "pipe.txt: not a regular file" in result.stderr
+    assert "loop-a.txt: a loop of symbolic links" in result.stderr and "loop-b.txt: a loop" in result.stderr
+    assert "cyrillique.txt: not valid UTF-8" in result.stderr and "tried: UTF-8, Windows-1252" in result.stderr
+    assert (out / "a" / "good.en.txt").exists() and not (out / "a" / "cyrillique.en.txt").exists()
+
+
+def test_an_unwritable_output_folder_is_refused_before_any_work(tmp_path: Path, marian_fr_en_dir: Path) -> None:
+    article = tmp_path / "a.txt"
+    article.write_text(FRENCH_B, encoding="utf-8")
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the output folder should be", encoding="utf-8")
+    result = run_cli(*translate_args([str(article)], blocked / "out", marian_fr_en_dir))
+    assert result.returncode == 2 and "cannot write to the output folder" in result.stderr
+    assert "Traceback" not in result.stderr and "Loading" not in result.stderr  # no model was loaded
+
+
+def test_stdin_is_read_within_the_size_limit(tmp_path: Path, marian_fr_en_dir: Path) -> None:
+    from ui.config import AppConfig
+
+    too_much = ("Le maire a parlé. " * 200_000).encode()
+    assert len(too_much) > AppConfig().max_file_bytes
+    result = run_cli(*translate_args(["-"], tmp_path / "out", marian_fr_en_dir), stdin=too_much)
+    assert result.returncode == 1 and "stdin: more than the size limit" in result.stderr
+
+
+def test_outputs_follow_the_umask(tmp_path: Path, marian_fr_en_dir: Path) -> None:
+    article = tmp_path / "a.txt"
+    article.write_text(FRENCH_B, encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_cli(*translate_args([str(article)], out, marian_fr_en_dir))
+    assert result.returncode == 0, result.stderr
+    modes = {path.name: path.stat().st_mode & 0o777 for path in out.iterdir()}
+    expected = 0o666 & ~current_umask()
+    assert modes == {"a.en.txt": expected, "a.json": expected}
+
+
+def current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

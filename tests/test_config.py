@@ -48,3 +48,20 @@ def test_every_variable_of_the_table_sets_its_field() -> None:
 def test_bad_values_are_refused_with_the_rule(environ: dict[str, str], message: str) -> None:
     with pytest.raises(InvalidOptionError, match=message):
         AppConfig.from_env(environ)
+
+
+def test_limits_and_server_settings_come_from_the_environment() -> None:
+    environ = {"PASSERELLE_MAX_CHARS": "5000", "PASSERELLE_SHUTDOWN_GRACE": "2.5", "PASSERELLE_ALLOWED_HOSTS": "a.example, b.example"}
+    config = AppConfig.from_env(environ)
+    assert (config.max_chars, config.shutdown_grace_seconds, config.allowed_hosts) == (5000, 2.5, ("a.example", "b.example"))
+    with pytest.raises(InvalidOptionError, match="PASSERELLE_SHUTDOWN_GRACE must be a number"):
+        AppConfig.from_env({"PASSERELLE_SHUTDOWN_GRACE": "dix"})
+
+
+def test_the_readme_documents_every_variable() -> None:
+    from pathlib import Path
+
+    from ui.config import ENVIRONMENT
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    assert [var.name for var in ENVIRONMENT if f"`{var.name}`" not in readme] == []

@@ -15,7 +15,7 @@ PACKAGES = ("translate", "summarize", "ui")
 # Who may import whom: ui uses summarize and translate, summarize uses translate.
 ALLOWED = {"translate": {"translate"}, "summarize": {"translate", "summarize"}, "ui": set(PACKAGES)}
 MAX_LINES = 400
-UI_TOP_LEVEL = {"__init__.py", "cli.py", "config.py", "article", "batch", "bench", "web"}
+UI_TOP_LEVEL = {"__init__.py", "cli.py", "config.py", "article", "batch", "bench", "models", "web"}
 
 
 def _modules() -> dict[str, Path]:
@@ -40,7 +40,8 @@ def _imports(name: str, path: Path, modules: dict[str, Path]) -> set[str]:
             if node.level:
                 anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
                 base = ".".join([*anchor, *([base] if base else [])])
-            bases = [f"{base}.{alias.name}" for alias in node.names] + [base]
+            # "from . import hub" imports the submodule; "from .x import name" imports x.
+            bases = [f"{base}.{a.name}" if f"{base}.{a.name}" in modules else base for a in node.names]
         else:
             continue
         for candidate in bases:

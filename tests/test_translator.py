@@ -131,7 +131,7 @@ def test_missing_local_directory_says_what_to_do(tmp_path: Path) -> None:
     with pytest.raises(ModelNotAvailableError) as caught:
         Translator(str(tmp_path / "nowhere"), backend="transformers")
     message = str(caught.value)
-    assert "hf download" in message and "save_pretrained" in message
+    assert "save_pretrained" in message and "hf download" not in message  # a path, not a hub id
 
 
 def test_missing_hub_model_offline_says_what_to_do(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -4,11 +4,7 @@ through gradio_client, under concurrency, past the queue's limit, and probed for
 from __future__ import annotations
 
 import http.client
-import json
-import os
-import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Callable, Iterator
 from urllib.parse import urlsplit
 
@@ -18,11 +14,10 @@ from gradio_client.utils import QueueError
 
 from tests.corpus import FRENCH_LINES
 from tests.helpers import free_port
-from translate import Segment, TranslationResult
-from ui.article import ArticleOptions, ArticleResult, Services, Stage, article_stream
+from ui.article import ArticleOptions, Services, Stage, article_stream
 from ui.config import AppConfig
 from ui.web import API_NAME, serve
-from ui.web.downloads import ROOT_PREFIX, DownloadStore, remove_dead_servers_files
+from ui.web.scratch import ScratchLimits, process_scratch
 
 pytestmark = pytest.mark.web
 
@@ -53,7 +48,7 @@ def app(tiny_config: Callable[..., AppConfig]) -> Iterator[tuple[str, Services]]
         max_chars=MAX_CHARS, port=free_port(), concurrency_limit=2, max_queue=CONCURRENT_REQUESTS + 8
     )
     services = Services(config)
-    demo = serve(config, services, quiet=True)
+    demo = serve(config, services)
     yield demo.local_url, services
     demo.close()
 
@@ -69,7 +64,8 @@ def translatable_sources(services: Services, text: str) -> list[str]:
 
 def test_translate_returns_every_part(client: "gradio_client.Client", app: tuple[str, Services]) -> None:
     text = article(0)
-    translation, summary_en, summary_fr, segments = client.predict(text, "short", 0, api_name=ENDPOINT)
+    translation, summary_en, summary_fr, segments, warnings = client.predict(text, "short", 0, api_name=ENDPOINT)
+    assert warnings == []  # French text, no markup
     assert translation.strip()
     sources = [s["source"] for s in segments]
     assert sources == translatable_sources(app[1], text)
@@ -82,7 +78,7 @@ def test_translate_returns_every_part(client: "gradio_client.Client", app: tuple
 
 def test_segments_carry_flags_and_confidence_and_the_glossary_applies(client: "gradio_client.Client") -> None:
     text = "Le sommet de l'OTAN a réuni 12 pays à Lyon."
-    translation, _, _, segments = client.predict(text, "none", 1, "OTAN = NATO", api_name=ENDPOINT)
+    translation, _, _, segments, _ = client.predict(text, "none", 1, "OTAN = NATO", api_name=ENDPOINT)
     assert "NATO" in translation and "OTAN" not in translation
     segment = segments[0]
     assert isinstance(segment["confidence"], float) and segment["confidence"] < 0
@@ -120,11 +116,23 @@ def test_bad_options_get_a_clear_error(client: "gradio_client.Client") -> None:
         client.predict(article(2), "huge", 1, api_name=ENDPOINT)
     with pytest.raises(Exception, match="beams"):
         client.predict(article(2), "none", 99, api_name=ENDPOINT)
+    with pytest.raises(Exception, match="beams must be a whole number"):
+        client.predict(article(2), "none", "trois", api_name=ENDPOINT)
+    translation, *_ = client.predict(article(2), "none", "1", api_name=ENDPOINT)  # as some clients send it
+    assert translation.strip()
+
+
+def test_the_api_returns_the_warnings_the_page_shows(client: "gradio_client.Client") -> None:
+    english = "The city council approved the new budget on Tuesday evening after a long debate."
+    *_, warnings = client.predict(english, "none", 1, api_name=ENDPOINT)
+    assert any("English" in warning for warning in warnings)
+    *_, warnings = client.predict("<p>Le maire a parlé.</p><p>Les élus ont voté.</p>", "none", 1, api_name=ENDPOINT)
+    assert any("HTML" in warning for warning in warnings)
 
 
 def test_full_queue_refuses_new_jobs_and_finishes_accepted_ones(tiny_config: Callable[..., AppConfig]) -> None:
     config = tiny_config(port=free_port(), concurrency_limit=1, max_queue=SMALL_QUEUE)
-    demo = serve(config, Services(config), quiet=True)
+    demo = serve(config, Services(config))
     try:
         client = gradio_client.Client(demo.local_url, verbose=False)
         # Different inputs (no cache hits): each job takes seconds, the flood milliseconds.
@@ -133,7 +141,7 @@ def test_full_queue_refuses_new_jobs_and_finishes_accepted_ones(tiny_config: Cal
         refused, finished = 0, 0
         for text, job in zip(texts, jobs):
             try:
-                translation, _, _, segments = job.result(timeout=300)
+                translation, _, _, segments, _ = job.result(timeout=300)
             except QueueError as error:
                 assert "queue is full" in str(error).lower()
                 refused += 1
@@ -188,7 +196,7 @@ def test_rest_route_cannot_skip_the_queue(app: tuple[str, Services]) -> None:
 
 
 def test_result_files_are_not_served_directly(app: tuple[str, Services]) -> None:
-    secret = DownloadStore(ttl_seconds=60).root / "secret.txt"  # where results are written
+    secret = process_scratch(ScratchLimits()).downloads / "secret.txt"  # where results are written
     secret.parent.mkdir(parents=True, exist_ok=True)
     secret.write_text("root:secret", encoding="utf-8")
     try:
@@ -207,18 +215,6 @@ def test_uploads_over_the_size_limit_are_refused(app: tuple[str, Services]) -> N
     assert response.status_code == 413, response.text
 
 
-def test_old_result_files_are_deleted(tmp_path: Path) -> None:
-    store = DownloadStore(ttl_seconds=60, root=tmp_path / "downloads")
-    result = process_article_stub()
-    markdown, data = store.write(result)
-    assert markdown.parent.parent == store.root and markdown.name == "bonjour.en.md"  # no path tricks
-    assert markdown.read_text(encoding="utf-8").startswith("# Translation")
-    assert json.loads(data.read_text(encoding="utf-8"))["translation"] == "Hello."
-    assert store.prune() == 0  # still fresh
-    assert store.prune(now=time.time() + 61) == 1
-    assert not markdown.exists() and not data.exists()
-
-
 def test_the_english_summary_comes_before_the_french(app: tuple[str, Services]) -> None:
     seen = []  # (stage, English, French) as each event is yielded: the result object grows
     for event in article_stream(article(0), app[1], ArticleOptions(summary_length="short", num_beams=1)):
@@ -227,35 +223,6 @@ def test_the_english_summary_comes_before_the_french(app: tuple[str, Services]) 
     english_only = [step for step in seen if step[0] == Stage.SUMMARIZING and step[1]]
     assert english_only and english_only[0][2] == ""
     assert seen[-1][0] == Stage.DONE and seen[-1][1] == english_only[0][1] and seen[-1][2]
-
-
-def test_closing_the_store_deletes_every_result(tmp_path: Path) -> None:
-    store = DownloadStore(ttl_seconds=60, root=tmp_path / "downloads")
-    store.write(process_article_stub())
-    store.close()
-    assert not store.root.exists()
-
-
-def test_files_of_a_killed_server_are_deleted_at_the_next_start(tmp_path: Path) -> None:
-    import subprocess
-    import sys
-
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
-    dead_pid = int(dead.stdout)
-    left_behind = DownloadStore(ttl_seconds=60, root=tmp_path / f"{ROOT_PREFIX}{dead_pid}")
-    left_behind.write(process_article_stub())
-    running = tmp_path / f"{ROOT_PREFIX}{os.getpid()}"
-    running.mkdir()
-    unrelated = tmp_path / f"{ROOT_PREFIX}notes"
-    unrelated.mkdir()
-
-    assert remove_dead_servers_files(tmp_path) == 1
-    assert not left_behind.root.exists() and running.is_dir() and unrelated.is_dir()
-
-
-def process_article_stub() -> ArticleResult:
-    translation = TranslationResult("Hello.", [Segment(0, "Bonjour.", "Hello.")], "Bonjour.", "tiny", "transformers")
-    return ArticleResult(source="Bonjour.", translation=translation, source_file="../../etc/bonjour.txt")
 
 
 def test_server_only_listens_locally(app: tuple[str, Services]) -> None:

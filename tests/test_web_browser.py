@@ -51,7 +51,7 @@ Le conseil municipal de Lyon a voté mardi soir un budget de 2,5 milliards d'eur
 def app(tiny_config: Callable[..., AppConfig]) -> Iterator[tuple[str, Services]]:
     config = tiny_config(port=free_port(), concurrency_limit=2)
     services = Services(config)
-    demo = serve(config, services, quiet=True)
+    demo = serve(config, services)
     yield demo.local_url, services
     demo.close()
 
@@ -189,3 +189,28 @@ def test_several_files_become_a_list_of_articles(page: "playwright_api.Page", tm
         timeout=UI_TIMEOUT_MS,
     )
     assert "HTML markup was removed" in page.locator("#status").inner_text()
+
+
+def test_a_missing_model_is_explained_once_beside_the_model_line(
+    browser: "playwright_api.Browser", tiny_config: Callable[..., AppConfig], tmp_path: Path
+) -> None:
+    config = tiny_config(port=free_port(), model=str(tmp_path / "no-such-model"))
+    server = serve(config, Services(config))
+    context = browser.new_context(viewport=WIDE)
+    try:
+        page = context.new_page()
+        page.goto(server.local_url)
+        page.wait_for_selector("#translate-button", timeout=UI_TIMEOUT_MS)
+        page.fill("#article-text textarea", "Le conseil municipal a voté le budget.")
+        page.click("#translate-button")  # the first use tries the model
+        page.wait_for_selector("#status .notice.error", timeout=UI_TIMEOUT_MS)
+        assert "model line at the top" in page.locator("#status").inner_text()
+        line = page.wait_for_selector("#model-status .model.failed", timeout=UI_TIMEOUT_MS)
+        assert "translation" in line.inner_text().lower()
+        fix = "PASSERELLE_MODEL"
+        page.wait_for_function(f"() => document.querySelector('#model-status').innerText.includes('{fix}')", timeout=UI_TIMEOUT_MS)
+        page.wait_for_timeout(500)  # a toast would have appeared by now
+        assert page.locator("body").inner_text().count(fix) == 1
+    finally:
+        context.close()
+        server.close()

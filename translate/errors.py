@@ -25,24 +25,29 @@ class ModelNotAvailableError(PasserelleError):
         self.reason = reason
         self.setting = setting
         example = f"/path/to/{model.rsplit('/', 1)[-1]}"
-        lines = [
-            f"Model {model!r} is not available: {reason}",
-            "To fix it, either:",
-            f"  - download it once on a machine with internet access: `hf download {model}`"
-            " (or `huggingface-cli download ...`), then rerun, with HF_HUB_OFFLINE=1 if this machine is offline;",
-        ]
+        fixes = []
+        if not _looks_like_a_path(model):
+            fixes.append(
+                f"fetch it once on a machine with internet access: `passerelle models pull` (or `hf download {model}`),"
+                " then rerun, with HF_HUB_OFFLINE=1 if this machine is offline"
+            )
         if setting is None:
-            lines.append(f"  - or load it from a local directory saved with `save_pretrained` (e.g. {example}).")
+            fixes.append(f"load it from a local directory saved with `save_pretrained` (e.g. {example})")
         else:
-            lines += [
-                f"  - or pass a local directory saved with `save_pretrained` (e.g. {setting.option} {example});",
-                f"  - or set {setting.env_var}=/path/or/hub-id to change the default.",
-            ]
+            fixes.append(f"pass a local directory saved with `save_pretrained` (e.g. {setting.option} {example})")
+            fixes.append(f"set {setting.env_var}=/path/or/hub-id to change the default")
+        lines = [f"Model {model!r} is not available: {reason}", "To fix it, either:" if len(fixes) > 1 else "To fix it:"]
+        lines += [f"  - {'or ' if i else ''}{fix}{';' if i < len(fixes) - 1 else '.'}" for i, fix in enumerate(fixes)]
         super().__init__("\n".join(lines))
 
     def for_setting(self, setting: ModelSetting) -> "ModelNotAvailableError":
         """The same error, telling the user which option and variable choose this model."""
         return ModelNotAvailableError(self.model, self.reason, setting)
+
+
+def _looks_like_a_path(model: str) -> bool:
+    """A directory the user named (not a hub id, which is ``name`` or ``owner/name``)."""
+    return model.startswith(("/", ".", "~", "\\")) or model.count("/") > 1 or "\\" in model
 
 
 class InvalidOptionError(PasserelleError, ValueError):

@@ -12,8 +12,8 @@ from summarize import LENGTH_PRESETS
 from translate import BACKENDS, InvalidOptionError, PasserelleError
 
 from .article import ArticleOptions, Services
-from .batch import discover, exit_status, remove_stale_parts, run_local
-from .config import ENVIRONMENT, AppConfig, UsageError
+from .batch import check_writable, discover, exit_status, remove_stale_parts, run_local
+from .config import ENVIRONMENT, AppConfig, UsageError, setting_type
 
 EXIT_USAGE = 2
 EXIT_FAILED = 1
@@ -21,18 +21,17 @@ EXIT_INTERRUPTED = 130
 ENGINES = ("local", "ray")
 # Options whose values are checked by argparse, derived from the registries they name.
 CHOICES = {"backend": BACKENDS}
-INTEGER_SETTINGS = {"threads"}
 
 
-def _setting_arguments(parser: argparse.ArgumentParser) -> None:
+def _setting_arguments(parser: argparse.ArgumentParser, server: bool = False) -> None:
     """An option for each setting that has one, documented with its environment variable."""
     for var in ENVIRONMENT:
-        if var.option is None:
+        if var.option is None or (var.server_only and not server):
             continue
         parser.add_argument(
             var.option,
             dest=var.field,
-            type=int if var.field in INTEGER_SETTINGS else str,
+            type=setting_type(var.field),
             choices=CHOICES.get(var.field),
             help=f"{var.help} (env {var.name})",
         )
@@ -58,14 +57,22 @@ def build_parser() -> argparse.ArgumentParser:
     _setting_arguments(translate)
 
     serve = commands.add_parser("ui", help="start the web app")
-    serve.add_argument("--host", help="address to listen on (default 127.0.0.1: this machine only)")
-    serve.add_argument("--port", type=int, help="port (default 7860)")
-    _setting_arguments(serve)
+    _setting_arguments(serve, server=True)
 
     convert = commands.add_parser("convert", help="convert a model to CTranslate2 now (otherwise done on first use)")
     convert.add_argument("model", help="hub id or local directory")
     convert.add_argument("--quantization", default="int8", help="int8 (CPU), int8_float16 or float16 (GPU), float32")
     convert.add_argument("--force", action="store_true", help="convert again even if cached")
+
+    models = commands.add_parser("models", help="list the models, or fetch them ahead of time")
+    actions = models.add_subparsers(dest="action", required=True)
+    listing = actions.add_parser("list", help="each model's state: downloaded, converted, size, where")
+    listing.add_argument("--all", action="store_true", help="every registered model, not only the configured ones")
+    fetch = actions.add_parser("pull", help="download and convert the models now (first use is then instant)")
+    fetch.add_argument("--all", action="store_true", help="every registered model, not only the configured ones")
+    fetch.add_argument("--no-convert", action="store_true", help="download only")
+    for action in (listing, fetch):
+        _setting_arguments(action)
 
     bench = commands.add_parser("bench", help="side-by-side speed benchmark on same-shape models")
     bench.add_argument("--json", action="store_true", help="print the measurements as JSON")
@@ -99,6 +106,7 @@ def cmd_translate(args: argparse.Namespace) -> int:
     except InvalidOptionError as error:
         raise UsageError(str(error)) from error
     options = ArticleOptions(args.summarize, config.summary_length, args.beams, glossary)
+    check_writable(args.output)
     jobs = discover(args.inputs, args.output, config)
     remove_stale_parts(args.output)
     if args.engine == "ray":
@@ -111,7 +119,7 @@ def cmd_translate(args: argparse.Namespace) -> int:
 def cmd_ui(args: argparse.Namespace) -> int:
     from .web import launch
 
-    launch(_config(args, host=args.host, port=args.port))
+    launch(_config(args))
     return 0
 
 
@@ -125,13 +133,24 @@ def cmd_convert(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_models(args: argparse.Namespace) -> int:
+    from .models import entries, pull, render
+
+    config = _config(args)
+    if args.action == "list":
+        print(render(entries(config, args.all)))
+        return 0
+    failed = pull(config, args.all, convert=not args.no_convert)
+    return EXIT_FAILED if failed else 0
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from .bench.run import run_bench
 
     return run_bench(as_json=args.json, quick=args.quick, inputs=args.input)
 
 
-COMMANDS = {"translate": cmd_translate, "ui": cmd_ui, "convert": cmd_convert, "bench": cmd_bench}
+COMMANDS = {"translate": cmd_translate, "ui": cmd_ui, "convert": cmd_convert, "models": cmd_models, "bench": cmd_bench}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

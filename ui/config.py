@@ -28,6 +28,7 @@ class EnvVar:
     field: str
     help: str
     option: str | None = None  # the command-line option for the same setting, if any
+    server_only: bool = False  # the option belongs to ``passerelle ui`` only
 
 
 ENVIRONMENT: tuple[EnvVar, ...] = (
@@ -45,6 +46,19 @@ ENVIRONMENT: tuple[EnvVar, ...] = (
     EnvVar("PASSERELLE_GLOSSARY", "glossary", "glossary file: source<TAB>target (or source: keep) lines", "--glossary"),
     EnvVar("PASSERELLE_CACHE_DIR", "cache_dir", "where converted models are kept (default ~/.cache/passerelle)"),
     EnvVar("PASSERELLE_AUTH", "auth", "user:password turns on the web app's login"),
+    EnvVar("PASSERELLE_ALLOWED_HOSTS", "allowed_hosts", "comma-separated names the server answers to (e.g. its public name)"),
+    EnvVar("PASSERELLE_ALLOWED_ORIGINS", "allowed_origins", "comma-separated web origins allowed to call the server"),
+    EnvVar("PASSERELLE_HOST", "host", "address the server listens on (127.0.0.1: this machine only)", "--host", True),
+    EnvVar("PASSERELLE_PORT", "port", "the server's port (7860)", "--port", True),
+    EnvVar("PASSERELLE_MAX_CHARS", "max_chars", "longest article, in characters (200,000)"),
+    EnvVar("PASSERELLE_MAX_FILE_BYTES", "max_file_bytes", "largest input file, in bytes (2,000,000)"),
+    EnvVar("PASSERELLE_MAX_FILES", "max_files", "files per upload request (20)"),
+    EnvVar("PASSERELLE_MAX_REQUEST_BYTES", "max_request_bytes", "largest request body other than uploads (1,000,000)"),
+    EnvVar("PASSERELLE_CONCURRENCY", "concurrency_limit", "articles translated at once by the server (1)"),
+    EnvVar("PASSERELLE_MAX_QUEUE", "max_queue", "articles waiting before new ones are refused (16)"),
+    EnvVar("PASSERELLE_MAX_LOGIN_FAILURES", "max_login_failures", "wrong logins per client before a lockout (5 in 5 min)"),
+    EnvVar("PASSERELLE_LOGIN_LOCKOUT_SECONDS", "login_lockout_seconds", "how long a lockout lasts (300)"),
+    EnvVar("PASSERELLE_SHUTDOWN_GRACE", "shutdown_grace_seconds", "seconds running jobs get on SIGTERM/SIGINT (10)", "--shutdown-grace", True),
 )
 
 
@@ -66,13 +80,32 @@ class AppConfig:
     max_chars: int = 200_000
     max_file_bytes: int = 2_000_000
     max_files: int = 20
+    extensions: tuple[str, ...] = field(default=(".txt", ".md", ".markdown", ".html", ".htm"))
+    # A model that failed to load is not tried again before this many seconds.
+    model_retry_seconds: float = 300.0
     # Web server.
     host: str = "127.0.0.1"
     port: int = 7860
     concurrency_limit: int = 1
     max_queue: int = 16
+    # Names the server answers to, besides the address it listens on ("*": any; for a server
+    # behind a reverse proxy, its public name). Other Host headers get 400 (DNS rebinding).
+    allowed_hosts: tuple[str, ...] = ()
+    # Web origins allowed to call the server from a page of theirs (CORS, and state-changing
+    # requests); none by default: only the server's own page.
+    allowed_origins: tuple[str, ...] = ()
+    # Bodies are refused (413) over these sizes, before they are read.
+    max_request_bytes: int = 1_000_000
+    # Wrong logins: after this many within the window, that client waits out the lockout.
+    max_login_failures: int = 5
+    login_window_seconds: float = 300.0
+    login_lockout_seconds: float = 300.0
+    # On SIGTERM or SIGINT, running jobs get this long to finish before they are stopped.
+    shutdown_grace_seconds: float = 10.0
+    # The server's temporary files (uploads, downloads): their lifetime and bounds.
     temp_ttl_seconds: int = 3600
-    extensions: tuple[str, ...] = field(default=(".txt", ".md", ".markdown", ".html", ".htm"))
+    max_temp_files: int = 2000
+    max_temp_bytes: int = 500_000_000
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> "AppConfig":
@@ -108,6 +141,17 @@ class AppConfig:
         """The glossary file's terms (None without one); a bad file is a clear error."""
         return Glossary.load(Path(self.glossary).expanduser()) if self.glossary else None
 
+    @property
+    def max_upload_bytes(self) -> int:
+        """The largest upload request: every file at its limit, and room for the form."""
+        return self.max_files * self.max_file_bytes + self.max_request_bytes
+
+    def hosts(self) -> list[str]:
+        """The Host header values the server accepts (ports aside)."""
+        loopback = ["127.0.0.1", "localhost", "::1", "[::1]"]
+        own = loopback if self.host in loopback else [self.host]
+        return ["*"] if self.host in ("0.0.0.0", "::") and not self.allowed_hosts else [*own, *self.allowed_hosts]
+
     def conversions_dir(self) -> Path | None:
         """Where CTranslate2 conversions go (None: the library's default, ~/.cache)."""
         return Path(self.cache_dir).expanduser() / CONVERSIONS_SUBDIR if self.cache_dir else None
@@ -119,14 +163,23 @@ def model_setting(config_field: str) -> ModelSetting:
     return ModelSetting(var.option or "", var.name)
 
 
-_INT_FIELDS = frozenset(f.name for f in fields(AppConfig) if f.type in ("int", int))
+_FIELD_TYPES = {f.name: str(f.type) for f in fields(AppConfig)}
+
+
+def setting_type(config_field: str) -> type:
+    """The Python type of a setting given as text (an option or a variable)."""
+    return {"int": int, "float": float}.get(_FIELD_TYPES[config_field], str)
 
 
 def _from_text(var: EnvVar, raw: str) -> object:
     """An environment variable's text as the field's type, or an error naming the variable."""
-    if var.field not in _INT_FIELDS:
+    kind = _FIELD_TYPES[var.field]
+    if kind.startswith("tuple"):
+        return tuple(item.strip() for item in raw.split(",") if item.strip())
+    if kind not in ("int", "float"):
         return raw.strip()
     try:
-        return int(raw.strip())
+        return int(raw.strip()) if kind == "int" else float(raw.strip())
     except ValueError:
-        raise InvalidOptionError(f"{var.name} must be a whole number, got {raw!r}") from None
+        what = "a whole number" if kind == "int" else "a number"
+        raise InvalidOptionError(f"{var.name} must be {what}, got {raw!r}") from None

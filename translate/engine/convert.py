@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InvalidOptionError
+from . import hub
 from .models import ModelRef, hub_kwargs, load_config, not_available_error
 
 logger = logging.getLogger("passerelle.translate")
@@ -165,13 +166,9 @@ def _weight_files(directory: Path) -> list[Path]:
 
 
 def _cached_hub_commit(ref: ModelRef) -> str | None:
-    """The commit of the locally cached snapshot holding ``ref``'s config, if any."""
-    from huggingface_hub import try_to_load_from_cache
-
-    cached = try_to_load_from_cache(ref.location, CONFIG_FILE, revision=ref.revision)
-    if isinstance(cached, str):
-        return Path(cached).parent.name  # .../snapshots/<commit>/config.json
-    return None
+    """The commit of the locally cached snapshot holding ``ref``, if any."""
+    snapshot = hub.cached_snapshot(ref.location, ref.revision)
+    return snapshot.name if snapshot is not None else None  # .../snapshots/<commit>
 
 
 def _check_weights(ref: ModelRef) -> None:
@@ -217,7 +214,11 @@ def _make_converter(ref: ModelRef) -> Any:
             _add_legacy_config_fields(model.config)
             return model
 
-    return _Converter(ref.location, **hub_kwargs(ref))
+    # A cached hub model is converted from its snapshot directory: no network call at all.
+    snapshot = None if ref.is_local else hub.cached_snapshot(ref.location, ref.revision)
+    if snapshot is not None:
+        return _Converter(str(snapshot))
+    return _Converter(ref.location, **{k: v for k, v in hub_kwargs(ref).items() if k == "revision"})
 
 
 def _add_legacy_config_fields(config: Any) -> None:
@@ -235,13 +236,9 @@ def _copy_model_files(ref: ModelRef, output_dir: Path) -> None:
 
 def _model_file(ref: ModelRef, name: str) -> Path | None:
     """``name`` from the model's directory or local hub snapshot; never downloads."""
-    if ref.is_local:
-        path = Path(ref.location) / name
-        return path if path.is_file() else None
-    from huggingface_hub import try_to_load_from_cache
-
-    cached = try_to_load_from_cache(ref.location, name, revision=ref.revision)
-    return Path(cached) if isinstance(cached, str) else None
+    directory = Path(ref.location) if ref.is_local else hub.cached_snapshot(ref.location, ref.revision)
+    path = directory / name if directory is not None else None
+    return path if path is not None and path.is_file() else None
 
 
 def _publish(staged: Path, target: Path, *, replace_existing: bool) -> None:

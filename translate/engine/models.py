@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ..errors import InvalidOptionError, ModelNotAvailableError
+from . import hub
 from .options import GenerationOptions
 
 logger = logging.getLogger("passerelle.translate")
@@ -76,7 +77,7 @@ def resolve_model(name_or_path: str | os.PathLike[str], revision: str | None = N
 
 
 def not_available_error(ref: ModelRef, error: BaseException) -> ModelNotAvailableError:
-    offline = os.environ.get("HF_HUB_OFFLINE", "") not in ("", "0")
+    offline = hub.offline()
     if ref.is_local:
         reason = f"the directory {ref.location} does not hold a complete model ({error})"
     elif offline:
@@ -87,7 +88,11 @@ def not_available_error(ref: ModelRef, error: BaseException) -> ModelNotAvailabl
 
 
 def hub_kwargs(ref: ModelRef) -> dict[str, Any]:
-    return {"revision": ref.revision} if ref.revision else {}
+    """``from_pretrained`` arguments for ``ref``: its revision, and for a hub model either
+    "local files only" (it is cached) or the fast, clear failure of an unreachable hub."""
+    if ref.is_local:
+        return {"revision": ref.revision} if ref.revision else {}
+    return hub.load_kwargs(ref.name, ref.location, ref.revision)
 
 
 def load_tokenizer(ref: ModelRef) -> Any:

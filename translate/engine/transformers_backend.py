@@ -30,8 +30,8 @@ class TransformersBackend(Backend):
         # ``max_new_tokens`` real tokens, as CTranslate2 gives, so both backends agree.
         self._forced_eos_step = int(getattr(self.model.generation_config, "forced_eos_token_id", None) is not None)
         # Length bounds are passed per call as new tokens; the shipped total-length ones
-        # would only conflict with them.
-        self.model.generation_config.min_length = 0
+        # would only conflict with them (and make transformers warn at every call).
+        self.model.generation_config.min_length = None
 
     def generate(
         self, batch: Sequence[Sequence[int]], options: GenerationOptions, max_new_tokens: int, scores: bool = False

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import html
 import re
+import stat
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import BinaryIO
 
 from translate import PasserelleError
 
@@ -19,6 +21,10 @@ MAX_CHAOS = 0.2
 MIN_TEXT_RATIO = 0.85
 ORDINARY_PUNCTUATION = set(".,;:!?'\"«»“”‘’()[]{}-–—…/%&@#*+=<>_|$€£°§~^`\\")
 BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+# What French text in Windows-1252 has beyond ASCII; a decoding full of other signs is not it.
+FRENCH_CHARACTERS = frozenset("àâäçéèêëîïôöùûüÿœæÀÂÄÇÉÈÊËÎÏÔÖÙÛÜŸŒÆ«»‘’“”…–—•°€©®™·\u00a0")
+MIN_FRENCH_SHARE = 0.9
+MAX_FOREIGN_SHARE = 0.25
 
 
 class ArticleInputError(PasserelleError, ValueError):
@@ -107,21 +113,41 @@ def decode_bytes(data: bytes, name: str = "input") -> tuple[str, str]:
 
 
 def _decode_legacy(data: bytes, name: str, utf8_error: UnicodeDecodeError) -> tuple[str, str]:
-    # French text that is not UTF-8 is nearly always Windows-1252 (a superset of Latin-1's
-    # printable range); a general guess on a short text often lands on another code page.
+    """French text that is not UTF-8 is nearly always Windows-1252 (a superset of Latin-1's
+    printable range): taken when what it gives reads as French, else a clear error naming the
+    encodings tried (a general guesser, on a short text, lands on the wrong code page and
+    turns the article into mojibake without a word)."""
     try:
-        return data.decode("cp1252"), "cp1252"
+        text = data.decode("cp1252")
     except UnicodeDecodeError:
-        pass
+        text = None
+    if text is not None and plausible_french(text):
+        return text, "cp1252"
+    guess = _likely_encoding(data)
+    hint = f" It looks like {guess}." if guess else ""
+    raise ArticleInputError(
+        f"{name}: not valid UTF-8 ({utf8_error.reason} at byte {utf8_error.start}), and not French text in "
+        f"Windows-1252 either (tried: UTF-8, Windows-1252).{hint} Convert it to UTF-8, e.g. "
+        f"`iconv -f {guess or 'ENCODING'} -t utf-8 FILE`."
+    )
+
+
+def plausible_french(text: str) -> bool:
+    """Whether the letters outside ASCII are the ones French uses (é, à, ç, œ, «...), and few."""
+    foreign = [ch for ch in text if ord(ch) > 127 and not ch.isspace()]
+    letters = sum(1 for ch in text if ch.isalpha())
+    if not foreign:
+        return True
+    french = sum(1 for ch in foreign if ch in FRENCH_CHARACTERS)
+    return french / len(foreign) >= MIN_FRENCH_SHARE and len(foreign) <= MAX_FOREIGN_SHARE * max(letters, 1)
+
+
+def _likely_encoding(data: bytes) -> str | None:
+    """A hint for the error message only: what a general guesser thinks the bytes are."""
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
-    if best is None or best.chaos > MAX_CHAOS:
-        raise ArticleInputError(
-            f"{name}: not valid UTF-8 ({utf8_error.reason} at byte {utf8_error.start}) and no other "
-            "text encoding fits; convert it to UTF-8 (e.g. `iconv -f latin1 -t utf-8`)"
-        )
-    return str(best), best.encoding
+    return None if best is None or best.chaos > MAX_CHAOS else str(best.encoding)
 
 
 def clean_text(text: str, name: str, max_chars: int, as_html: bool | None = None) -> ArticleText:
@@ -159,15 +185,34 @@ def read_article_bytes(data: bytes, name: str, max_bytes: int, max_chars: int) -
 
 
 def read_bounded(path: Path, max_bytes: int, name: str | None = None) -> bytes:
-    """A file's bytes, refusing it before reading when it is over the size limit."""
+    """A regular file's bytes, refusing it before reading when it is over the size limit (a
+    FIFO, a device or a socket is refused too: reading one can block forever)."""
     name = name or str(path)
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise ArticleInputError(f"{name}: {size:,} bytes is over the size limit of {max_bytes:,} bytes")
-        return path.read_bytes()
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise ArticleInputError(f"{name}: not a regular file ({_file_kind(info.st_mode)}); not read")
+        if info.st_size > max_bytes:
+            raise ArticleInputError(f"{name}: {info.st_size:,} bytes is over the size limit of {max_bytes:,} bytes")
+        with path.open("rb") as stream:
+            return read_limited(stream, max_bytes, name)
     except OSError as error:
         raise ArticleInputError(f"{name}: cannot be read ({error.strerror or error})") from error
+
+
+def read_limited(stream: BinaryIO, max_bytes: int, name: str) -> bytes:
+    """At most ``max_bytes`` from ``stream`` (standard input, a file that grew): never more in
+    memory than the limit and a byte."""
+    data = stream.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise ArticleInputError(f"{name}: more than the size limit of {max_bytes:,} bytes")
+    return data
+
+
+def _file_kind(mode: int) -> str:
+    kinds = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
+             (stat.S_ISBLK, "a block device"), (stat.S_ISDIR, "a directory"))  # fmt: skip
+    return next((name for test, name in kinds if test(mode)), "not a regular file")
 
 
 def read_article_file(path: Path, max_bytes: int, max_chars: int) -> ArticleText:

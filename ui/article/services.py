@@ -1,10 +1,16 @@
-"""The models a process uses, each loaded once on first use and shared by every request."""
+"""The models a process uses, each loaded once on first use and shared by every request, with
+their state for whoever asks (the page's status line, readiness probes). A model that failed to
+load is not tried again on every request: the same clear error is given until
+``model_retry_seconds`` have passed."""
 
 from __future__ import annotations
 
 import logging
 import threading
-from typing import TYPE_CHECKING, Callable, TypeVar
+import time
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING, Callable, Generic, TypeVar
 
 from translate import ModelNotAvailableError, PasserelleError, Translator, TranslatorSettings
 from translate.languages import Language
@@ -19,6 +25,52 @@ logger = logging.getLogger("passerelle.ui")
 T = TypeVar("T")
 
 
+class ModelState(StrEnum):
+    WAITING = "waiting"  # not asked for yet
+    LOADING = "loading"
+    READY = "ready"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class ModelStatus:
+    state: ModelState
+    detail: str = ""  # what is loaded, or why it failed
+
+
+class _Slot(Generic[T]):
+    """One model: loaded once, its failure remembered for ``retry_after`` seconds."""
+
+    def __init__(self, load: Callable[[], T], describe: Callable[[T], str], retry_after: float) -> None:
+        self._load = load
+        self._describe = describe
+        self._retry_after = retry_after
+        self._lock = threading.Lock()
+        self.value: T | None = None
+        self.status = ModelStatus(ModelState.WAITING)
+        self._error: PasserelleError | None = None
+        self._failed_at = 0.0
+
+    def get(self) -> T:
+        with self._lock:
+            if self.value is not None:
+                return self.value
+            if self._error is not None and time.monotonic() - self._failed_at < self._retry_after:
+                raise self._error
+            self.status = ModelStatus(ModelState.LOADING)
+            try:
+                self.value = self._load()
+            except PasserelleError as error:
+                if self._error is None or str(error) != str(self._error):
+                    logger.error("%s", error)  # each problem once in the log
+                self._error, self._failed_at = error, time.monotonic()
+                self.status = ModelStatus(ModelState.FAILED, str(error))
+                raise
+            self._error = None
+            self.status = ModelStatus(ModelState.READY, self._describe(self.value))
+            return self.value
+
+
 def _pointing_at(config_field: str, load: Callable[[], T]) -> T:
     """``load()``, its missing-model error telling which option and variable choose the model."""
     try:
@@ -28,37 +80,67 @@ def _pointing_at(config_field: str, load: Callable[[], T]) -> T:
 
 
 class Services:
-    """The translation model, and the summary model with its English→French translator."""
+    """The French→English translator, the English→French one, and the summariser (which
+    uses the latter for its French version)."""
 
     def __init__(self, config: AppConfig) -> None:
         self.config = config
-        self._lock = threading.Lock()
-        self._translator: Translator | None = None
-        self._summarizer: "Summarizer | None" = None
+        retry = config.model_retry_seconds
+        self._french_english = _Slot(lambda: self._load_translator("model", "fr"), _describe_translator, retry)
+        self._english_french = _Slot(
+            lambda: self._load_translator("summary_translation_model", "en"), _describe_translator, retry
+        )
+        self._summarizer: _Slot[Summarizer] = _Slot(self._load_summarizer, lambda s: s.model_name, retry)
+        self._closing = threading.Event()
 
-    def translator(self) -> Translator:
-        with self._lock:
-            if self._translator is None:
-                self._translator = self._load_translator("model", "fr")
-            return self._translator
+    def translator(self, source: Language = "fr") -> Translator:
+        """The translator reading ``source`` (French → English, or English → French)."""
+        return (self._french_english if source == "fr" else self._english_french).get()
 
     def summarizer(self) -> "Summarizer":
-        from summarize import Summarizer, SummarizerSettings
+        return self._summarizer.get()
 
-        with self._lock:
-            if self._summarizer is None:
-                config = self.config
-                english_french = self._load_translator("summary_translation_model", "en")
-                self._summarizer = _pointing_at("summary_model", lambda: Summarizer(
-                    config.summary_model,
-                    device=config.device,
-                    backend=config.backend,
-                    length=config.summary_length,
-                    settings=SummarizerSettings(threads=config.threads),
-                    translator=english_french,
-                    cache_dir=config.conversions_dir(),
-                ))  # fmt: skip
-            return self._summarizer
+    def translator_loaded(self) -> bool:
+        return self._french_english.value is not None
+
+    def status(self) -> dict[str, ModelStatus]:
+        """Each model's state, for the page's status line and the readiness probe."""
+        summary = self._summarizer.status
+        if summary.state == ModelState.WAITING and self._english_french.status.state == ModelState.FAILED:
+            summary = self._english_french.status
+        return {"translation": self._french_english.status, "summary": summary}
+
+    def ready(self, summarize: bool = True) -> bool:
+        wanted = ("translation", "summary") if summarize else ("translation",)
+        return all(self.status()[name].state == ModelState.READY for name in wanted)
+
+    def warm_up(self, summarize: bool = True) -> None:
+        """Load the models before the first request (the web app does it in the background at
+        start); a missing model is logged now and reported again to whoever asks for it."""
+        try:
+            self.translator()
+            if summarize:
+                self.summarizer()
+        except PasserelleError:
+            pass  # logged once by the slot; the page and the probes show it
+        except RuntimeError:
+            if not self._closing.is_set():
+                raise
+            # The process is exiting under the load (Python refuses new threads then): the
+            # models were not needed any more.
+            logger.info("model loading abandoned: Passerelle is stopping")
+
+    def close(self) -> None:
+        """Say the process is stopping, so a warm-up still loading ends quietly."""
+        self._closing.set()
+
+    def model_names(self, summarize: bool) -> dict[str, str]:
+        translator = self.translator()
+        names = {"translation": translator.model_name, "backend": translator.engine.describe()}
+        if summarize:
+            names["summary"] = self.config.summary_model
+            names["summary_translation"] = self.config.summary_translation_model
+        return names
 
     def _load_translator(self, config_field: str, source: Language) -> Translator:
         """The Translator of the model named by ``config_field``, which reads ``source``."""
@@ -72,23 +154,21 @@ class Services:
             cache_dir=config.conversions_dir(),
         ))  # fmt: skip
 
-    def translator_loaded(self) -> bool:
-        return self._translator is not None
+    def _load_summarizer(self) -> "Summarizer":
+        from summarize import Summarizer, SummarizerSettings
 
-    def warm_up(self, summarize: bool = True) -> None:
-        """Load the models before the first request (the web app does it in the background at
-        start); a missing model is logged now and reported again to whoever asks for it."""
-        try:
-            self.translator()
-            if summarize:
-                self.summarizer()
-        except PasserelleError as error:
-            logger.warning("%s", error)
+        config = self.config
+        english_french = self._english_french.get()
+        return _pointing_at("summary_model", lambda: Summarizer(
+            config.summary_model,
+            device=config.device,
+            backend=config.backend,
+            length=config.summary_length,
+            settings=SummarizerSettings(threads=config.threads),
+            translator=english_french,
+            cache_dir=config.conversions_dir(),
+        ))  # fmt: skip
 
-    def model_names(self, summarize: bool) -> dict[str, str]:
-        translator = self.translator()
-        names = {"translation": translator.model_name, "backend": translator.engine.describe()}
-        if summarize:
-            names["summary"] = self.config.summary_model
-            names["summary_translation"] = self.config.summary_translation_model
-        return names
+
+def _describe_translator(translator: Translator) -> str:
+    return f"{translator.model_name} ({translator.engine.describe()})"

@@ -21,6 +21,14 @@ from ..config import AppConfig
 from .jobs import Job
 
 PART_SUFFIX = ".part"
+FILE_MODE = 0o666
+
+
+def _umask() -> int:
+    """The process's umask (read by setting it, then setting it back)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def job_key(data: bytes, config: AppConfig, options: ArticleOptions) -> str:
@@ -43,6 +51,7 @@ def write_atomic(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.{os.getpid()}.", suffix=PART_SUFFIX)
     try:
+        os.chmod(temporary, FILE_MODE & ~_umask())  # as an ordinary write would (mkstemp makes 0600)
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             stream.write(text)
             stream.flush()

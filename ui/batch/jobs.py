@@ -3,14 +3,16 @@ where its outputs go, and how it ended."""
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import sys
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from ..article.inputs import HTML_EXTENSIONS
+from ..article.inputs import HTML_EXTENSIONS, ArticleInputError, read_limited
 from ..config import AppConfig, UsageError
 
 STDIN_NAME = "stdin"
@@ -66,37 +68,46 @@ def _output_ext(path: Path) -> str:
 
 
 def _within(path: Path, root: Path) -> bool:
+    real, top = os.path.realpath(path), os.path.realpath(root)
+    return os.path.commonpath([real, top]) == top
+
+
+def _problem(path: Path, root: Path | None = None) -> str | None:
+    """Why ``path`` cannot be read as an input (None when it can): a symbolic link loop or
+    one leaving ``root``, or something other than a regular file (a FIFO would block)."""
     try:
-        path.resolve().relative_to(root.resolve())
-    except ValueError:
-        return False
-    return True
+        info = os.stat(path)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            return f"{path}: a loop of symbolic links; not followed"
+        return f"{path}: {error.strerror or error}"
+    if root is not None and path.is_symlink() and not _within(path, root):
+        return f"{path}: a symbolic link to {os.path.realpath(path)}, outside {root}; not followed"
+    if not stat.S_ISREG(info.st_mode):
+        return f"{path}: not a regular file; not read"
+    return None
 
 
 def _walk(root: Path, extensions: Sequence[str]) -> Iterable[tuple[Path, str | None]]:
-    """Files under ``root`` with a known extension, sorted; symlinks leaving it are flagged."""
+    """Files under ``root`` with a known extension, sorted, each with what is wrong with it."""
     for directory, subdirs, files in os.walk(root, followlinks=False):
         subdirs.sort()
         for name in sorted(files):
             path = Path(directory) / name
-            if path.suffix.lower() not in extensions:
-                continue
-            if path.is_symlink() and not _within(path, root):
-                yield path, f"{path}: a symbolic link to {os.path.realpath(path)}, outside {root}; not followed"
-            else:
-                yield path, None
+            if path.suffix.lower() in extensions:
+                yield path, _problem(path, root)
 
 
 def discover(inputs: Sequence[str], output_dir: Path, config: AppConfig, stdin: bytes | None = None) -> list[Job]:
-    """Jobs for files, directories (recursive) and ``-`` (standard input), in order."""
+    """Jobs for files, directories (recursive) and ``-`` (standard input, read up to the
+    file size limit), in order; what is wrong with an input is its job's problem."""
     if not inputs:
         raise UsageError("no input given: name files, directories, or - for standard input")
     jobs: list[Job] = []
     seen: set[Path] = set()
     for raw in inputs:
         if raw == STDIN_MARK:
-            data = stdin if stdin is not None else sys.stdin.buffer.read()
-            jobs.append(Job(STDIN_NAME, output_dir / STDIN_NAME, ".txt", data=data))
+            jobs.append(_stdin_job(output_dir, config, stdin))
             continue
         path = Path(raw)
         if path.is_dir():
@@ -104,12 +115,31 @@ def discover(inputs: Sequence[str], output_dir: Path, config: AppConfig, stdin: 
                 relative = found.relative_to(path)
                 stem = output_dir / relative.parent / relative.stem
                 jobs.append(Job(str(found), stem, _output_ext(found), source=found, problem=problem))
-        elif path.exists():
-            jobs.append(Job(str(path), output_dir / path.stem, _output_ext(path), source=path))
         else:
-            jobs.append(Job(str(path), output_dir / path.stem, ".txt", source=path, problem=f"{path}: no such file or directory"))
+            jobs.append(Job(str(path), output_dir / path.stem, _output_ext(path), source=path, problem=_problem(path)))
     for job in jobs:
         if job.stem in seen:
             raise UsageError(f"two inputs would write the same outputs {job.stem}.*; translate them separately")
         seen.add(job.stem)
     return jobs
+
+
+def _stdin_job(output_dir: Path, config: AppConfig, stdin: bytes | None) -> Job:
+    if stdin is None:
+        try:
+            stdin = read_limited(sys.stdin.buffer, config.max_file_bytes, STDIN_NAME)
+        except ArticleInputError as error:
+            return Job(STDIN_NAME, output_dir / STDIN_NAME, ".txt", problem=str(error))
+    return Job(STDIN_NAME, output_dir / STDIN_NAME, ".txt", data=stdin)
+
+
+def check_writable(output_dir: Path) -> None:
+    """The output folder exists (made if needed) and takes files: else one clear usage error,
+    before any work is done."""
+    try:
+        output_dir.mkdir(parents=True, exist_ok=True)
+        probe = output_dir / f".passerelle-write-test-{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as error:
+        raise UsageError(f"cannot write to the output folder {output_dir}: {error.strerror or error}") from error

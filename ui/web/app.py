@@ -11,19 +11,29 @@ or MCP.
 # No ``from __future__ import annotations`` here: ``gr.api`` reads the API function's return
 # annotation at runtime to describe the endpoint's outputs.
 
-import threading
 from importlib import resources
 from typing import Any
 
 import gradio as gr
 
 from ..article import Services
+from ..article.services import ModelState
 from ..config import AppConfig
 from .api import API_NAME, ApiHandler
-from .downloads import DownloadStore, clean_interval, remove_dead_servers_files
 from .files import FileHandlers
+from .metrics import Metrics
+from .scratch import Scratch
 from .options import QUALITY_BEST, QUALITY_FAST, SUMMARY_CHOICES, glossary_text
-from .render import HEADER, PANE_CLASS, PANE_TITLES, PLACEHOLDERS, human_bytes, idle_status, render_placeholder
+from .render import (
+    HEADER,
+    PANE_CLASS,
+    PANE_TITLES,
+    PLACEHOLDERS,
+    human_bytes,
+    idle_status,
+    render_model_status,
+    render_placeholder,
+)
 from .stream import StreamHandler
 
 TITLE = "Passerelle — French → English"
@@ -36,6 +46,7 @@ THEME = gr.themes.Soft(
     font_mono=["ui-monospace", "SFMono-Regular", "Menlo", "Consolas", "monospace"],
 )
 DOWNLOAD_BUTTON_WIDTH = 120
+MODEL_STATUS_SECONDS = 2.0  # how often the page looks at the models' state until they settle
 ASSETS = "assets"
 
 
@@ -44,19 +55,18 @@ def asset(name: str) -> str:
     return resources.files(__package__).joinpath(ASSETS, name).read_text(encoding="utf-8")
 
 
-def build_app(config: AppConfig, services: Services) -> gr.Blocks:
-    """The page and the API, with the queue bounded by ``config``; not yet launched."""
-    remove_dead_servers_files()
-    downloads = DownloadStore(config.temp_ttl_seconds)
-    downloads.start()
+def build_app(config: AppConfig, services: Services, scratch: Scratch, metrics: Metrics) -> gr.Blocks:
+    """The page and the API, with the queue bounded by ``config``; not yet mounted. Its files
+    live in ``scratch`` (which bounds them); finished articles are counted in ``metrics``."""
     file_handlers = FileHandlers(config)
-    api = ApiHandler(config, services)
+    api = ApiHandler(config, services, metrics)
     extensions = " ".join(config.extensions)
     default_summary = next(k for k, v in SUMMARY_CHOICES.items() if v == config.summary_length)
-    interval = int(clean_interval(config.temp_ttl_seconds))
 
-    with gr.Blocks(title=TITLE, analytics_enabled=False, delete_cache=(interval, config.temp_ttl_seconds)) as demo:
+    with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
         gr.HTML(HEADER, elem_id="app-title")
+        model_status = gr.HTML(render_model_status(services.status()), elem_id="model-status")
+        status_timer = gr.Timer(MODEL_STATUS_SECONDS)
         with gr.Row(equal_height=False):
             with gr.Column(scale=3):
                 text = gr.Textbox(
@@ -116,7 +126,7 @@ def build_app(config: AppConfig, services: Services) -> gr.Blocks:
         files.clear(file_handlers.clear, None, file_outputs, api_visibility="private")
         picker.input(file_handlers.pick, [picker, files_state], [text, loaded_state], api_visibility="private")
         button.click(
-            StreamHandler(config, services, downloads).run,
+            StreamHandler(config, services, scratch, metrics).run,
             [text, summary, quality, glossary, loaded_state],
             [status, panes["original"], panes["translation"], panes["summary"], markdown_file, json_file],
             api_visibility="private",
@@ -126,26 +136,36 @@ def build_app(config: AppConfig, services: Services) -> gr.Blocks:
 
         def translate(
             text: str, summary_length: str = config.summary_length, beams: int = 0, glossary: str = ""
-        ) -> tuple[str, str, str, list[dict]]:
+        ) -> tuple[str, str, str, list[dict], list[str]]:
             """French article text → (English translation, English summary, French summary,
-            segments [{paragraph, source, target, flags, confidence, key}]).
+            segments [{paragraph, source, target, flags, confidence, key}], warnings).
             summary_length: short|medium|long|none; beams: 1 = greedy, 0 = default;
             glossary: lines of "source = target" (or a lone term to keep)."""
             return api.run(text, summary_length, beams, glossary)
 
         gr.api(translate, api_name=API_NAME, concurrency_id=CONCURRENCY_ID)
 
+        def refresh_status() -> tuple[str, Any]:
+            """The models' state; the timer stops once every model is loaded or failed."""
+            status = services.status()
+            settled = all(item.state in (ModelState.READY, ModelState.FAILED) for item in status.values())
+            return render_model_status(status), gr.Timer(active=not settled)
+
+        status_outputs = [model_status, status_timer]
+        demo.load(refresh_status, None, status_outputs, api_visibility="private", queue=False)
+        status_timer.tick(refresh_status, None, status_outputs, api_visibility="private", queue=False)
+
     # api_open=False: /gradio_api/run/... would otherwise run jobs outside the queue's limits.
     demo.queue(default_concurrency_limit=config.concurrency_limit, max_size=config.max_queue, api_open=False)
     return demo
 
 
-def launch_options(config: AppConfig) -> dict[str, Any]:
-    """``Blocks.launch`` arguments with safe defaults (Gradio 6: theme, css and head go here)."""
+def mount_options(config: AppConfig) -> dict[str, Any]:
+    """``gr.mount_gradio_app`` arguments with safe defaults: no share link (there is none when
+    mounting), no monitoring, MCP, PWA or server-side rendering, no history in the browser."""
     return {
         "server_name": config.host,
         "server_port": config.port,
-        "share": False,
         "auth": config.credentials(),
         "auth_message": "Passerelle: please sign in.",
         "max_file_size": config.max_file_bytes,
@@ -160,21 +180,3 @@ def launch_options(config: AppConfig) -> dict[str, Any]:
         "css": asset("passerelle.css"),
         "head": f"<script>\n{asset('passerelle.js')}</script>",
     }
-
-
-def serve(config: AppConfig, services: Services | None = None, **launch_overrides: Any) -> gr.Blocks:
-    """Start the server without blocking; the running app's URL is ``.local_url``."""
-    if launch_overrides.get("share"):
-        raise ValueError("Passerelle never opens a public share link; put it behind your own proxy instead.")
-    demo = build_app(config, services or Services(config))
-    demo.launch(**{**launch_options(config), **launch_overrides, "prevent_thread_lock": True})
-    return demo
-
-
-def launch(config: AppConfig, services: Services | None = None, **launch_overrides: Any) -> None:
-    """Serve the app until interrupted (what ``passerelle ui`` runs); models load in the
-    background meanwhile, so the first request does not wait for them."""
-    services = services or Services(config)
-    threading.Thread(target=services.warm_up, name="passerelle-warm-up", daemon=True).start()
-    demo = serve(config, services, **launch_overrides)
-    demo.block_thread()

@@ -23,11 +23,13 @@ GREEDY_BEAMS = 1
 MAX_BEAMS = 8
 
 
-def user_error(message: str, *, page: bool = True, duration: float | None = 10) -> gr.Error:
+def user_error(message: str, *, page: bool = True, duration: float | None = 10, toast: bool = True) -> gr.Error:
     """A gr.Error whose text stays text: Gradio renders error messages as HTML, and ours can
-    quote file names and input. On the page, newlines become line breaks."""
+    quote file names and input. On the page, newlines become line breaks. Without ``toast``,
+    only API clients see it (the page already shows it elsewhere)."""
     escaped = html.escape(message, quote=False)
-    return gr.Error(escaped.replace("\n", "<br>") if page else escaped, duration=duration, print_exception=False)
+    text = escaped.replace("\n", "<br>") if page else escaped
+    return gr.Error(text, duration=duration, visible=toast, print_exception=False)
 
 
 def article_options(config: AppConfig, summary: str, beams: int | None, glossary: str = "") -> ArticleOptions:

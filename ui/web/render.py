@@ -16,12 +16,14 @@ import html
 import re
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Collection, Sequence
+from typing import Collection, Mapping, Sequence
 
 from summarize import FactCheck
 from translate import Document, TranslationResult
 from translate.document import Unit, UnitKind
 from translate.faithful import Flag, FlagKind
+
+from ..article.services import ModelState, ModelStatus
 
 SEG_CLASS = "seg"
 ACTIVE_CLASS = "seg-active"  # hovered sentence and its counterpart
@@ -231,6 +233,26 @@ def human_bytes(size: int) -> str:
         if size >= scale:
             return f"{size / scale:.3g} {unit}"
     return f"{size} bytes"
+
+
+MODEL_ROLES = {"translation": "Translation model", "summary": "Summary models"}
+STATE_SIGNS = {"waiting": "○", "loading": "◌", "ready": "✓", "failed": "✗"}
+
+
+def render_model_status(status: Mapping[str, ModelStatus]) -> str:
+    """One line saying where each model stands; a model that failed, with its fix below."""
+    items, problems = [], []
+    for role, item in status.items():
+        shown = "loading…" if item.state == ModelState.LOADING else item.state.value
+        detail = f" · {item.detail}" if item.state == ModelState.READY and item.detail else ""
+        items.append(
+            f'<span class="model {item.state.value}">{STATE_SIGNS[item.state.value]} '
+            f"{html.escape(MODEL_ROLES.get(role, role))}: {html.escape(shown + detail)}</span>"
+        )
+        if item.state == ModelState.FAILED:
+            problems.append(item.detail)
+    line = f'<div class="model-line">{"".join(items)}</div>'
+    return line + render_notices(errors=problems)
 
 
 def idle_status(errors: Sequence[str] = (), notes: Sequence[str] = ()) -> str:

@@ -12,12 +12,13 @@ from typing import Any, Iterator
 
 import gradio as gr
 
-from translate import PasserelleError
+from translate import ModelNotAvailableError, PasserelleError
 
 from ..article import ArticleEvent, ArticleInputError, ArticleResult, Services, Stage, article_stream, clean_text
 from ..config import AppConfig
 from .background import Tick, background_events
-from .downloads import DownloadStore
+from .metrics import Metrics
+from .scratch import Scratch
 from .options import GREEDY_BEAMS, NO_SUMMARY, QUALITY_FAST, SUMMARY_CHOICES, article_options, user_error
 from .render import (
     PLACEHOLDERS,
@@ -34,6 +35,7 @@ from .render import (
 logger = logging.getLogger("passerelle.web")
 
 PASTED_NAME = "The pasted text"
+MODEL_MISSING = "A model is not available here: what to do is on the model line at the top of the page."
 HEARTBEAT_SECONDS = 1.0  # the page's clock ticks at least this often during long steps
 Frame = tuple[Any, ...]  # one value per output: status, three panes, two downloads
 
@@ -41,10 +43,11 @@ Frame = tuple[Any, ...]  # one value per output: status, three panes, two downlo
 class StreamHandler:
     """Translates one article for the page, yielding every output after each step."""
 
-    def __init__(self, config: AppConfig, services: Services, downloads: DownloadStore) -> None:
+    def __init__(self, config: AppConfig, services: Services, scratch: Scratch, metrics: Metrics) -> None:
         self.config = config
         self.services = services
-        self.downloads = downloads
+        self.scratch = scratch
+        self.metrics = metrics
 
     def run(
         self, text: str, summary_label: str, quality: str, glossary: str, loaded: dict[str, str] | None
@@ -76,8 +79,10 @@ class StreamHandler:
                 yield from self._show(frame, event, elapsed)
         except PasserelleError as error:  # the errors users can act on, with their own message
             if result is None or stage != Stage.SUMMARIZING:
-                yield frame.failed(str(error))
-                raise user_error(str(error), duration=None) from error
+                # A missing model's fix is on the model line at the top of the page: once is enough.
+                missing = isinstance(error, ModelNotAvailableError)
+                yield frame.failed(MODEL_MISSING if missing else str(error))
+                raise user_error(str(error), duration=None, toast=not missing) from error
             # The translation is done and worth keeping: report the summary's failure only.
             logger.warning("summary failed: %s", error)
             result.summary = None  # an English summary without its French is not offered as one
@@ -91,7 +96,8 @@ class StreamHandler:
         finally:
             events.close()
         assert result is not None
-        markdown, data = self.downloads.write(result)
+        self.metrics.observe(result)
+        markdown, data = self.scratch.write(result)
         yield frame.finished(result, time.perf_counter() - started, markdown, data)
 
     def _show(self, frame: "_FrameBuilder", event: ArticleEvent, elapsed: float) -> Iterator[Frame]:

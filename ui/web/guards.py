@@ -1,0 +1,242 @@
+"""Checks every request passes before the app reads it, as small ASGI middlewares: body size
+(declared or streamed), files per upload, wrong logins, the origin of state-changing requests,
+unknown API names, and a server that is shutting down. Each refusal is a JSON
+``{"error": ...}`` with the status a client can act on, never a traceback."""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from collections import defaultdict, deque
+from dataclasses import dataclass
+from typing import Any, Awaitable, Callable, Collection
+from urllib.parse import urlsplit
+
+Scope = dict[str, Any]
+Message = dict[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+UPLOAD_PATH = re.compile(r"/gradio_api/upload/?$")
+# Where Gradio runs a named endpoint: /gradio_api/call/NAME, /gradio_api/api/NAME, /gradio_api/run/NAME.
+API_CALL = re.compile(r"^/gradio_api/(?P<kind>call|api|run)/(?P<name>[^/]+)")
+QUEUE_JOIN = re.compile(r"^/gradio_api/queue/join/?$")
+FILE_PART = re.compile(rb'filename="')
+
+
+async def send_error(send: Send, status: int, message: str, headers: Collection[tuple[bytes, bytes]] = ()) -> None:
+    """A JSON error response, as clients of LibreTranslate-like APIs expect it."""
+    body = json.dumps({"error": message}).encode("utf-8")
+    response_headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()), *headers]
+    await send({"type": "http.response.start", "status": status, "headers": response_headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+def header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope.get("headers", []):
+        if key == name:
+            return value.decode("latin-1")
+    return None
+
+
+class RequestLimits:
+    """Bodies over ``max_bytes`` (``max_upload_bytes`` for uploads) and uploads of more than
+    ``max_files`` files are refused with 413, whether the size is declared or streamed: a
+    streamed body is counted as it arrives, answered 413 as soon as it is over, and the app
+    is told the client left (so it stops reading)."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int, max_upload_bytes: int, max_files: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+        self.max_upload_bytes = max_upload_bytes
+        self.max_files = max_files
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        upload = bool(UPLOAD_PATH.search(scope["path"]))
+        limit = self.max_upload_bytes if upload else self.max_bytes
+        declared = header(scope, b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            return await send_error(send, 413, f"The request is {int(declared):,} bytes; the limit is {limit:,}.")
+        state: dict[str, Any] = {"bytes": 0, "files": 0, "tail": b"", "started": False, "refused": False}
+
+        async def refuse(message: str) -> Message:
+            if not state["started"]:
+                state["started"] = state["refused"] = True
+                await send_error(send, 413, message)
+            return {"type": "http.disconnect"}
+
+        async def counting() -> Message:
+            message = await receive()
+            if message["type"] != "http.request":
+                return message
+            chunk = message.get("body", b"")
+            state["bytes"] += len(chunk)
+            if state["bytes"] > limit:
+                return await refuse(f"The request is over the limit of {limit:,} bytes.")
+            if upload:
+                window = state["tail"] + chunk
+                state["files"] += len(FILE_PART.findall(window)) - len(FILE_PART.findall(state["tail"]))
+                state["tail"] = window[-16:]
+                if state["files"] > self.max_files:
+                    return await refuse(f"At most {self.max_files} files can be uploaded at once.")
+            return message
+
+        async def tracking(message: Message) -> None:
+            if state["refused"]:
+                return  # the app's own answer to a body it did not get
+            if message["type"] == "http.response.start":
+                state["started"] = True
+            await send(message)
+
+        await self.app(scope, counting, tracking)
+
+
+class LoginThrottle:
+    """After ``max_failures`` wrong logins from one client within ``window`` seconds, that
+    client's logins are refused (429) for ``lockout`` seconds, right password or not."""
+
+    def __init__(self, app: ASGIApp, max_failures: int, window: float, lockout: float) -> None:
+        self.app = app
+        self.max_failures = max_failures
+        self.window = window
+        self.lockout = lockout
+        self._failures: defaultdict[str, deque[float]] = defaultdict(deque)
+        self._locked_until: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "POST" or scope["path"].rstrip("/") != "/login":
+            return await self.app(scope, receive, send)
+        client = (scope.get("client") or ("unknown", 0))[0]
+        now = time.monotonic()
+        with self._lock:
+            until = self._locked_until.get(client, 0.0)
+        if until > now:
+            wait = int(until - now) + 1
+            return await send_error(send, 429, f"Too many wrong logins; try again in {wait} s.", [(b"retry-after", str(wait).encode())])
+        status = {"code": 200}
+
+        async def watching(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status["code"] = message["status"]
+            await send(message)
+
+        await self.app(scope, receive, watching)
+        if status["code"] in (400, 401, 403):
+            self._failed(client, time.monotonic())
+
+    def _failed(self, client: str, now: float) -> None:
+        with self._lock:
+            failures = self._failures[client]
+            failures.append(now)
+            while failures and failures[0] < now - self.window:
+                failures.popleft()
+            if len(failures) >= self.max_failures:
+                self._locked_until[client] = now + self.lockout
+                failures.clear()
+
+
+class OriginGuard:
+    """State-changing requests sent by a web page of another origin (a cross-site form post,
+    a script on another site) are refused with 403, unless that origin is allowed. Requests
+    without an Origin header (scripts, command-line clients) are not browser cross-site ones."""
+
+    def __init__(self, app: ASGIApp, allowed_origins: Collection[str]) -> None:
+        self.app = app
+        self.allowed = {origin.rstrip("/").lower() for origin in allowed_origins}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] in UNSAFE_METHODS:
+            origin = header(scope, b"origin")
+            if origin and not self._same_or_allowed(origin, header(scope, b"host") or ""):
+                return await send_error(send, 403, f"Requests from {origin} are not allowed here.")
+        await self.app(scope, receive, send)
+
+    def _same_or_allowed(self, origin: str, host: str) -> bool:
+        if "*" in self.allowed or origin.rstrip("/").lower() in self.allowed:
+            return True
+        return urlsplit(origin).netloc.lower() == host.lower()
+
+
+class KnownApiNames:
+    """Calls to API names the app does not have get 404, not a 500 and a traceback. The page
+    itself calls its functions by number (``/run/predict`` with ``fn_index`` in the body):
+    those bodies (already bounded by ``RequestLimits``) are read here, checked, and handed on."""
+
+    def __init__(self, app: ASGIApp, names: Callable[[], Collection[str]], indexes: Callable[[], Collection[int]]) -> None:
+        self.app = app
+        self.names = names
+        self.indexes = indexes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        match = API_CALL.match(scope["path"]) if scope["type"] == "http" else None
+        if match is None or match["name"] in self.names():
+            return await self.app(scope, receive, send)
+        if match["kind"] != "call":
+            body, messages = await _read_body(receive)
+            if _fn_index(body) in self.indexes():
+                return await self.app(scope, _replay(messages, receive), send)
+        await send_error(send, 404, f"There is no API named {match['name']!r} here.")
+
+
+async def _read_body(receive: Receive) -> tuple[bytes, list[Message]]:
+    messages = []
+    while True:
+        message = await receive()
+        messages.append(message)
+        if message["type"] != "http.request" or not message.get("more_body", False):
+            break
+    return b"".join(m.get("body", b"") for m in messages if m["type"] == "http.request"), messages
+
+
+def _replay(messages: list[Message], receive: Receive) -> Receive:
+    pending = list(messages)
+
+    async def replaying() -> Message:
+        return pending.pop(0) if pending else await receive()
+
+    return replaying
+
+
+def _fn_index(body: bytes) -> int | None:
+    try:
+        value = json.loads(body).get("fn_index")
+    except (ValueError, AttributeError):
+        return None
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+@dataclass
+class Draining:
+    """Whether the server is shutting down: set by the signal handler, read by the guard."""
+
+    since: float | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.since is not None
+
+
+class RefuseWhileDraining:
+    """Once the server is shutting down, new work is refused (503); work under way goes on."""
+
+    def __init__(self, app: ASGIApp, draining: Draining, work_paths: Callable[[str], bool]) -> None:
+        self.app = app
+        self.draining = draining
+        self.work_paths = work_paths
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and self.draining.active and self.work_paths(scope["path"]):
+            return await send_error(send, 503, "Passerelle is shutting down; try again in a moment.", [(b"retry-after", b"10")])
+        await self.app(scope, receive, send)
+
+
+def is_new_work(path: str) -> bool:
+    """Requests that start work: joining the queue, uploading, calling an API."""
+    return bool(QUEUE_JOIN.match(path) or UPLOAD_PATH.search(path) or API_CALL.match(path))

@@ -1,0 +1,247 @@
+"""The web server: Gradio's page mounted in a FastAPI app and run by uvicorn, behind the
+guards (host, body size, uploads, logins, origins, API names), with /health, /ready and
+/metrics beside it.
+
+SIGTERM and SIGINT (what systemd, docker and Ctrl-C send) stop it cleanly: new work is
+refused, jobs waiting in the queue are told so at once, running jobs get
+``shutdown_grace_seconds`` to finish (or are ended with a message saying why), the temporary
+files go, and the process exits 0. A second Ctrl-C stops at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import threading
+import time
+from types import FrameType
+from typing import Any, Callable
+
+import gradio as gr
+import uvicorn
+from fastapi import FastAPI
+from fastapi.responses import JSONResponse, Response
+from gradio.server_messages import ProcessCompletedMessage
+from gradio.utils import error_payload
+from starlette.middleware.cors import CORSMiddleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+
+from ..article import Services
+from ..config import AppConfig
+from .app import build_app, mount_options
+from .guards import (
+    ASGIApp,
+    Draining,
+    KnownApiNames,
+    LoginThrottle,
+    OriginGuard,
+    RefuseWhileDraining,
+    RequestLimits,
+    is_new_work,
+)
+from .metrics import CONTENT_TYPE, Metrics
+from .scratch import ScratchLimits, process_scratch
+
+logger = logging.getLogger("passerelle.web")
+
+NOT_STARTED = "Passerelle is shutting down: this job was not started. Please submit it again in a moment."
+STOPPED = "Passerelle was stopped before this job finished (it had {:.0f} s to). Please submit it again in a moment."
+# Beyond the grace period, time for the last messages to reach the clients.
+DELIVERY_SECONDS = 3.0
+LAST_WORDS_SECONDS = 0.5
+STARTUP_TIMEOUT_SECONDS = 60.0
+
+
+class WebServer:
+    """One server: the page, the API and the operators' routes, on ``config.host:port``."""
+
+    def __init__(self, config: AppConfig, services: Services | None = None) -> None:
+        self.config = config
+        self.services = services or Services(config)
+        self.scratch = process_scratch(ScratchLimits(config.temp_ttl_seconds, config.max_temp_files, config.max_temp_bytes))
+        self.draining = Draining()
+        self.metrics = Metrics(self._queue_length)
+        self.blocks = build_app(config, self.services, self.scratch, self.metrics)
+        self.app = self._asgi()
+        self._uvicorn: _Uvicorn | None = None
+        self._thread: threading.Thread | None = None
+
+    # The app ----------------------------------------------------------------------------------
+
+    def _asgi(self) -> ASGIApp:
+        config = self.config
+        app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
+        # Gradio adds no CORS headers of its own when the parent app has a CORS policy: this
+        # one allows no other origin unless configured (Gradio echoed any Host into it).
+        app.add_middleware(CORSMiddleware, allow_origins=list(config.allowed_origins), allow_credentials=False)
+        app.add_api_route("/health", self._health, methods=["GET"], include_in_schema=False)
+        app.add_api_route("/ready", self._ready, methods=["GET"], include_in_schema=False)
+        app.add_api_route("/metrics", self._metrics_route, methods=["GET"], include_in_schema=False)
+        gr.mount_gradio_app(app, self.blocks, path="/", **mount_options(config))
+        # Mounted apps are not "launched" for Gradio, which then skips its own file checks.
+        self.blocks.has_launched = True
+        self.blocks.is_running = True
+        guarded: ASGIApp = RefuseWhileDraining(app, self.draining, is_new_work)
+        guarded = KnownApiNames(guarded, self._api_names, self.blocks.fns.keys)
+        guarded = OriginGuard(guarded, config.allowed_origins)
+        guarded = LoginThrottle(guarded, config.max_login_failures, config.login_window_seconds, config.login_lockout_seconds)
+        guarded = RequestLimits(guarded, config.max_request_bytes, config.max_upload_bytes, config.max_files)
+        guarded = self.metrics.middleware(guarded)
+        return TrustedHostMiddleware(guarded, allowed_hosts=config.hosts())
+
+    def _api_names(self) -> set[str]:
+        return {fn.api_name for fn in self.blocks.fns.values() if fn.api_name and fn.api_visibility == "public"}
+
+    def _queue_length(self) -> float:
+        queue = getattr(self.blocks, "_queue", None)
+        return float(len(queue)) if queue is not None else 0.0
+
+    async def _health(self) -> JSONResponse:
+        """Alive: the server answers (whatever the models' state)."""
+        return JSONResponse({"status": "ok"})
+
+    async def _ready(self) -> JSONResponse:
+        """Ready: every model is loaded (503 while one is loading or has failed)."""
+        status = self.services.status()
+        ready = self.services.ready(summarize=True) and not self.draining.active
+        models = {role: {"state": item.state.value, "detail": item.detail} for role, item in status.items()}
+        body = {"status": "ready" if ready else "shutting down" if self.draining.active else "not ready", "models": models}
+        return JSONResponse(body, status_code=200 if ready else 503)
+
+    async def _metrics_route(self) -> Response:
+        return Response(self.metrics.exposition(), media_type=CONTENT_TYPE)
+
+    # Running ----------------------------------------------------------------------------------
+
+    def _server(self) -> "_Uvicorn":
+        grace = self.config.shutdown_grace_seconds
+        settings = uvicorn.Config(
+            self.app,
+            host=self.config.host,
+            port=self.config.port,
+            log_level="warning",
+            timeout_graceful_shutdown=int(grace + DELIVERY_SECONDS),
+            server_header=False,
+        )
+        return _Uvicorn(settings, self._begin_stop)
+
+    @property
+    def url(self) -> str:
+        host = "127.0.0.1" if self.config.host in ("0.0.0.0", "::") else self.config.host
+        host = f"[{host}]" if ":" in host else host
+        return f"http://{host}:{self.config.port}/"
+
+    local_url = url  # the name Gradio's launched apps use
+
+    def run(self) -> None:
+        """Serve until SIGTERM or SIGINT, then stop cleanly (see the module's docstring)."""
+        self._uvicorn = self._server()
+        try:
+            self._uvicorn.run()
+        finally:
+            self.scratch.close()
+
+    def start(self) -> "WebServer":
+        """Serve in a background thread (signals stay with the caller); returns once listening."""
+        self._uvicorn = self._server()
+        self._thread = threading.Thread(target=self._uvicorn.run, name="passerelle-web", daemon=True)
+        self._thread.start()
+        deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
+        while not self._uvicorn.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError(f"the web server did not start on {self.config.host}:{self.config.port}")
+            time.sleep(0.02)
+        return self
+
+    def close(self) -> None:
+        """Stop a server started with ``start``, as a signal would (its scratch files stay for
+        the process's other servers; they go when the process ends)."""
+        server = self._uvicorn
+        if server is not None and server.loop is not None and not server.loop.is_closed():
+            server.loop.call_soon_threadsafe(self._begin_stop)
+        if self._thread is not None:
+            self._thread.join(timeout=self.config.shutdown_grace_seconds + DELIVERY_SECONDS + 5)
+
+    # Stopping ---------------------------------------------------------------------------------
+
+    def _begin_stop(self) -> None:
+        """In the event loop: refuse new work, let uvicorn stop listening, drain the queue."""
+        if self.draining.active or self._uvicorn is None:
+            return
+        self.draining.since = time.monotonic()
+        logger.warning("stopping: no new work; running jobs have %.0f s to finish", self.config.shutdown_grace_seconds)
+        self._uvicorn.should_exit = True
+        asyncio.get_running_loop().create_task(self._drain())
+
+    async def _drain(self) -> None:
+        """Tell waiting jobs at once, give running ones the grace period, tell those still
+        running, then close what is left open (the pages' heartbeats) so the stop ends."""
+        queue = getattr(self.blocks, "_queue", None)
+        if queue is not None:
+            for event_queue in list(queue.event_queue_per_concurrency_id.values()):
+                for event in list(event_queue.queue):
+                    _fail(queue, event, NOT_STARTED)
+                    await queue.remove_from_queue(event._id)
+            grace = self.config.shutdown_grace_seconds
+            deadline = time.monotonic() + grace
+            while any(jobs for jobs in queue.active_jobs) and time.monotonic() < deadline:
+                await asyncio.sleep(0.1)
+            for jobs in queue.active_jobs:
+                for event in jobs or []:
+                    _fail(queue, event, STOPPED.format(grace))
+        await asyncio.sleep(LAST_WORDS_SECONDS)
+        assert self._uvicorn is not None
+        for connection in list(self._uvicorn.server_state.connections):
+            transport = getattr(connection, "transport", None)
+            if transport is not None:
+                transport.close()
+
+
+def _fail(queue: Any, event: Any, message: str) -> None:
+    """End a queued or running job with ``message`` for its client."""
+    payload = error_payload(gr.Error(message, print_exception=False), True)
+    queue.send_message(event, ProcessCompletedMessage(output=payload, success=False, title="Error"))
+
+
+class _Uvicorn(uvicorn.Server):
+    """uvicorn, whose signal handler hands the stop to Passerelle (``on_stop``, run in the
+    event loop). Unlike uvicorn's own, it does not raise the signal again once stopped: a
+    clean stop exits 0."""
+
+    def __init__(self, config: uvicorn.Config, on_stop: Callable[[], None]) -> None:
+        super().__init__(config)
+        self.on_stop = on_stop
+        self.loop: asyncio.AbstractEventLoop | None = None
+
+    async def serve(self, sockets: Any = None) -> None:
+        self.loop = asyncio.get_running_loop()
+        await super().serve(sockets)
+
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        if self.should_exit and sig == signal.SIGINT:
+            self.force_exit = True  # a second Ctrl-C: stop now
+            return
+        if self.loop is None:
+            self.should_exit = True
+        else:
+            self.loop.call_soon_threadsafe(self.on_stop)
+
+
+def serve(config: AppConfig, services: Services | None = None, *, share: bool = False) -> WebServer:
+    """A server running in the background (for tests and embedding); ``close()`` stops it."""
+    if share:
+        raise ValueError("Passerelle never opens a public share link; put it behind your own proxy instead.")
+    return WebServer(config, services).start()
+
+
+def launch(config: AppConfig, services: Services | None = None) -> None:
+    """Serve until stopped (what ``passerelle ui`` runs); models load in the background
+    meanwhile, so the first request does not wait for them."""
+    server = WebServer(config, services)
+    threading.Thread(target=server.services.warm_up, name="passerelle-warm-up", daemon=True).start()
+    print(f"Passerelle is ready on {server.url} (Ctrl-C to stop)", flush=True)
+    try:
+        server.run()
+    finally:
+        server.services.close()
