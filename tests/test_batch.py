@@ -9,16 +9,22 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Callable
 
 import pytest
 
 from tests.corpus import FRENCH_LINES
 from tests.helpers import ROOT, run_cli
+from ui.article import ArticleOptions
+from ui.batch import discover, output_target
+from ui.config import AppConfig, UsageError
 
 pytestmark = pytest.mark.cli
 
 FRENCH_A = "# Le marché\n\nLes prix du pain ont augmenté. Mme Leroy s’en plaint.\n\nM. Bernard vend des fruits.\n"
 FRENCH_B = "Le conseil municipal s’est réuni hier soir.\nIl a voté le budget.\n"
+ENGLISH_A = "# The harbour\n\nThe fishing boats came back early this morning. The weather was getting worse.\n\nMr. Hale sells fresh fish at the market.\n"
+FRENCH_C = "La bibliothèque du quartier ouvrira le dimanche à partir du mois prochain. Les habitants l’attendaient depuis longtemps.\n"
 
 
 def translate_args(inputs: list[str], output: Path, model: Path, *extra: str) -> list[str]:
@@ -224,3 +230,120 @@ def current_umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def test_english_input_is_translated_into_french_with_both_summaries(
+    tmp_path: Path, marian_fr_en_dir: Path, marian_en_fr_dir: Path, bart_dir: Path
+) -> None:
+    article = tmp_path / "harbour.md"
+    article.write_text(ENGLISH_A, encoding="utf-8")
+    out = tmp_path / "out"
+    extra = ("--source", "en", "--summary-translation-model", str(marian_en_fr_dir), "--summarize", "--summary-model", str(bart_dir))
+    result = run_cli(*translate_args([str(article)], out, marian_fr_en_dir, *extra))
+    assert result.returncode == 0, result.stderr
+    assert sorted(path.name for path in out.iterdir()) == ["harbour.fr.md", "harbour.json", "harbour.summary.md"]
+    assert f"-> {out / 'harbour.fr.md'}" in result.stderr
+    record = json.loads((out / "harbour.json").read_text())
+    assert (record["source_language"], record["target_language"]) == ("en", "fr")
+    assert record["source"] == ENGLISH_A and record["translation"] == (out / "harbour.fr.md").read_text()
+    assert (out / "harbour.fr.md").read_text().startswith("# ")  # same layout
+    assert [s["paragraph"] for s in record["segments"]] == [0, 1, 1, 2]
+    assert record["models"]["translation"] == str(marian_en_fr_dir)  # the English→French model
+    assert record["summary"]["en"] and record["summary"]["fr"]
+
+
+def test_auto_detects_each_file_and_names_the_translation_after_the_other_language(
+    tmp_path: Path, marian_fr_en_dir: Path, marian_en_fr_dir: Path
+) -> None:
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    (folder / "a.txt").write_text(FRENCH_C, encoding="utf-8")
+    (folder / "b.txt").write_text(ENGLISH_A, encoding="utf-8")
+    out = tmp_path / "out"
+    models = ("--summary-translation-model", str(marian_en_fr_dir))
+    result = run_cli(*translate_args([str(folder)], out, marian_fr_en_dir, "--source", "auto", *models))
+    assert result.returncode == 0, result.stderr
+    assert sorted(path.name for path in out.iterdir()) == ["a.en.txt", "a.json", "b.fr.txt", "b.json"]
+    languages = {name: json.loads((out / f"{name}.json").read_text()) for name in ("a", "b")}
+    assert [(r["source_language"], r["target_language"]) for r in languages.values()] == [("fr", "en"), ("en", "fr")]
+    assert languages["b"]["models"]["translation"] == str(marian_en_fr_dir)
+    # The detected direction is the key's: the same run is skipped, and so is "--source fr" for the French file.
+    again = run_cli(*translate_args([str(folder)], out, marian_fr_en_dir, "--source", "auto", *models))
+    assert again.returncode == 0 and "0 translated, 2 skipped, 0 failed" in again.stderr
+    # With --target, a file already in that language is a per-file error; the others go on.
+    only_english = run_cli(*translate_args([str(folder)], out, marian_fr_en_dir, "--source", "auto", "--target", "en", *models))
+    assert only_english.returncode == 1, only_english.stderr
+    assert f"error: {folder / 'b.txt'}: already in English" in only_english.stderr
+    assert "0 translated, 1 skipped, 1 failed" in only_english.stderr
+    assert "Traceback" not in only_english.stderr and not (out / "b.en.txt").exists()
+
+
+def test_direction_usage_errors_exit_2_before_anything_is_made(tmp_path: Path, marian_fr_en_dir: Path) -> None:
+    article = tmp_path / "a.txt"
+    article.write_text(FRENCH_B, encoding="utf-8")
+    out = tmp_path / "out"
+    same = run_cli(*translate_args([str(article)], out, marian_fr_en_dir, "--source", "en", "--target", "en"))
+    assert same.returncode == 2 and "--source and --target are both en (English)" in same.stderr
+    assert "Traceback" not in same.stderr and not out.exists()
+    for option, code in (("--source", "de"), ("--target", "de"), ("--target", "auto")):
+        unknown = run_cli(*translate_args([str(article)], out, marian_fr_en_dir, option, code))
+        assert unknown.returncode == 2 and "invalid choice" in unknown.stderr, (option, code)
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "expected"),
+    [("fr", None, "en"), ("en", None, "fr"), ("fr", "en", "en"), ("auto", None, None), ("auto", "fr", "fr")],
+)
+def test_output_target(source: str, target: str | None, expected: str | None) -> None:
+    assert output_target(source, target) == expected
+
+
+@pytest.mark.parametrize(("source", "target"), [("fr", "fr"), ("en", "en"), ("de", None), ("auto", "auto")])
+def test_output_target_refuses_bad_combinations(source: str, target: str | None) -> None:
+    with pytest.raises(UsageError):
+        output_target(source, target)
+
+
+def test_another_direction_redoes_the_file(tmp_path: Path, marian_fr_en_dir: Path, marian_en_fr_dir: Path) -> None:
+    article = tmp_path / "note.txt"
+    article.write_text(FRENCH_C, encoding="utf-8")
+    out = tmp_path / "out"
+    models = ("--summary-translation-model", str(marian_en_fr_dir))
+    first = run_cli(*translate_args([str(article)], out, marian_fr_en_dir, *models))
+    assert first.returncode == 0 and (out / "note.en.txt").exists(), first.stderr
+    english = run_cli(*translate_args([str(article)], out, marian_fr_en_dir, "--source", "en", *models))
+    assert english.returncode == 0 and "1 translated, 0 skipped" in english.stderr, english.stderr
+    record = json.loads((out / "note.json").read_text())
+    assert record["target_language"] == "fr" and record["translation"] == (out / "note.fr.txt").read_text()
+    assert "looks like French" in " ".join(record["warnings"])  # the direction was forced, not detected
+    same = run_cli(*translate_args([str(article)], out, marian_fr_en_dir, "--source", "en", *models))
+    assert same.returncode == 0 and "0 translated, 1 skipped" in same.stderr
+    back = run_cli(*translate_args([str(article)], out, marian_fr_en_dir, "--source", "fr", *models))
+    assert back.returncode == 0 and "1 translated, 0 skipped" in back.stderr
+    assert json.loads((out / "note.json").read_text())["target_language"] == "en"
+
+
+def test_the_ray_actor_carries_the_direction(tmp_path: Path, tiny_config: Callable[..., AppConfig]) -> None:
+    """What a Ray actor does with its rows, in this process (Ray itself: tests/test_ray_engine.py)."""
+    import pyarrow as pa
+
+    from ui.batch.ray_engine import TranslateBatch, _collect, _job_schema, _languages, job_rows
+
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    (folder / "a.txt").write_text(FRENCH_C, encoding="utf-8")
+    (folder / "b.txt").write_text(ENGLISH_A, encoding="utf-8")
+    config = tiny_config()
+    options = ArticleOptions(summarize=False, num_beams=1, source="auto")
+    english_only = job_rows(discover([str(folder)], tmp_path / "x", config, source="auto", target="en"))
+    assert _languages(english_only, options) == ("fr",)  # only French inputs get translated
+    jobs = discover([str(folder)], tmp_path / "out", config, source="auto")
+    rows = job_rows(jobs)
+    assert _languages(rows, options) == ("fr", "en")
+    actor = TranslateBatch(config, options, False, os.getcwd(), _languages(rows, options))
+    assert actor.fatal is None
+    table = actor(pa.Table.from_pylist(rows, schema=_job_schema()))
+    outcomes = _collect(table.to_pylist(), jobs, None)
+    assert [(o.status, o.job.translation_path.name) for o in outcomes] == [("done", "a.en.txt"), ("done", "b.fr.txt")]
+    assert json.loads((tmp_path / "out" / "b.json").read_text())["target_language"] == "fr"

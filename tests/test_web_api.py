@@ -232,3 +232,13 @@ def test_server_only_listens_locally(app: tuple[str, Services]) -> None:
 def test_share_links_are_refused(tiny_config: Callable[..., AppConfig]) -> None:
     with pytest.raises(ValueError, match="share"):
         serve(tiny_config(), share=True)
+
+
+def test_english_to_french_through_the_api(client: "gradio_client.Client") -> None:
+    english = "The city council approved the budget on Tuesday evening. The mayor spoke for an hour."
+    translation, summary_en, summary_fr, segments, warnings = client.predict(english, "short", 0, "", "en", api_name=ENDPOINT)
+    assert warnings == []  # English, as the direction expects
+    assert translation.strip() and summary_en.strip() and summary_fr.strip()
+    assert [s["source"] for s in segments] == ["The city council approved the budget on Tuesday evening.", "The mayor spoke for an hour."]
+    *_, auto_warnings = client.predict(english, "none", 1, "", "auto", api_name=ENDPOINT)
+    assert auto_warnings == []  # detected as English, so translated from English

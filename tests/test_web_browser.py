@@ -214,3 +214,18 @@ def test_a_missing_model_is_explained_once_beside_the_model_line(
     finally:
         context.close()
         server.close()
+
+
+def test_the_direction_switch_translates_english_into_french(page: "playwright_api.Page") -> None:
+    page.get_by_label("English → French").check()
+    page.wait_for_function(
+        "() => document.querySelector('#panes').textContent.includes('Original · English')", timeout=UI_TIMEOUT_MS
+    )
+    assert "Traduction · français" in page.locator("#panes").text_content()
+    page.fill("#article-text textarea", "The museum reopens on Saturday. Entry is free for students.")
+    page.get_by_label("None").check()
+    page.get_by_label("Fast (greedy)").check()
+    page.click("#translate-button")
+    page.wait_for_selector("#status .progress-line.done", timeout=MODEL_TIMEOUT_MS)
+    assert page.locator("#pane-translation .seg").count() == 2
+    assert page.locator("#status .notice.warning").count() == 0  # English text, English expected

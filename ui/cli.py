@@ -1,4 +1,5 @@
-"""The ``passerelle`` command: translate files, run the web app, convert models, benchmark."""
+"""The ``passerelle`` command: translate files (French → English, English → French, or each
+file's detected language to the other), run the web app, convert models, benchmark."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ from typing import Sequence
 
 from summarize import LENGTH_PRESETS
 from translate import BACKENDS, InvalidOptionError, PasserelleError
+from translate.languages import LANGUAGES
 
 from .article import ArticleOptions, Services
-from .batch import check_writable, discover, exit_status, remove_stale_parts, run_local
+from .batch import SOURCES, check_writable, discover, exit_status, output_target, remove_stale_parts, run_local
 from .config import ENVIRONMENT, AppConfig, UsageError, setting_type
 
 EXIT_USAGE = 2
@@ -38,13 +40,27 @@ def _setting_arguments(parser: argparse.ArgumentParser, server: bool = False) ->
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="passerelle", description="French → English translation of whole articles, with bilingual summaries.")
+    parser = argparse.ArgumentParser(
+        prog="passerelle", description="French ⇄ English translation of whole articles, with bilingual summaries."
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log more")
     commands = parser.add_subparsers(dest="command", required=True)
 
     translate = commands.add_parser("translate", help="translate files, directories or standard input")
     translate.add_argument("inputs", nargs="+", metavar="INPUT", help="file, directory (recursive) or - for stdin")
-    translate.add_argument("-o", "--output", required=True, type=Path, help="output directory")
+    translate.add_argument("-o", "--output", required=True, type=Path, help="output directory (NAME.EXT -> NAME.<target>.EXT)")
+    translate.add_argument(
+        "--source",
+        choices=SOURCES,
+        default="fr",
+        help="language of the inputs: fr (default), en (translated with --summary-translation-model), or auto (detected per file)",
+    )
+    translate.add_argument(
+        "--target",
+        choices=LANGUAGES,
+        default=None,
+        help="language of the translations (default: the other one of the source; with --source auto, files already in it are errors)",
+    )
     translate.add_argument("--beams", type=int, help="beam size (1 = greedy, fastest; default: the model's)")
     translate.add_argument("--force", action="store_true", help="redo inputs already translated")
     translate.add_argument("--summarize", action="store_true", help="add an English and French summary")
@@ -100,14 +116,15 @@ def _config(args: argparse.Namespace | None, **extra: object) -> AppConfig:
 def cmd_translate(args: argparse.Namespace) -> int:
     if args.beams is not None and args.beams < 1:
         raise UsageError("--beams must be 1 or more")
+    output_target(args.source, args.target)  # a bad direction is a usage error before anything is made
     config = _config(args, summary_length=args.summary_length)
     try:
         glossary = config.load_glossary()
     except InvalidOptionError as error:
         raise UsageError(str(error)) from error
-    options = ArticleOptions(args.summarize, config.summary_length, args.beams, glossary)
+    options = ArticleOptions(args.summarize, config.summary_length, args.beams, glossary, source=args.source)
     check_writable(args.output)
-    jobs = discover(args.inputs, args.output, config)
+    jobs = discover(args.inputs, args.output, config, source=args.source, target=args.target)
     remove_stale_parts(args.output)
     if args.engine == "ray":
         from .batch.ray_engine import run_ray_reported

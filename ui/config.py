@@ -13,7 +13,9 @@ from summarize import DEFAULT_LENGTH, DEFAULT_SUMMARY_MODEL, DEFAULT_SUMMARY_TRA
 from translate import BACKENDS, DEFAULT_MODEL, InvalidOptionError, ModelSetting, PasserelleError
 from translate.faithful import Glossary
 
-CONVERSIONS_SUBDIR = "ct2"  # under PASSERELLE_CACHE_DIR
+CONVERSIONS_SUBDIR = "ct2"
+TRUE_WORDS = ("1", "true", "yes", "on")
+FALSE_WORDS = ("0", "false", "no", "off")  # under PASSERELLE_CACHE_DIR
 
 
 class UsageError(PasserelleError):
@@ -59,6 +61,10 @@ ENVIRONMENT: tuple[EnvVar, ...] = (
     EnvVar("PASSERELLE_MAX_LOGIN_FAILURES", "max_login_failures", "wrong logins per client before a lockout (5 in 5 min)"),
     EnvVar("PASSERELLE_LOGIN_LOCKOUT_SECONDS", "login_lockout_seconds", "how long a lockout lasts (300)"),
     EnvVar("PASSERELLE_SHUTDOWN_GRACE", "shutdown_grace_seconds", "seconds running jobs get on SIGTERM/SIGINT (10)", "--shutdown-grace", True),
+    EnvVar("PASSERELLE_API_KEYS", "api_keys", "comma-separated keys the REST API accepts"),
+    EnvVar("PASSERELLE_API_KEYS_FILE", "api_keys_file", "file of REST API keys: one per line, optionally KEY<TAB>requests per minute"),
+    EnvVar("PASSERELLE_REQUIRE_API_KEY", "require_api_key", "1: REST calls without a known key are refused (403)"),
+    EnvVar("PASSERELLE_API_RATE_LIMIT", "api_requests_per_minute", "REST requests per minute per client or key (0: no limit)"),
 )
 
 
@@ -102,6 +108,13 @@ class AppConfig:
     login_lockout_seconds: float = 300.0
     # On SIGTERM or SIGINT, running jobs get this long to finish before they are stopped.
     shutdown_grace_seconds: float = 10.0
+    # The LibreTranslate-compatible REST API: optional keys (required only when asked), and
+    # requests per minute per key or client (0: no limit), off for a local instance.
+    api_keys: tuple[str, ...] = ()
+    api_keys_file: str | None = None
+    require_api_key: bool = False
+    api_requests_per_minute: int = 0
+    max_alternatives: int = 3
     # The server's temporary files (uploads, downloads): their lifetime and bounds.
     temp_ttl_seconds: int = 3600
     max_temp_files: int = 2000
@@ -176,6 +189,11 @@ def _from_text(var: EnvVar, raw: str) -> object:
     kind = _FIELD_TYPES[var.field]
     if kind.startswith("tuple"):
         return tuple(item.strip() for item in raw.split(",") if item.strip())
+    if kind == "bool":
+        value = raw.strip().lower()
+        if value not in TRUE_WORDS + FALSE_WORDS:
+            raise InvalidOptionError(f"{var.name} must be 1 or 0 (true or false), got {raw!r}")
+        return value in TRUE_WORDS
     if kind not in ("int", "float"):
         return raw.strip()
     try:

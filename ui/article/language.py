@@ -1,4 +1,5 @@
-"""Is this French? An offline check (lingua's bundled models) so users are warned, not blocked."""
+"""Which language is this? An offline check (lingua's bundled models), so users are warned
+rather than blocked, "auto" picks the direction, and the REST API's /detect answers."""
 
 from __future__ import annotations
 
@@ -6,11 +7,14 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-# Languages a French-news reader is likely to paste by mistake; fewer languages, less memory.
+from translate.languages import LANGUAGES, Language
+
+# Languages a reader of French or English news is likely to paste; fewer languages, less memory.
 CANDIDATES = ("FRENCH", "ENGLISH", "GERMAN", "SPANISH", "ITALIAN", "PORTUGUESE", "DUTCH", "RUSSIAN", "UKRAINIAN", "ARABIC", "CHINESE")
 SAMPLE_CHARS = 3000
-MIN_FRENCH_CONFIDENCE = 0.5
+MIN_CONFIDENCE = 0.5  # below this, the text is not taken to be in the expected language
 MIN_GUESS_CONFIDENCE = 0.2  # below this, the detector is guessing: say "unknown"
+NAMES: dict[str, str] = {"fr": "French", "en": "English"}
 
 _detector: Any = None
 _lock = threading.Lock()
@@ -19,42 +23,57 @@ _lock = threading.Lock()
 @dataclass(frozen=True)
 class LanguageGuess:
     language: str  # lower-case English name, e.g. "french"
-    confidence: float
+    confidence: float  # 0 to 1
+    code: str = ""  # ISO 639-1, e.g. "fr" ("" when unknown)
 
-    @property
-    def is_french(self) -> bool:
-        return self.language == "french" and self.confidence >= MIN_FRENCH_CONFIDENCE
+    def is_(self, language: Language) -> bool:
+        return self.code == language and self.confidence >= MIN_CONFIDENCE
 
 
 def _get_detector() -> Any:
     global _detector
     with _lock:
         if _detector is None:
-            from lingua import Language, LanguageDetectorBuilder
+            from lingua import Language as LinguaLanguage
+            from lingua import LanguageDetectorBuilder
 
-            languages = [getattr(Language, name) for name in CANDIDATES]
+            languages = [getattr(LinguaLanguage, name) for name in CANDIDATES]
             _detector = LanguageDetectorBuilder.from_languages(*languages).with_low_accuracy_mode().build()
         return _detector
 
 
+def guesses(text: str) -> list[LanguageGuess]:
+    """Every candidate language of the start of ``text``, most likely first."""
+    values = _get_detector().compute_language_confidence_values(text[:SAMPLE_CHARS])
+    return [
+        LanguageGuess(value.language.name.lower(), float(value.value), value.language.iso_code_639_1.name.lower())
+        for value in values
+    ]
+
+
 def guess_language(text: str) -> LanguageGuess:
     """The most likely language of the start of ``text`` and the detector's confidence."""
-    detector = _get_detector()
-    values = detector.compute_language_confidence_values(text[:SAMPLE_CHARS])
-    if not values:
-        return LanguageGuess("unknown", 0.0)
-    top = values[0]
-    return LanguageGuess(top.language.name.lower(), float(top.value))
+    found = guesses(text)
+    return found[0] if found else LanguageGuess("unknown", 0.0)
 
 
-def french_warning(text: str) -> str | None:
-    """A warning for the user when the text does not look French, else None."""
+def detect_source(text: str) -> tuple[Language, LanguageGuess]:
+    """The language to translate from for "auto": English when the text reads as English
+    rather than French, French otherwise (the product's first direction); and the guess."""
+    found = [guess for guess in guesses(text) if guess.code in LANGUAGES]
+    best = found[0] if found else LanguageGuess("french", 0.0, "fr")
+    return ("en" if best.code == "en" else "fr"), best
+
+
+def language_warning(text: str, expected: Language) -> str | None:
+    """A warning for the user when the text does not look like ``expected``, else None."""
     guess = guess_language(text)
-    if guess.is_french:
+    if guess.is_(expected):
         return None
     if guess.language == "unknown" or guess.confidence < MIN_GUESS_CONFIDENCE:
         return "The language of this text could not be recognised; the translation may be poor."
+    name = NAMES[expected]
     return (
         f"This text looks like {guess.language.capitalize()} (confidence {guess.confidence:.0%}), "
-        "not French; the translation model expects French, so the result may be poor."
+        f"not {name}; the translation model expects {name}, so the result may be poor."
     )

@@ -1,5 +1,5 @@
-"""One article's way through Passerelle, shared by every front end: French text in,
-translation (+ bilingual summary) out, as one stream of events whose last one holds the
+"""One article's way through Passerelle, shared by every front end: French (or English) text
+in, translation (+ bilingual summary) out, as one stream of events whose last one holds the
 finished result."""
 
 from __future__ import annotations
@@ -8,9 +8,9 @@ import time
 from typing import Iterator
 
 from summarize import key_sentences
-from translate import Document, last
+from translate import Document, InvalidOptionError, last
 
-from .language import french_warning
+from .language import detect_source, language_warning
 from .result import ArticleEvent, ArticleOptions, ArticleResult, Stage
 from .services import Services
 
@@ -23,15 +23,27 @@ def article_stream(
     *,
     stream: bool = True,
     document: Document | None = None,
+    lane: str = "page",
 ) -> Iterator[ArticleEvent]:
     """Translate, then summarise: progress after each batch, the growing result after each
     wave, the English summary, then the finished article. ``stream=False`` translates in one
-    wave (fullest batches); ``document`` is the translator's split of ``text`` if at hand."""
+    wave (fullest batches); ``document`` is the translator's split of ``text`` if at hand.
+    The models are used in the turn of ``lane`` (see ``FairGate``): the page, or an API client."""
+    with services.gate.slot(lane):
+        yield from _article_events(text, services, options, source_file, stream, document)
+
+
+def _article_events(
+    text: str, services: Services, options: ArticleOptions, source_file: str | None, stream: bool, document: Document | None
+) -> Iterator[ArticleEvent]:
     started = time.perf_counter()
-    warning = french_warning(text)
+    source = detect_source(text)[0] if options.source == "auto" else options.source
+    if source not in ("fr", "en"):
+        raise InvalidOptionError(f"source must be fr, en or auto, got {options.source!r}")
+    warning = language_warning(text, source)
     result: ArticleResult | None = None
-    translation_events = services.translator().translate_stream(
-        text, options.generation(), glossary=options.glossary, stream=stream, document=document
+    translation_events = services.translator(source).translate_stream(
+        text, options.generation(), glossary=options.glossary_for(source), stream=stream, document=document
     )
     for event in translation_events:
         if event.result is None:
@@ -41,8 +53,9 @@ def article_stream(
             source=text,
             translation=event.result,
             warnings=[warning] if warning else [],
-            models=services.model_names(options.summarize),
+            models=services.model_names(options.summarize, source),
             source_file=source_file,
+            source_language=source,
         )
         result.timings["translate_s"] = round(time.perf_counter() - started, 3)
         yield ArticleEvent(Stage.TRANSLATING, event.done, event.total, result)
@@ -51,26 +64,27 @@ def article_stream(
         yield ArticleEvent(Stage.SUMMARIZING, 0, 1)
         summary_started = time.perf_counter()
         translation = result.translation
-        french_terms = options.glossary.reversed() if options.glossary else None
+        # The summary is made from the English side, the original or the translation.
+        english = [segment.target if source == "fr" else segment.source for segment in translation.segments]
+        english_text, passages = (translation.text, translation.passages()) if source == "fr" else (text, english)
         summaries = services.summarizer().summarize_stream(
-            translation.text, options.summary_length, passages=translation.passages(), glossary=french_terms
+            english_text, options.summary_length, passages=passages, glossary=options.glossary_for("en")
         )
         for summary in summaries:
             result.summary = summary
             if not summary.complete:  # the English summary, while the French is made
                 yield ArticleEvent(Stage.SUMMARIZING, 0, 1, result)
         assert result.summary is not None and result.summary.complete
-        targets = [segment.target for segment in translation.segments]
-        result.key_sentences = key_sentences(result.summary.sentences(), targets)
+        result.key_sentences = key_sentences(result.summary.sentences(), english)
         result.timings["summarize_s"] = round(time.perf_counter() - summary_started, 3)
     result.timings["total_s"] = round(time.perf_counter() - started, 3)
     yield ArticleEvent(Stage.DONE, 1, 1, result)
 
 
 def process_article(
-    text: str, services: Services, options: ArticleOptions = ArticleOptions(), source_file: str | None = None
+    text: str, services: Services, options: ArticleOptions = ArticleOptions(), source_file: str | None = None, lane: str = "page"
 ) -> ArticleResult:
     """The finished result, translated in one wave (nobody watches partial results)."""
-    final = last(article_stream(text, services, options, source_file, stream=False)).result
+    final = last(article_stream(text, services, options, source_file, stream=False, lane=lane)).result
     assert final is not None
     return final

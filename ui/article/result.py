@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from summarize import DEFAULT_LENGTH
 from translate import TranslationResult
 from translate.faithful import FlagKind, Glossary
+from translate.languages import Language, other
 
 if TYPE_CHECKING:
     from summarize import Summary
@@ -22,10 +23,21 @@ class ArticleOptions:
     summarize: bool = True
     summary_length: str = DEFAULT_LENGTH
     num_beams: int | None = None  # None: the model's default
-    glossary: Glossary | None = None  # French → English terms
+    glossary: Glossary | None = None  # French → English terms (reversed for English → French)
+    source: str = "fr"  # "fr", "en" or "auto" (detected per article)
+    alternatives: int = 0  # other translations wanted besides the best (the REST API's)
 
     def generation(self) -> dict[str, Any]:
-        return {"num_beams": self.num_beams} if self.num_beams else {}
+        options: dict[str, Any] = {"num_beams": self.num_beams} if self.num_beams else {}
+        if self.alternatives:
+            options["num_return_sequences"] = self.alternatives + 1
+        return options
+
+    def glossary_for(self, source: Language) -> Glossary | None:
+        """The glossary the way ``source`` text is translated (it is written French → English)."""
+        if self.glossary is None or source == "fr":
+            return self.glossary
+        return self.glossary.reversed()
 
 
 @dataclass
@@ -39,6 +51,11 @@ class ArticleResult:
     source_file: str | None = None
     # Indices of the segments the summary rests on (see summarize.evidence).
     key_sentences: list[int] = field(default_factory=list)
+    source_language: Language = "fr"
+
+    @property
+    def target_language(self) -> Language:
+        return other(self.source_language)
 
     def to_json(self) -> dict[str, Any]:
         """The JSON both front ends write and return; stable keys, documented in the README."""
@@ -47,6 +64,8 @@ class ArticleResult:
             "version": JSON_SCHEMA_VERSION,
             "source_file": self.source_file,
             "source": self.source,
+            "source_language": self.source_language,
+            "target_language": self.target_language,
             "translation": self.translation.text,
             "complete": self.translation.complete,
             "segments": [segment.to_dict() | {"key": index in keys} for index, segment in enumerate(self.translation.segments)],

@@ -16,6 +16,7 @@ from translate import ModelNotAvailableError, PasserelleError, Translator, Trans
 from translate.languages import Language
 
 from ..config import AppConfig, model_setting
+from .gate import FairGate
 
 if TYPE_CHECKING:
     from summarize import Summarizer
@@ -92,6 +93,8 @@ class Services:
         )
         self._summarizer: _Slot[Summarizer] = _Slot(self._load_summarizer, lambda s: s.model_name, retry)
         self._closing = threading.Event()
+        # Every front end of the process takes its turn here (the page, each API client).
+        self.gate = FairGate(config.concurrency_limit, config.max_queue)
 
     def translator(self, source: Language = "fr") -> Translator:
         """The translator reading ``source`` (French → English, or English → French)."""
@@ -134,8 +137,8 @@ class Services:
         """Say the process is stopping, so a warm-up still loading ends quietly."""
         self._closing.set()
 
-    def model_names(self, summarize: bool) -> dict[str, str]:
-        translator = self.translator()
+    def model_names(self, summarize: bool, source: Language = "fr") -> dict[str, str]:
+        translator = self.translator(source)
         names = {"translation": translator.model_name, "backend": translator.engine.describe()}
         if summarize:
             names["summary"] = self.config.summary_model

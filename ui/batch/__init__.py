@@ -1,7 +1,20 @@
-"""The batch script: files in, translations out, here or on a Ray cluster."""
+"""The batch script: files in (French, English, or either, detected), translations into the
+other language out, here or on a Ray cluster."""
 
 from .files import remove_stale_parts
-from .jobs import Job, Outcome, Status, check_writable, discover, exit_status
+from .jobs import SOURCES, Job, Outcome, Status, check_writable, discover, exit_status, output_target
 from .local import run_job, run_local
 
-__all__ = ["Job", "Outcome", "Status", "check_writable", "discover", "exit_status", "remove_stale_parts", "run_job", "run_local"]
+__all__ = [
+    "SOURCES",
+    "Job",
+    "Outcome",
+    "Status",
+    "check_writable",
+    "discover",
+    "exit_status",
+    "output_target",
+    "remove_stale_parts",
+    "run_job",
+    "run_local",
+]

@@ -1,9 +1,10 @@
 """A batch run's files on disk: atomic writes, the "done" mark that lets a rerun skip a file,
 and the clean-up of what a killed run left behind.
 
-A file's outputs are ``NAME.en.EXT`` (the translation, same layout), ``NAME.json`` (everything)
-and, with summaries, ``NAME.summary.md``. The JSON is written last: its presence, with the
-same input hash and settings, is what makes a rerun skip the file.
+A file's outputs are ``NAME.<target>.EXT`` (the translation, same layout: ``NAME.en.EXT`` for
+French, ``NAME.fr.EXT`` for English), ``NAME.json`` (everything) and, with summaries,
+``NAME.summary.md``. The JSON is written last: its presence, with the same input hash, direction
+and settings, is what makes a rerun skip the file.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from pathlib import Path
 
 from ..article import ArticleOptions, ArticleResult
 from ..article.processes import pid_alive
+from translate.languages import Language
+
 from ..config import AppConfig
 from .jobs import Job
 
@@ -31,16 +34,19 @@ def _umask() -> int:
     return mask
 
 
-def job_key(data: bytes, config: AppConfig, options: ArticleOptions) -> str:
-    """What a finished output depends on: the input bytes, the models and the options."""
+def job_key(data: bytes, config: AppConfig, options: ArticleOptions, source: Language = "fr") -> str:
+    """What a finished output depends on: the input bytes, the direction (``source``, the
+    language the input is read in, detected or given), the models and the options."""
     settings = {
-        "model": config.model,
+        "model": config.model if source == "fr" else config.summary_translation_model,
         "backend": config.backend,
         "options": [options.summarize, options.summary_length, options.num_beams],
         "summary_models": [config.summary_model, config.summary_translation_model] if options.summarize else None,
     }
     if options.glossary:  # only then: keys of runs without one stay as they were
         settings["glossary"] = options.glossary.fingerprint()
+    if source != "fr":  # likewise: French inputs keep the keys of before the other direction
+        settings["source"] = source
     digest = hashlib.sha256(data)
     digest.update(json.dumps(settings, sort_keys=True).encode())
     return digest.hexdigest()

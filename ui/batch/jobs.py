@@ -1,5 +1,10 @@
 """What a batch run works on: one job per input (file, directory entry or standard input),
-where its outputs go, and how it ended."""
+where its outputs go, and how it ended.
+
+A job's translation is ``NAME.<target>.EXT``: ``NAME.en.EXT`` for a French input,
+``NAME.fr.EXT`` for an English one. With ``--source auto`` and no ``--target`` the target is
+found per file, from the language detected when the job is read (:func:`Job.towards`).
+"""
 
 from __future__ import annotations
 
@@ -7,16 +12,43 @@ import errno
 import os
 import stat
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Iterable, Sequence, cast
+
+from translate.languages import LANGUAGES, NAMES, Language, other
 
 from ..article.inputs import HTML_EXTENSIONS, ArticleInputError, read_limited
 from ..config import AppConfig, UsageError
 
 STDIN_NAME = "stdin"
 STDIN_MARK = "-"
+AUTO = "auto"  # --source: the language of each file, detected
+SOURCES = (*LANGUAGES, AUTO)
+
+
+def output_target(source: str, target: str | None = None) -> Language | None:
+    """The language of the translations for ``--source`` and ``--target``: by default the
+    other language of the source; with ``auto``, ``target`` (files already in it are then
+    errors) or None (the other language of each file's). Bad combinations are usage errors."""
+    if source not in SOURCES:
+        raise UsageError(f"--source must be one of {', '.join(SOURCES)}, got {source!r}")
+    if target is not None and target not in LANGUAGES:
+        raise UsageError(f"--target must be one of {', '.join(LANGUAGES)}, got {target!r}")
+    if source == AUTO:
+        return cast("Language | None", target)
+    if target == source:
+        raise UsageError(f"--source and --target are both {source} ({NAMES[source]}): nothing to translate")
+    return other(cast(Language, source))
+
+
+def source_languages(source: str, target: str | None) -> tuple[Language, ...]:
+    """The languages the inputs can be read in, hence the translators a run may use: the
+    source, or with ``auto`` both (only the one that is not ``target``, when given)."""
+    if source != AUTO:
+        return (cast(Language, source),)
+    return (other(cast(Language, target)),) if target is not None else ("fr", "en")
 
 
 @dataclass(frozen=True)
@@ -29,10 +61,24 @@ class Job:
     source: Path | None = None  # None: the bytes came from stdin
     data: bytes | None = None
     problem: str | None = None  # found at discovery (e.g. a symlink leaving the tree)
+    # The language of the translation; None: the other one of the language detected when
+    # the job is read (``--source auto`` without ``--target``).
+    target: Language | None = "en"
+
+    def towards(self, source: Language) -> "Job":
+        """This job for an input read as ``source``: its target known, or an input error when
+        the input is already in the target language (``--source auto --target``)."""
+        if self.target == source:
+            raise ArticleInputError(
+                f"{self.name}: already in {NAMES[source]}, the language of --target {source}; not translated"
+            )
+        return replace(self, target=other(source))
 
     @property
     def translation_path(self) -> Path:
-        return self.stem.with_name(self.stem.name + ".en" + self.ext)
+        if self.target is None:
+            raise ValueError(f"{self.name}: the language of the translation is not known before the input is read")
+        return self.stem.with_name(f"{self.stem.name}.{self.target}{self.ext}")
 
     @property
     def json_path(self) -> Path:
@@ -98,25 +144,34 @@ def _walk(root: Path, extensions: Sequence[str]) -> Iterable[tuple[Path, str | N
                 yield path, _problem(path, root)
 
 
-def discover(inputs: Sequence[str], output_dir: Path, config: AppConfig, stdin: bytes | None = None) -> list[Job]:
+def discover(
+    inputs: Sequence[str],
+    output_dir: Path,
+    config: AppConfig,
+    stdin: bytes | None = None,
+    source: str = "fr",
+    target: str | None = None,
+) -> list[Job]:
     """Jobs for files, directories (recursive) and ``-`` (standard input, read up to the
-    file size limit), in order; what is wrong with an input is its job's problem."""
+    file size limit), in order; what is wrong with an input is its job's problem. ``source``
+    and ``target`` are ``--source`` and ``--target`` (see :func:`output_target`)."""
+    language = output_target(source, target)
     if not inputs:
         raise UsageError("no input given: name files, directories, or - for standard input")
     jobs: list[Job] = []
     seen: set[Path] = set()
     for raw in inputs:
         if raw == STDIN_MARK:
-            jobs.append(_stdin_job(output_dir, config, stdin))
+            jobs.append(replace(_stdin_job(output_dir, config, stdin), target=language))
             continue
         path = Path(raw)
         if path.is_dir():
             for found, problem in _walk(path, config.extensions):
                 relative = found.relative_to(path)
                 stem = output_dir / relative.parent / relative.stem
-                jobs.append(Job(str(found), stem, _output_ext(found), source=found, problem=problem))
+                jobs.append(Job(str(found), stem, _output_ext(found), found, problem=problem, target=language))
         else:
-            jobs.append(Job(str(path), output_dir / path.stem, _output_ext(path), source=path, problem=_problem(path)))
+            jobs.append(Job(str(path), output_dir / path.stem, _output_ext(path), path, problem=_problem(path), target=language))
     for job in jobs:
         if job.stem in seen:
             raise UsageError(f"two inputs would write the same outputs {job.stem}.*; translate them separately")

@@ -3,7 +3,10 @@
 Ray Data batch inference: the jobs become a dataset of plain rows, a fixed pool of actors each
 loads the models once and runs :func:`ui.batch.local.run_job` on its rows, and the outcomes come back
 as rows. Each file is still translated by ``run_job``, so the outputs, the atomic writes, the
-skipping of finished files and the per-file errors are the local engine's. Workers must see the
+skipping of finished files and the per-file errors are the local engine's, and so is the
+direction: ``options.source`` reaches ``run_job`` unchanged, each actor loads the translator(s)
+it needs (French → English, English → French, or both for ``--source auto``), and each outcome
+row brings back the target language the file got, hence its output name. Workers must see the
 same filesystem paths as the driver (one machine, or a shared filesystem).
 
 Ray is imported only inside :func:`run_ray`: the local engine must not need it.
@@ -16,15 +19,16 @@ import logging
 import math
 import os
 import socket
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from translate import PasserelleError
+from translate.languages import Language
 
 from ..article import ArticleOptions, Services
 from ..config import AppConfig, UsageError
-from .jobs import Job, Outcome, Status
+from .jobs import Job, Outcome, Status, source_languages
 from .local import run_job
 from .report import BatchReporter
 
@@ -120,6 +124,7 @@ def job_rows(jobs: Iterable[Job]) -> list[dict[str, Any]]:
             "source": None if job.source is None else str(job.source.absolute()),
             "data": job.data,
             "problem": job.problem,
+            "target": job.target,
         }
         for index, job in enumerate(jobs)
     ]
@@ -133,6 +138,7 @@ def row_job(row: dict[str, Any]) -> Job:
         source=None if row["source"] is None else Path(row["source"]),
         data=row["data"],
         problem=row["problem"],
+        target=row["target"],
     )
 
 
@@ -148,6 +154,7 @@ def _job_schema() -> "pyarrow.Schema":
             ("source", pa.string()),
             ("data", pa.binary()),
             ("problem", pa.string()),
+            ("target", pa.string()),
         ]
     )
 
@@ -162,6 +169,7 @@ def _outcome_schema() -> "pyarrow.Schema":
             ("error", pa.string()),
             ("pieces", pa.int64()),
             ("seconds", pa.float64()),
+            ("target", pa.string()),  # the language of the translation, as run_job settled it
         ]
     )
 
@@ -174,14 +182,18 @@ class TranslateBatch:
     returned as a FATAL row and raised once on the driver, as the local engine would raise it.
     """
 
-    def __init__(self, config: AppConfig, options: ArticleOptions, force: bool, cwd: str) -> None:
+    def __init__(
+        self, config: AppConfig, options: ArticleOptions, force: bool, cwd: str, languages: tuple[Language, ...] = ("fr",)
+    ) -> None:
+        """``languages``: those the inputs are read in, whose translators are loaded now."""
         _enter(cwd)
         self.services = Services(config)
         self.options = options
         self.force = force
         self.fatal: str | None = None
         try:
-            self.services.translator()
+            for language in languages:
+                self.services.translator(language)
             if options.summarize:
                 self.services.summarizer()
         except PasserelleError as error:
@@ -200,12 +212,15 @@ class TranslateBatch:
             except PasserelleError as error:
                 self.fatal = str(error)
             else:
-                return _outcome_fields(row["index"], outcome.status.value, outcome.error, outcome.pieces, outcome.seconds)
+                fields = (outcome.status.value, outcome.error, outcome.pieces, outcome.seconds, outcome.job.target)
+                return _outcome_fields(row["index"], *fields)
         return _outcome_fields(row["index"], FATAL, self.fatal)
 
 
-def _outcome_fields(index: int, status: str, error: str | None, pieces: int = 0, seconds: float = 0.0) -> dict[str, Any]:
-    return {"index": index, "status": status, "error": error, "pieces": pieces, "seconds": seconds}
+def _outcome_fields(
+    index: int, status: str, error: str | None, pieces: int = 0, seconds: float = 0.0, target: str | None = None
+) -> dict[str, Any]:
+    return {"index": index, "status": status, "error": error, "pieces": pieces, "seconds": seconds, "target": target}
 
 
 def _enter(cwd: str) -> None:
@@ -289,11 +304,23 @@ def _translation_dataset(
         batch_size=plan.batch_files,
         batch_format="pyarrow",
         compute=ray.data.ActorPoolStrategy(size=plan.actors, max_tasks_in_flight_per_actor=MAX_CALLS_QUEUED_PER_ACTOR),
-        fn_constructor_kwargs={"config": config, "options": options, "force": force, "cwd": os.getcwd()},
+        fn_constructor_kwargs={
+            "config": config,
+            "options": options,
+            "force": force,
+            "cwd": os.getcwd(),
+            "languages": _languages(rows, options),
+        },
         num_cpus=plan.cpus_per_actor,
         num_gpus=plan.gpus_per_actor or None,
         udf_modifying_row_count=False,
     )
+
+
+def _languages(rows: list[dict[str, Any]], options: ArticleOptions) -> tuple[Language, ...]:
+    """The languages the inputs are read in, for every target the jobs name."""
+    found = {language for row in rows for language in source_languages(options.source, row["target"])}
+    return tuple(sorted(found, reverse=True))  # French first, as ever
 
 
 def _collect(results: Iterable[dict[str, Any]], jobs: list[Job], report: Callable[[Outcome], None] | None) -> list[Outcome]:
@@ -302,7 +329,9 @@ def _collect(results: Iterable[dict[str, Any]], jobs: list[Job], report: Callabl
     for row in results:
         if row["status"] == FATAL:
             raise PasserelleError(row["error"])
-        outcome = Outcome(jobs[row["index"]], Status(row["status"]), row["error"], row["pieces"], row["seconds"])
+        job = jobs[row["index"]]
+        job = job if row["target"] is None else replace(job, target=row["target"])
+        outcome = Outcome(job, Status(row["status"]), row["error"], row["pieces"], row["seconds"])
         found[row["index"]] = outcome
         if report is not None:
             report(outcome)

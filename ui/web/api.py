@@ -21,11 +21,11 @@ class ApiHandler:
         self.metrics = metrics
 
     def run(
-        self, text: str, summary_length: str, beams: Any, glossary: str = ""
+        self, text: str, summary_length: str, beams: Any, glossary: str = "", source: str = "fr"
     ) -> tuple[str, str, str, list[dict[str, Any]], list[str]]:
         """The article's translation, both summaries, the segments and the warnings (what the
         page says about the input: not French, HTML removed...)."""
-        options = article_options(self.config, summary_length, whole_number(beams, "beams") or None, glossary)
+        options = article_options(self.config, summary_length, whole_number(beams, "beams") or None, glossary, source or "fr")
         try:
             article = clean_text(text or "", "text", self.config.max_chars)
             result = process_article(article.text, self.services, options)

@@ -23,11 +23,11 @@ from .api import API_NAME, ApiHandler
 from .files import FileHandlers
 from .metrics import Metrics
 from .scratch import Scratch
-from .options import QUALITY_BEST, QUALITY_FAST, SUMMARY_CHOICES, glossary_text
+from .options import DIRECTIONS, QUALITY_BEST, QUALITY_FAST, SUMMARY_CHOICES, glossary_text
 from .render import (
     HEADER,
     PANE_CLASS,
-    PANE_TITLES,
+    DIRECTION_TITLES,
     PLACEHOLDERS,
     human_bytes,
     idle_status,
@@ -53,6 +53,10 @@ ASSETS = "assets"
 def asset(name: str) -> str:
     """A file of ``ui/web/assets`` (the page's CSS and script), as text."""
     return resources.files(__package__).joinpath(ASSETS, name).read_text(encoding="utf-8")
+
+
+def pane_title(title: str) -> str:
+    return f'<div class="pane-title">{title}</div>'
 
 
 def build_app(config: AppConfig, services: Services, scratch: Scratch, metrics: Metrics) -> gr.Blocks:
@@ -89,6 +93,7 @@ def build_app(config: AppConfig, services: Services, scratch: Scratch, metrics: 
                 limits = f"Up to {config.max_files} files · {extensions} · {human_bytes(config.max_file_bytes)} each"
                 gr.HTML(f'<div class="hint">{limits}</div>')
                 picker = gr.Dropdown(label="Article to translate", choices=[], visible=False, interactive=True)
+                direction = gr.Radio(list(DIRECTIONS), value=next(iter(DIRECTIONS)), label="Direction", elem_id="direction")
                 with gr.Row():
                     summary = gr.Radio(list(SUMMARY_CHOICES), value=default_summary, label="Summary")
                     quality = gr.Radio([QUALITY_FAST, QUALITY_BEST], value=QUALITY_BEST, label="Quality")
@@ -111,10 +116,10 @@ def build_app(config: AppConfig, services: Services, scratch: Scratch, metrics: 
             markdown_file = gr.DownloadButton("⬇ Markdown", elem_id="download-md", **download)
             json_file = gr.DownloadButton("⬇ JSON", elem_id="download-json", **download)
         with gr.Row(elem_id="panes"):
-            panes = {}
-            for key, title in PANE_TITLES.items():
+            panes, titles = {}, {}
+            for key, title in DIRECTION_TITLES["fr"].items():
                 with gr.Column():
-                    gr.HTML(f'<div class="pane-title">{title}</div>')
+                    titles[key] = gr.HTML(pane_title(title))
                     panes[key] = gr.HTML(
                         render_placeholder(PLACEHOLDERS[key]), elem_id=f"pane-{key}", elem_classes=[PANE_CLASS], js_on_load=None
                     )
@@ -127,21 +132,31 @@ def build_app(config: AppConfig, services: Services, scratch: Scratch, metrics: 
         picker.input(file_handlers.pick, [picker, files_state], [text, loaded_state], api_visibility="private")
         button.click(
             StreamHandler(config, services, scratch, metrics).run,
-            [text, summary, quality, glossary, loaded_state],
+            [text, summary, quality, glossary, loaded_state, direction],
             [status, panes["original"], panes["translation"], panes["summary"], markdown_file, json_file],
             api_visibility="private",
             concurrency_id=CONCURRENCY_ID,
             show_progress="hidden",
         )
 
+        def follow_direction(label: str) -> tuple[Any, ...]:
+            """The panes' titles and the text box's label in the chosen direction."""
+            source = DIRECTIONS.get(label, "fr")
+            names = {"fr": "French", "en": "English", "auto": "French or English"}
+            box = gr.Textbox(label=f"{names[source]} article", placeholder=f"Paste the {names[source]} text of an article here…")
+            return (box, *(pane_title(DIRECTION_TITLES[source][key]) for key in titles))
+
+        direction.change(follow_direction, [direction], [text, *titles.values()], api_visibility="private", queue=False)
+
         def translate(
-            text: str, summary_length: str = config.summary_length, beams: int = 0, glossary: str = ""
+            text: str, summary_length: str = config.summary_length, beams: int = 0, glossary: str = "", source: str = "fr"
         ) -> tuple[str, str, str, list[dict], list[str]]:
-            """French article text → (English translation, English summary, French summary,
+            """Article text → (translation, English summary, French summary,
             segments [{paragraph, source, target, flags, confidence, key}], warnings).
             summary_length: short|medium|long|none; beams: 1 = greedy, 0 = default;
-            glossary: lines of "source = target" (or a lone term to keep)."""
-            return api.run(text, summary_length, beams, glossary)
+            glossary: lines of "source = target" (or a lone term to keep);
+            source: fr (French → English), en (English → French) or auto (detected)."""
+            return api.run(text, summary_length, beams, glossary, source)
 
         gr.api(translate, api_name=API_NAME, concurrency_id=CONCURRENCY_ID)
 

@@ -21,7 +21,9 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-UPLOAD_PATH = re.compile(r"/gradio_api/upload/?$")
+UPLOAD_PATH = re.compile(r"^/(?:gradio_api/upload|translate_file)/?$")
+# The REST API's routes that run the models.
+REST_WORK = re.compile(r"^/(?:translate|translate_file|detect|summarize)/?$")
 # Where Gradio runs a named endpoint: /gradio_api/call/NAME, /gradio_api/api/NAME, /gradio_api/run/NAME.
 API_CALL = re.compile(r"^/gradio_api/(?P<kind>call|api|run)/(?P<name>[^/]+)")
 QUEUE_JOIN = re.compile(r"^/gradio_api/queue/join/?$")
@@ -58,7 +60,7 @@ class RequestLimits:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
-        upload = bool(UPLOAD_PATH.search(scope["path"]))
+        upload = bool(UPLOAD_PATH.match(scope["path"]))
         limit = self.max_upload_bytes if upload else self.max_bytes
         declared = header(scope, b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > limit:
@@ -239,4 +241,4 @@ class RefuseWhileDraining:
 
 def is_new_work(path: str) -> bool:
     """Requests that start work: joining the queue, uploading, calling an API."""
-    return bool(QUEUE_JOIN.match(path) or UPLOAD_PATH.search(path) or API_CALL.match(path))
+    return bool(QUEUE_JOIN.match(path) or UPLOAD_PATH.match(path) or API_CALL.match(path) or REST_WORK.match(path))

@@ -19,6 +19,8 @@ NO_SUMMARY = "none"
 SUMMARY_CHOICES = {name.capitalize(): name for name in LENGTH_PRESETS} | {NO_SUMMARY.capitalize(): NO_SUMMARY}
 QUALITY_FAST = "Fast (greedy)"
 QUALITY_BEST = "Best (beam search)"  # the model's own number of beams (4 for opus-mt)
+# Radio labels → the language translated from ("auto": detected per article).
+DIRECTIONS = {"French → English": "fr", "English → French": "en", "Detect": "auto"}
 GREEDY_BEAMS = 1
 MAX_BEAMS = 8
 
@@ -32,8 +34,10 @@ def user_error(message: str, *, page: bool = True, duration: float | None = 10, 
     return gr.Error(text, duration=duration, visible=toast, print_exception=False)
 
 
-def article_options(config: AppConfig, summary: str, beams: int | None, glossary: str = "") -> ArticleOptions:
+def article_options(config: AppConfig, summary: str, beams: int | None, glossary: str = "", source: str = "fr") -> ArticleOptions:
     """A request's options, or a gr.Error saying which one is wrong."""
+    if source not in DIRECTIONS.values():
+        raise user_error(f"Unknown source language {source!r}; use one of {', '.join(DIRECTIONS.values())}.")
     if summary not in SUMMARY_CHOICES.values():
         raise user_error(f"Unknown summary length {summary!r}; use one of {', '.join(SUMMARY_CHOICES.values())}.")
     if beams is not None and not GREEDY_BEAMS <= beams <= MAX_BEAMS:
@@ -47,6 +51,7 @@ def article_options(config: AppConfig, summary: str, beams: int | None, glossary
         summary_length=summary if summary != NO_SUMMARY else config.summary_length,
         num_beams=beams,
         glossary=terms,
+        source=source,
     )
 
 

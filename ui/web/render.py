@@ -43,9 +43,15 @@ HEADER = (
     "Hover or click a sentence to find it in the other language.</p>"
 )
 PANE_TITLES = {"original": "Original · français", "translation": "Translation · English", "summary": "Summary · résumé"}
+# The panes' titles for each direction ("auto": the language is known once detected).
+DIRECTION_TITLES = {
+    "fr": PANE_TITLES,
+    "en": PANE_TITLES | {"original": "Original · English", "translation": "Traduction · français"},
+    "auto": PANE_TITLES | {"original": "Original", "translation": "Translation · traduction"},
+}
 PLACEHOLDERS = {
-    "original": "The French article appears here, sentence by sentence.",
-    "translation": "The English translation appears here, paragraph by paragraph.",
+    "original": "The article appears here, sentence by sentence.",
+    "translation": "Its translation appears here, paragraph by paragraph.",
     "summary": "A short summary in English and French appears here once the translation is done.",
 }
 
@@ -163,7 +169,7 @@ def _paragraphs(text: str, unsupported: Sequence[str] = (), why: str = "") -> st
     return "".join(f"<p>{_marked(p, unsupported, why)}</p>" for p in parts)
 
 
-SUMMARY_SOURCES = {"en": "the translation", "fr": "the English summary"}
+SUMMARY_SOURCES = {"en": "the English text", "fr": "the English summary"}
 
 
 def render_summary(

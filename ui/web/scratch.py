@@ -32,6 +32,7 @@ DEFAULT_STEM = "article"
 MAX_STEM_CHARS = 80
 _UNSAFE_NAME = re.compile(r"[^\w.-]+")
 _ROOT_NAME = re.compile(rf"^{PREFIX}(\d+)-")
+_PUBLIC_NAME = re.compile(r"^(?P<token>[0-9a-f]{32})\.(?P<name>[\w][\w.-]*)$")
 # The cleaner wakes up a few times per time-to-live, within these bounds (seconds).
 CLEAN_DIVISOR = 4
 MIN_CLEAN_INTERVAL = 10.0
@@ -104,6 +105,22 @@ class Scratch:
         data = directory / f"{stem}.en.json"
         data.write_text(json.dumps(result.to_json(), ensure_ascii=False, indent=2), encoding="utf-8")
         return markdown, data
+
+    def write_file(self, name: str, text: str) -> str:
+        """A translated file offered for download; returns its public name, ``ID.NAME``."""
+        token = uuid.uuid4().hex
+        directory = self.downloads / token
+        directory.mkdir(mode=0o700)
+        (directory / name).write_text(text, encoding="utf-8")
+        return f"{token}.{name}"
+
+    def find_file(self, public_name: str) -> Path | None:
+        """The file behind a public name from ``write_file``, if it is still there."""
+        match = _PUBLIC_NAME.match(public_name)
+        if match is None:
+            return None
+        path = self.downloads / match["token"] / match["name"]
+        return path if path.is_file() and not path.is_symlink() else None
 
     def prune(self, now: float | None = None) -> int:
         """Delete files older than the time-to-live, then the oldest until the root is within

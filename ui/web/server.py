@@ -29,6 +29,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from ..article import Services
 from ..config import AppConfig
+from .rest import RestApi, RestError, rest_error_response
 from .app import build_app, mount_options
 from .guards import (
     ASGIApp,
@@ -78,6 +79,8 @@ class WebServer:
         app.add_api_route("/health", self._health, methods=["GET"], include_in_schema=False)
         app.add_api_route("/ready", self._ready, methods=["GET"], include_in_schema=False)
         app.add_api_route("/metrics", self._metrics_route, methods=["GET"], include_in_schema=False)
+        app.include_router(RestApi(config, self.services, self.scratch, self.metrics).router(), include_in_schema=False)
+        app.add_exception_handler(RestError, rest_error_response)
         gr.mount_gradio_app(app, self.blocks, path="/", **mount_options(config))
         # Mounted apps are not "launched" for Gradio, which then skips its own file checks.
         self.blocks.has_launched = True

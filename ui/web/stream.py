@@ -19,7 +19,7 @@ from ..config import AppConfig
 from .background import Tick, background_events
 from .metrics import Metrics
 from .scratch import Scratch
-from .options import GREEDY_BEAMS, NO_SUMMARY, QUALITY_FAST, SUMMARY_CHOICES, article_options, user_error
+from .options import DIRECTIONS, GREEDY_BEAMS, NO_SUMMARY, QUALITY_FAST, SUMMARY_CHOICES, article_options, user_error
 from .render import (
     PLACEHOLDERS,
     Progress,
@@ -50,13 +50,14 @@ class StreamHandler:
         self.metrics = metrics
 
     def run(
-        self, text: str, summary_label: str, quality: str, glossary: str, loaded: dict[str, str] | None
+        self, text: str, summary_label: str, quality: str, glossary: str, loaded: dict[str, str] | None, direction: str
     ) -> Iterator[Frame]:
         """Errors are shown in the page and raised as gr.Error (a toast)."""
         started = time.perf_counter()
         source_file = loaded["name"] if loaded and loaded.get("text") == text else None
         beams = GREEDY_BEAMS if quality == QUALITY_FAST else None  # None: the model's own beams
-        options = article_options(self.config, SUMMARY_CHOICES.get(summary_label, NO_SUMMARY), beams, glossary)
+        source = DIRECTIONS.get(direction, "fr")
+        options = article_options(self.config, SUMMARY_CHOICES.get(summary_label, NO_SUMMARY), beams, glossary, source)
         frame = _FrameBuilder(options.summarize)
         try:
             article = clean_text(text or "", source_file or PASTED_NAME, self.config.max_chars)

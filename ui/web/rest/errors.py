@@ -1,0 +1,19 @@
+"""Errors of the REST API, answered as LibreTranslate answers them: ``{"error": "..."}``."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+
+
+class RestError(Exception):
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.headers = headers or {}
+
+
+async def rest_error_response(_request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, RestError)
+    return JSONResponse({"error": error.message}, status_code=error.status, headers=error.headers)

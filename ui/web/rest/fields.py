@@ -1,0 +1,77 @@
+"""A request's fields as LibreTranslate reads them: from a JSON body, or from a form body and
+the query string together (some clients send every field in the query string)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from starlette.datastructures import UploadFile
+from starlette.requests import Request
+
+from .errors import RestError
+
+JSON_TYPES = ("application/json",)
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+@dataclass
+class Fields:
+    values: dict[str, Any] = field(default_factory=dict)
+    files: dict[str, UploadFile] = field(default_factory=dict)
+
+    def text(self, name: str) -> str | None:
+        """A string field (None when absent or empty)."""
+        value = self.values.get(name)
+        if value is None or value == "":
+            return None
+        if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+            raise RestError(400, f"Invalid request: {name} must be a string")
+        return str(value)
+
+    def required(self, name: str) -> str:
+        value = self.text(name)
+        if value is None:
+            raise RestError(400, f"Invalid request: missing {name} parameter")
+        return value
+
+    def whole_number(self, name: str, default: int = 0) -> int:
+        value = self.values.get(name)
+        if value is None or value == "":
+            return default
+        try:
+            number = float(str(value).strip())
+        except ValueError:
+            number = float("nan")
+        if isinstance(value, bool) or not number.is_integer():
+            raise RestError(400, f"Invalid request: {name} parameter is not a number")
+        return int(number)
+
+    def flag(self, name: str) -> bool:
+        value = self.values.get(name)
+        return value is True or str(value).strip().lower() in ("1", "true", "yes", "on")
+
+
+async def read_fields(request: Request) -> Fields:
+    """The query string's fields, then the body's (JSON, or a form), the body's winning."""
+    fields = Fields(dict(request.query_params))
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind in JSON_TYPES:
+        body = await request.body()
+        if body.strip():
+            try:
+                data = json.loads(body)
+            except ValueError:
+                raise RestError(400, "Invalid JSON format") from None
+            if not isinstance(data, dict):
+                raise RestError(400, "Invalid JSON format")
+            fields.values.update(data)
+    elif kind in FORM_TYPES:
+        form = await request.form()
+        for name, value in form.multi_items():
+            if isinstance(value, UploadFile):
+                fields.files[name] = value
+            else:
+                fields.values[name] = value
+    return fields

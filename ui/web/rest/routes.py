@@ -1,0 +1,233 @@
+"""LibreTranslate 1.9's REST API on Passerelle's models, with the same request and response
+shapes (so SearXNG, deep-translator, libretranslatepy, browser extensions plug in), and
+Passerelle's own /summarize beside it. French ⇄ English; "auto" detects which."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse
+
+from summarize import LENGTH_PRESETS
+from translate import PasserelleError
+
+from ...article import (
+    ArticleInputError,
+    ArticleOptions,
+    ArticleResult,
+    Services,
+    clean_text,
+    process_article,
+    read_article_bytes,
+)
+from ...article.gate import GateFullError
+from ...article.language import NAMES, detect_source, guesses
+from ...config import AppConfig
+from ..metrics import Metrics
+from ..scratch import Scratch
+from .access import Access
+from .errors import RestError
+from .fields import Fields, read_fields
+
+PAIRS = {"fr": ["en"], "en": ["fr"]}
+FORMATS = ("text", "html")
+FRONTEND_TIMEOUT_MS = 500
+
+
+class RestApi:
+    """The routes, sharing the page's models and its gate (one queue for every front end)."""
+
+    def __init__(self, config: AppConfig, services: Services, scratch: Scratch, metrics: Metrics) -> None:
+        self.config = config
+        self.services = services
+        self.scratch = scratch
+        self.metrics = metrics
+        self.access = Access(config)
+
+    def router(self) -> APIRouter:
+        router = APIRouter()
+        router.add_api_route("/translate", self.translate, methods=["POST"])
+        router.add_api_route("/detect", self.detect, methods=["POST"])
+        router.add_api_route("/languages", self.languages, methods=["GET"])
+        router.add_api_route("/translate_file", self.translate_file, methods=["POST"])
+        router.add_api_route("/download_file/{name}", self.download_file, methods=["GET"])
+        router.add_api_route("/frontend/settings", self.frontend_settings, methods=["GET"])
+        router.add_api_route("/summarize", self.summarize, methods=["POST"])
+        return router
+
+    # Routes -----------------------------------------------------------------------------------
+
+    async def translate(self, request: Request) -> JSONResponse:
+        fields = await read_fields(request)
+        lane = self._admit(fields, request)
+        q = fields.values.get("q")
+        if q is None or q == "" or q == []:
+            raise RestError(400, "Invalid request: missing q parameter")
+        texts = q if isinstance(q, list) else [q]
+        if not all(isinstance(text, str) for text in texts):
+            raise RestError(400, "Invalid request: q must be a string or a list of strings")
+        source, target = self._pair(fields)
+        text_format = fields.text("format") or "text"
+        if text_format not in FORMATS:
+            raise RestError(400, f"{text_format} format is not supported")
+        alternatives = max(0, fields.whole_number("alternatives"))
+        if alternatives > self.config.max_alternatives:
+            raise RestError(400, f"Invalid request: alternatives parameter must be <= {self.config.max_alternatives}")
+        self._check_length(texts)
+        with_segments = fields.flag("segments")
+        answers = [
+            await run_in_threadpool(self._translate_one, text, source, target, alternatives, lane, text_format)
+            for text in texts
+        ]
+        body: dict[str, Any] = {"translatedText": [a["translatedText"] for a in answers]}
+        for key in ("detectedLanguage", "alternatives", "segments"):
+            if key in answers[0]:
+                body[key] = [a[key] for a in answers]
+        if not isinstance(q, list):
+            body = {key: value[0] for key, value in body.items()}
+        if not with_segments:
+            body.pop("segments", None)
+        return JSONResponse(body)
+
+    async def detect(self, request: Request) -> JSONResponse:
+        fields = await read_fields(request)
+        self._admit(fields, request)
+        q = fields.values.get("q")
+        if not q:
+            raise RestError(400, "Invalid request: missing q parameter")
+        text = "\n".join(q) if isinstance(q, list) else str(q)
+        found = await run_in_threadpool(guesses, text)
+        answer = [{"confidence": round(g.confidence * 100, 1), "language": g.code} for g in found if g.code]
+        return JSONResponse(answer or [{"confidence": 0.0, "language": "en"}])
+
+    async def languages(self) -> JSONResponse:
+        return JSONResponse([{"code": code, "name": NAMES[code], "targets": PAIRS[code]} for code in sorted(PAIRS)])
+
+    async def frontend_settings(self) -> JSONResponse:
+        return JSONResponse({
+            "charLimit": self.config.max_chars,
+            "frontendTimeout": FRONTEND_TIMEOUT_MS,
+            "apiKeys": self.access.keys_enabled,
+            "keyRequired": self.access.required,
+            "suggestions": False,
+            "filesTranslation": True,
+            "supportedFilesFormat": list(self.config.extensions),
+            "language": {"source": {"code": "fr", "name": NAMES["fr"]}, "target": {"code": "en", "name": NAMES["en"]}},
+        })  # fmt: skip
+
+    async def translate_file(self, request: Request) -> JSONResponse:
+        fields = await read_fields(request)
+        lane = self._admit(fields, request)
+        upload = fields.files.get("file")
+        if upload is None:
+            raise RestError(400, "Invalid request: missing file parameter")
+        name = Path(upload.filename or "").name
+        if not name:
+            raise RestError(400, "Invalid request: empty file")
+        extension = Path(name).suffix.lower()
+        if extension not in self.config.extensions:
+            raise RestError(400, f"Invalid request: file format not supported (use {', '.join(self.config.extensions)})")
+        source, target = self._pair(fields)
+        data = await upload.read(self.config.max_file_bytes + 1)
+        if len(data) > self.config.max_file_bytes:
+            raise RestError(413, f"The file is over the limit of {self.config.max_file_bytes:,} bytes")
+        result = await run_in_threadpool(self._translate_file, data, name, source, lane)
+        stem = Path(name).stem
+        public = self.scratch.write_file(f"{stem}.{result.target_language}{extension}", result.translation.text)
+        return JSONResponse({"translatedFileUrl": f"{str(request.base_url).rstrip('/')}/download_file/{public}"})
+
+    async def download_file(self, name: str) -> FileResponse:
+        path = self.scratch.find_file(name)
+        if path is None:
+            raise RestError(404, "No such file (translated files are kept for an hour)")
+        return FileResponse(path, filename=path.name, media_type="application/octet-stream")
+
+    async def summarize(self, request: Request) -> JSONResponse:
+        fields = await read_fields(request)
+        lane = self._admit(fields, request)
+        text = fields.text("q") or fields.required("text")
+        source = fields.text("source") or "auto"
+        if source not in (*PAIRS, "auto"):
+            raise RestError(400, f"{source} is not supported")
+        length = fields.text("length") or self.config.summary_length
+        if length not in LENGTH_PRESETS:
+            raise RestError(400, f"Invalid request: length must be one of {', '.join(LENGTH_PRESETS)}")
+        self._check_length([text])
+        options = ArticleOptions(summarize=True, summary_length=length, source=source)
+        result = await run_in_threadpool(self._process, text, options, lane)
+        summary = result.summary
+        assert summary is not None
+        return JSONResponse({
+            "summary": {"en": summary.en, "fr": summary.fr},
+            "translatedText": result.translation.text,
+            "sourceLanguage": result.source_language,
+            "warnings": result.warnings,
+        })  # fmt: skip
+
+    # Helpers ----------------------------------------------------------------------------------
+
+    def _admit(self, fields: Fields, request: Request) -> str:
+        client = request.client.host if request.client else "unknown"
+        return self.access.admit(fields.text("api_key"), client)
+
+    def _pair(self, fields: Fields) -> tuple[str, str]:
+        source, target = fields.required("source"), fields.required("target")
+        if source not in (*PAIRS, "auto"):
+            raise RestError(400, f"{source} is not supported")
+        if target not in PAIRS:
+            raise RestError(400, f"{target} is not supported")
+        if source != "auto" and target not in PAIRS[source]:
+            raise RestError(400, f"{NAMES[target]} ({target}) is not available as a target language from {NAMES[source]} ({source})")
+        return source, target
+
+    def _check_length(self, texts: list[str]) -> None:
+        size = sum(len(text) for text in texts)
+        if size > self.config.max_chars:
+            raise RestError(400, f"Invalid request: request ({size}) exceeds text limit ({self.config.max_chars})")
+
+    def _translate_one(self, text: str, source: str, target: str, alternatives: int, lane: str, text_format: str) -> dict[str, Any]:
+        """One text's answer: its translation (unchanged when already in the target language
+        or blank), the detected language for "auto", the alternatives when asked."""
+        answer: dict[str, Any] = {}
+        if source == "auto":
+            source, guess = detect_source(text)
+            answer["detectedLanguage"] = {"confidence": round(guess.confidence * 100, 1), "language": source}
+        if alternatives:
+            answer["alternatives"] = []
+        answer["segments"] = []
+        if not text.strip() or source == target:
+            answer["translatedText"] = text
+            return answer
+        options = ArticleOptions(summarize=False, source=source, alternatives=alternatives)
+        result = self._process(text, options, lane, as_html=text_format == "html")
+        answer["translatedText"] = result.translation.text
+        if alternatives:
+            answer["alternatives"] = result.translation.alternatives()
+        answer["segments"] = [segment.to_dict() for segment in result.translation.segments]
+        return answer
+
+    def _translate_file(self, data: bytes, name: str, source: str, lane: str) -> ArticleResult:
+        try:
+            article = read_article_bytes(data, name, self.config.max_file_bytes, self.config.max_chars)
+        except ArticleInputError as error:
+            raise RestError(400, str(error)) from None
+        return self._process(article.text, ArticleOptions(summarize=False, source=source), lane, cleaned=True)
+
+    def _process(self, text: str, options: ArticleOptions, lane: str, *, as_html: bool | None = None, cleaned: bool = False) -> ArticleResult:
+        """``process_article`` in ``lane``'s turn, its errors as the API's; ``as_html``: the
+        text is HTML (True), plain text even if it looks like markup (False), or either (None)."""
+        try:
+            article_text = text if cleaned else clean_text(text, "q", self.config.max_chars, as_html=as_html).text
+            result = process_article(article_text, self.services, options, lane=lane)
+        except GateFullError as error:
+            raise RestError(429, f"Slowdown: {error}") from None
+        except ArticleInputError as error:
+            raise RestError(400, str(error)) from None
+        except PasserelleError as error:
+            raise RestError(500, str(error)) from None
+        self.metrics.observe(result)
+        return result
