@@ -23,15 +23,17 @@ class Segment:
     target: str
     flags: tuple[Flag, ...] = ()
     confidence: float | None = None
+    alternatives: tuple[str, ...] = ()  # the next best translations, when asked for
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data = {
             "paragraph": self.paragraph,
             "source": self.source,
             "target": self.target,
             "flags": [flag.to_dict() for flag in self.flags],
             "confidence": None if self.confidence is None else round(self.confidence, 3),
         }
+        return data | ({"alternatives": list(self.alternatives)} if self.alternatives else {})
 
 
 @dataclass
@@ -65,6 +67,25 @@ class TranslationResult:
     complete: bool = True
     document: Document | None = field(default=None, repr=False, compare=False)
     units_done: int = 0
+
+    def render(self, targets: list[str]) -> str:
+        """The translated units laid out as the source was, with ``targets`` (one per segment)."""
+        if self.document is None:
+            return " ".join(targets)
+        tail = self.document.tail if self.units_done == len(self.document.units) else ""
+        return Document(self.document.units[: self.units_done], tail).render(targets)
+
+    def alternatives(self) -> list[str]:
+        """Whole-text alternatives (``num_return_sequences`` > 1): the k-th has each sentence's
+        k-th next best translation (a sentence with fewer keeps its best), the layout kept;
+        none equal to the translation or to each other."""
+        most = max((len(segment.alternatives) for segment in self.segments), default=0)
+        found: list[str] = []
+        for k in range(most):
+            text = self.render([s.alternatives[k] if k < len(s.alternatives) else s.target for s in self.segments])
+            if text != self.text and text not in found:
+                found.append(text)
+        return found
 
     def passages(self) -> list[str]:
         """The translation in reading order, one passage per translated piece, verbatim blocks

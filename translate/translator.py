@@ -37,6 +37,7 @@ class _Output:
 
     text: str
     score: float | None
+    alternatives: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ class _Translated:
     target: str
     confidence: float | None
     flags: tuple[Flag, ...]
+    alternatives: tuple[str, ...] = ()
 
 
 class Translator:
@@ -195,10 +197,11 @@ class Translator:
         for batch in batches:
             stats.batches += 1
             stats.repetition_retries += batch.retried
-            for index, target, count, score in zip(batch.indices, batch.texts, batch.token_counts, batch.scores, strict=True):
+            rows = zip(batch.indices, batch.texts, batch.token_counts, batch.scores, batch.alternatives, strict=True)
+            for index, target, count, score, others in rows:
                 stats.input_tokens += len(requests[index].ids)
                 stats.generated_tokens += count
-                found[requests[index].text] = _Output(target, score)
+                found[requests[index].text] = _Output(target, score, others)
             done += len(batch.indices)
             yield done
         for text in missing:
@@ -221,7 +224,10 @@ class Translator:
         if confidence is not None and confidence < self.settings.low_confidence:
             flags.append(Flag(FlagKind.LOW_CONFIDENCE, f"{confidence:.2f}"))
         stats.flagged += bool(flags)
-        return _Translated(restored, confidence, tuple(flags))
+        # The next best translations, spans restored the same way (one that garbled them is dropped).
+        others = () if flags and flags[0].kind == FlagKind.SPAN_RESCUED else outputs[masked.text].alternatives
+        alternatives = tuple(text for other in others if (text := self.protector.restore(masked, other)) is not None)
+        return _Translated(restored, confidence, tuple(flags), alternatives)
 
     def _request(self, text: str, ids: Sequence[int] | None, options: GenerationOptions) -> Request:
         ids = ids if ids is not None else self.engine.tokens.encode(text)
@@ -271,11 +277,10 @@ class Translator:
                 key = (unit.paragraph, index)
                 if key in translations:
                     done = translations[key]
-                    segments.append(Segment(unit.paragraph, piece.text, done.target, done.flags, done.confidence))
+                    segments.append(Segment(unit.paragraph, piece.text, done.target, done.flags, done.confidence, done.alternatives))
                     rendered.append(done.target)
-        partial = Document(done_units, document.tail if units_done == len(document.units) else "")
-        return TranslationResult(
-            text=partial.render(rendered),
+        result = TranslationResult(
+            text="",
             segments=segments,
             source=document.source(),
             model=self.model_name,
@@ -285,6 +290,8 @@ class Translator:
             document=document,
             units_done=units_done,
         )
+        result.text = result.render(rendered)
+        return result
 
 
 def _as_events(counts: Generator[int, None, T], base: int, total: int) -> Generator[TranslationEvent, None, T]:

@@ -39,6 +39,8 @@ class Output:
 
     ids: list[int]
     score: float | None = None
+    # The next best hypotheses' ids (when ``num_return_sequences`` asks for them), best first.
+    alternatives: tuple[tuple[int, ...], ...] = ()
 
 
 class Backend(ABC):

@@ -128,8 +128,8 @@ class CTranslate2Backend(Backend):
     def _translate_kwargs(self, options: GenerationOptions, budget: int) -> dict[str, Any]:
         """``options`` one to one, plus the limits whose CTranslate2 defaults would cut text."""
         kwargs: dict[str, Any] = {
-            "beam_size": options.num_beams or 1,
-            "num_hypotheses": 1,
+            "beam_size": options.beams,
+            "num_hypotheses": options.hypotheses,
             "length_penalty": 1.0 if options.length_penalty is None else options.length_penalty,
             "no_repeat_ngram_size": options.no_repeat_ngram_size or 0,
             "repetition_penalty": options.repetition_penalty or 1.0,
@@ -154,11 +154,14 @@ class CTranslate2Backend(Backend):
         the sum of the log-probabilities (the end token's too, when the model stopped before
         the budget) divided by length ** length_penalty."""
         tokens = result.hypotheses[0]
-        ids = strip_special(self.tokens.tokens_to_ids(tokens), self.info.eos_token_id, self.info.pad_token_id)
+        ids, *others = [
+            strip_special(self.tokens.tokens_to_ids(hypothesis), self.info.eos_token_id, self.info.pad_token_id)
+            for hypothesis in result.hypotheses
+        ]
         penalty = 1.0 if options.length_penalty is None else options.length_penalty
         length = max(len(tokens), 1)
         terms = len(tokens) + (1 if len(tokens) < budget else 0)
-        return Output(ids, float(result.scores[0]) * length**penalty / max(terms, 1))
+        return Output(ids, float(result.scores[0]) * length**penalty / max(terms, 1), tuple(tuple(o) for o in others))
 
 
 def thread_layout(threads: int, workers: int, device: str) -> tuple[int, int]:

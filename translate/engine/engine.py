@@ -37,6 +37,7 @@ class Generated:
     token_counts: list[int]  # tokens generated at the first attempt
     retried: int  # outputs redone by the repetition guard
     scores: list[float | None]  # mean log-probability per token of each text kept
+    alternatives: list[tuple[str, ...]]  # the next best texts, when asked (none after a redo)
 
 
 def has_degenerate_repetition(text: str, ngram: int, max_repeats: int) -> bool:
@@ -120,17 +121,20 @@ class Engine:
         inputs = [[requests[i].ids for i in batch] for batch in batches]
         outputs = self.backend.generate_batches(inputs, options, caps, scores)
         for indices, generated in zip(batches, outputs, strict=True):
-            texts, counts, confidence, retried = [], [], [], 0
+            texts, counts, confidence, others, retried = [], [], [], [], 0
             for index, output in zip(indices, generated, strict=True):
                 request = requests[index]
                 ids = output.ids[: request.cap]
                 counts.append(len(ids))
                 text = self.tokens.decode(ids)
+                more = tuple(self.tokens.decode(list(alternative[: request.cap])) for alternative in output.alternatives)
                 if guard is not None and guard.loops(text, request.text):
                     output = self.backend.generate([request.ids], options.merged(guard.retry), request.cap, scores)[0]
                     text = self.tokens.decode(output.ids[: request.cap])
+                    more = ()
                     retried += 1
                     logger.debug("repetition guard redid %r", request.text[:60])
                 texts.append(text)
                 confidence.append(output.score)
-            yield Generated(list(indices), texts, counts, retried, confidence)
+                others.append(more)
+            yield Generated(list(indices), texts, counts, retried, confidence, others)

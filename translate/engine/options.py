@@ -18,6 +18,18 @@ class GenerationOptions:
     length_penalty: float | None = None
     no_repeat_ngram_size: int | None = None
     repetition_penalty: float | None = None
+    # How many of the beam's best translations to return (None or 1: only the best); the
+    # beam is widened to at least this many.
+    num_return_sequences: int | None = None
+
+    @property
+    def hypotheses(self) -> int:
+        return self.num_return_sequences or 1
+
+    @property
+    def beams(self) -> int:
+        """The beam width to search with: the asked one, at least as wide as the hypotheses."""
+        return max(self.num_beams or 1, self.hypotheses)
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any] | None) -> "GenerationOptions":
@@ -47,7 +59,7 @@ class GenerationOptions:
         return replace(self, **changes)
 
     def validate(self) -> None:
-        for name in ("num_beams", "max_new_tokens"):
+        for name in ("num_beams", "max_new_tokens", "num_return_sequences"):
             value = getattr(self, name)
             if value is not None and (not isinstance(value, int) or value < 1):
                 raise InvalidOptionError(f"{name} must be a positive integer, got {value!r}")

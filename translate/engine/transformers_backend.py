@@ -54,12 +54,15 @@ class TransformersBackend(Backend):
                 **kwargs,
             )
         start = self.info.decoder_start_token_id
-        generated = [
+        rows = [
             strip_special(row[1:] if row and row[0] == start else row, self.info.eos_token_id, pad)
             for row in output.tolist()
         ]
+        n = options.hypotheses  # generate returns each input's n hypotheses in a row, best first
+        generated = rows[::n]
+        others = [tuple(tuple(ids) for ids in rows[i * n + 1 : (i + 1) * n]) for i in range(len(batch))]
         confidence = self._mean_log_probs(input_ids, attention, generated, max_new_tokens) if scores else [None] * len(batch)
-        return [Output(ids, score) for ids, score in zip(generated, confidence, strict=True)]
+        return [Output(ids, score, more) for ids, score, more in zip(generated, confidence, others, strict=True)]
 
     def _mean_log_probs(
         self, input_ids: Any, attention: Any, outputs: list[list[int]], cap: int
@@ -89,7 +92,7 @@ class TransformersBackend(Backend):
         return [float(value) for value in (chosen.sum(dim=1) / counts).tolist()]
 
     def _generate_kwargs(self, options: GenerationOptions, max_new_tokens: int) -> dict[str, Any]:
-        beams = options.num_beams or 1
+        beams = options.beams
         kwargs: dict[str, Any] = {
             "num_beams": beams,
             "do_sample": False,
@@ -103,4 +106,6 @@ class TransformersBackend(Backend):
         }
         if self.info.bad_words_ids:
             kwargs["bad_words_ids"] = self.info.bad_words_ids
+        if options.hypotheses > 1:
+            kwargs["num_return_sequences"] = options.hypotheses
         return kwargs
