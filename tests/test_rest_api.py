@@ -81,6 +81,14 @@ def test_auto_detects_the_direction(url: str) -> None:
     assert [d["language"] for d in batch["detectedLanguage"]] == ["fr", "en"]
 
 
+def test_html_keeps_its_markup(url: str) -> None:
+    markup = '<p>Le maire a <b>parlé</b> hier. <a href="https://lyon.fr">Le site</a></p><pre>garder</pre>'
+    answer = post(url, "/translate", json={"q": markup, "source": "fr", "target": "en", "format": "html"}).json()
+    out = answer["translatedText"]
+    assert out.startswith("<p>") and "<b>" in out and '<a href="https://lyon.fr">' in out and out.endswith("</p><pre>garder</pre>")
+    assert "Le maire" not in out
+
+
 def test_english_to_french(url: str) -> None:
     answer = post(url, "/translate", json={"q": ENGLISH, "source": "en", "target": "fr"}).json()
     assert answer["translatedText"].strip() and answer["translatedText"] != ENGLISH

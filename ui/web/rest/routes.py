@@ -13,7 +13,8 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse
 
 from summarize import LENGTH_PRESETS
-from translate import PasserelleError
+from translate import InputTextError, PasserelleError
+from translate.markup import translate_html
 
 from ...article import (
     ArticleInputError,
@@ -202,13 +203,27 @@ class RestApi:
         if not text.strip() or source == target:
             answer["translatedText"] = text
             return answer
+        if text_format == "html":  # markup kept; no alternatives or segments, as LibreTranslate
+            answer["translatedText"] = self._translate_html(text, source, lane)
+            return answer
         options = ArticleOptions(summarize=False, source=source, alternatives=alternatives)
-        result = self._process(text, options, lane, as_html=text_format == "html")
+        result = self._process(text, options, lane, as_html=False)
         answer["translatedText"] = result.translation.text
         if alternatives:
             answer["alternatives"] = result.translation.alternatives()
         answer["segments"] = [segment.to_dict() for segment in result.translation.segments]
         return answer
+
+    def _translate_html(self, markup: str, source: str, lane: str) -> str:
+        try:
+            with self.services.gate.slot(lane):
+                return translate_html(markup, self.services.translator(source))  # type: ignore[arg-type]
+        except GateFullError as error:
+            raise RestError(429, f"Slowdown: {error}") from None
+        except InputTextError as error:
+            raise RestError(400, str(error)) from None
+        except PasserelleError as error:
+            raise RestError(500, str(error)) from None
 
     def _translate_file(self, data: bytes, name: str, source: str, lane: str) -> ArticleResult:
         try:
