@@ -4,8 +4,9 @@ Passerelle's own /summarize beside it. French ⇄ English; "auto" detects which.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from fastapi import APIRouter
 from starlette.concurrency import run_in_threadpool
@@ -13,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse
 
 from summarize import LENGTH_PRESETS
-from translate import InputTextError, PasserelleError
+from translate import InputTextError, InvalidOptionError, PasserelleError
 from translate.markup import translate_html
 
 from ...article import (
@@ -215,34 +216,32 @@ class RestApi:
         return answer
 
     def _translate_html(self, markup: str, source: str, lane: str) -> str:
-        try:
-            with self.services.gate.slot(lane):
-                return translate_html(markup, self.services.translator(source))  # type: ignore[arg-type]
-        except GateFullError as error:
-            raise RestError(429, f"Slowdown: {error}") from None
-        except InputTextError as error:
-            raise RestError(400, str(error)) from None
-        except PasserelleError as error:
-            raise RestError(500, str(error)) from None
+        with as_rest_errors(), self.services.gate.slot(lane):
+            return translate_html(markup, self.services.translator(source))  # type: ignore[arg-type]
 
     def _translate_file(self, data: bytes, name: str, source: str, lane: str) -> ArticleResult:
-        try:
+        with as_rest_errors():
             article = read_article_bytes(data, name, self.config.max_file_bytes, self.config.max_chars)
-        except ArticleInputError as error:
-            raise RestError(400, str(error)) from None
         return self._process(article.text, ArticleOptions(summarize=False, source=source), lane, cleaned=True)
 
     def _process(self, text: str, options: ArticleOptions, lane: str, *, as_html: bool | None = None, cleaned: bool = False) -> ArticleResult:
         """``process_article`` in ``lane``'s turn, its errors as the API's; ``as_html``: the
         text is HTML (True), plain text even if it looks like markup (False), or either (None)."""
-        try:
+        with as_rest_errors():
             article_text = text if cleaned else clean_text(text, "q", self.config.max_chars, as_html=as_html).text
             result = process_article(article_text, self.services, options, lane=lane)
-        except GateFullError as error:
-            raise RestError(429, f"Slowdown: {error}") from None
-        except ArticleInputError as error:
-            raise RestError(400, str(error)) from None
-        except PasserelleError as error:
-            raise RestError(500, str(error)) from None
         self.metrics.observe(result)
         return result
+
+
+@contextmanager
+def as_rest_errors() -> Iterator[None]:
+    """The product's errors as the API answers them: busy 429, bad input 400, the rest 500."""
+    try:
+        yield
+    except GateFullError as error:
+        raise RestError(429, f"Slowdown: {error}") from None
+    except (ArticleInputError, InputTextError, InvalidOptionError) as error:
+        raise RestError(400, str(error)) from None
+    except PasserelleError as error:
+        raise RestError(500, str(error)) from None
