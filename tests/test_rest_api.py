@@ -87,6 +87,9 @@ def test_html_keeps_its_markup(url: str) -> None:
     out = answer["translatedText"]
     assert out.startswith("<p>") and "<b>" in out and '<a href="https://lyon.fr">' in out and out.endswith("</p><pre>garder</pre>")
     assert "Le maire" not in out
+    english = '<p>The <b>museum</b> reopens on Saturday after two years of work.</p>'
+    detected = post(url, "/translate", json={"q": english, "source": "auto", "target": "fr", "format": "html"}).json()
+    assert detected["detectedLanguage"]["language"] == "en" and detected["translatedText"].startswith("<p>")
 
 
 def test_english_to_french(url: str) -> None:

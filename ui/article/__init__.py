@@ -1,7 +1,15 @@
 """What every front end shares: reading what users hand in, the models of a process, and one
 article's way through translation and summary."""
 
-from .inputs import ArticleInputError, ArticleText, clean_text, read_article_bytes, read_article_file, read_bounded
+from .inputs import (
+    ArticleInputError,
+    ArticleText,
+    clean_text,
+    html_to_text,
+    read_article_bytes,
+    read_article_file,
+    read_bounded,
+)
 from .pipeline import article_stream, process_article
 from .result import ArticleEvent, ArticleOptions, ArticleResult, Stage
 from .services import Services
@@ -16,6 +24,7 @@ __all__ = [
     "Stage",
     "article_stream",
     "clean_text",
+    "html_to_text",
     "process_article",
     "read_article_bytes",
     "read_article_file",

@@ -103,8 +103,10 @@ class Services:
     def summarizer(self) -> "Summarizer":
         return self._summarizer.get()
 
-    def translator_loaded(self) -> bool:
-        return self._french_english.value is not None
+    def translator_loaded(self, source: str = "fr") -> bool:
+        """Whether the translator reading ``source`` is loaded ("auto": both)."""
+        slots = {"fr": [self._french_english], "en": [self._english_french]}.get(source, [self._french_english, self._english_french])
+        return all(slot.value is not None for slot in slots)
 
     def status(self) -> dict[str, ModelStatus]:
         """Each model's state, for the page's status line and the readiness probe."""

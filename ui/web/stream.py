@@ -65,7 +65,7 @@ class StreamHandler:
             yield frame.failed(str(error))
             raise user_error(str(error)) from error
         frame.notes = article.notes
-        if not self.services.translator_loaded():
+        if not self.services.translator_loaded(source):
             yield frame.update(progress=Progress("Loading the translation model (only slow the first time)…"))
         result: ArticleResult | None = None
         stage = Stage.TRANSLATING

@@ -23,6 +23,7 @@ from ...article import (
     ArticleResult,
     Services,
     clean_text,
+    html_to_text,
     process_article,
     read_article_bytes,
 )
@@ -195,8 +196,8 @@ class RestApi:
         """One text's answer: its translation (unchanged when already in the target language
         or blank), the detected language for "auto", the alternatives when asked."""
         answer: dict[str, Any] = {}
-        if source == "auto":
-            source, guess = detect_source(text)
+        if source == "auto":  # on what a reader sees: the markup's text, not its tags
+            source, guess = detect_source(html_to_text(text) if text_format == "html" else text)
             answer["detectedLanguage"] = {"confidence": round(guess.confidence * 100, 1), "language": source}
         if alternatives:
             answer["alternatives"] = []
