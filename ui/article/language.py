@@ -7,14 +7,15 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from translate.languages import LANGUAGES, Language
+from translate.languages import LANGUAGES, NAMES, Language
 
 # Languages a reader of French or English news is likely to paste; fewer languages, less memory.
 CANDIDATES = ("FRENCH", "ENGLISH", "GERMAN", "SPANISH", "ITALIAN", "PORTUGUESE", "DUTCH", "RUSSIAN", "UKRAINIAN", "ARABIC", "CHINESE")
 SAMPLE_CHARS = 3000
 MIN_CONFIDENCE = 0.5  # below this, the text is not taken to be in the expected language
 MIN_GUESS_CONFIDENCE = 0.2  # below this, the detector is guessing: say "unknown"
-NAMES: dict[str, str] = {"fr": "French", "en": "English"}
+AUTO = "auto"  # the source language as the text reads: detected per article
+SOURCES: tuple[str, ...] = (*LANGUAGES, AUTO)  # what a user may choose to translate from
 
 _detector: Any = None
 _lock = threading.Lock()

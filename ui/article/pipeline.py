@@ -5,12 +5,13 @@ finished result."""
 from __future__ import annotations
 
 import time
-from typing import Iterator
+from typing import Iterator, cast
 
 from summarize import key_sentences
 from translate import Document, InvalidOptionError, last
+from translate.languages import Language
 
-from .language import detect_source, language_warning
+from .language import AUTO, SOURCES, detect_source, language_warning
 from .result import ArticleEvent, ArticleOptions, ArticleResult, Stage
 from .services import Services
 
@@ -37,9 +38,9 @@ def _article_events(
     text: str, services: Services, options: ArticleOptions, source_file: str | None, stream: bool, document: Document | None
 ) -> Iterator[ArticleEvent]:
     started = time.perf_counter()
-    source = detect_source(text)[0] if options.source == "auto" else options.source
-    if source not in ("fr", "en"):
-        raise InvalidOptionError(f"source must be fr, en or auto, got {options.source!r}")
+    if options.source not in SOURCES:
+        raise InvalidOptionError(f"source must be one of {', '.join(SOURCES)}, got {options.source!r}")
+    source = detect_source(text)[0] if options.source == AUTO else cast(Language, options.source)
     warning = language_warning(text, source)
     result: ArticleResult | None = None
     translation_events = services.translator(source).translate_stream(

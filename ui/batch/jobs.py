@@ -20,12 +20,11 @@ from typing import Iterable, Sequence, cast
 from translate.languages import LANGUAGES, NAMES, Language, other
 
 from ..article.inputs import HTML_EXTENSIONS, ArticleInputError, read_limited
+from ..article.language import AUTO, SOURCES
 from ..config import AppConfig, UsageError
 
 STDIN_NAME = "stdin"
 STDIN_MARK = "-"
-AUTO = "auto"  # --source: the language of each file, detected
-SOURCES = (*LANGUAGES, AUTO)
 
 
 def output_target(source: str, target: str | None = None) -> Language | None:

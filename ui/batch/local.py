@@ -17,7 +17,8 @@ from translate.languages import Language
 from ..article import ArticleInputError, ArticleOptions, Services, Stage, article_stream, read_article_bytes, read_bounded
 from ..article.language import detect_source
 from .files import already_done, job_key, write_outputs
-from .jobs import AUTO, Job, Outcome, Status
+from ..article.language import AUTO
+from .jobs import Job, Outcome, Status
 from .report import BatchReporter
 
 Progress = Callable[[int, int], None]

@@ -9,7 +9,7 @@ from translate import PasserelleError
 from ..article import ArticleInputError, Services, clean_text, process_article
 from ..config import AppConfig
 from .metrics import Metrics
-from .options import article_options, user_error
+from .options import article_options, parse_whole_number, user_error
 
 API_NAME = "translate"
 
@@ -40,12 +40,7 @@ class ApiHandler:
 
 def whole_number(value: Any, name: str) -> int:
     """An integer parameter as clients send it (3, 3.0 or "3"), or a clear 400-style error."""
-    if isinstance(value, bool):
-        raise user_error(f"{name} must be a whole number, got {value!r}.", page=False)
     try:
-        number = float(str(value).strip()) if value is not None and value != "" else 0.0
+        return parse_whole_number(value)
     except ValueError:
         raise user_error(f"{name} must be a whole number, got {value!r}.", page=False) from None
-    if not number.is_integer():
-        raise user_error(f"{name} must be a whole number, got {value!r}.", page=False)
-    return int(number)

@@ -16,7 +16,10 @@ from typing import Any
 
 import gradio as gr
 
+from translate.languages import NAMES
+
 from ..article import Services
+from ..article.language import AUTO
 from ..article.services import ModelState
 from ..config import AppConfig
 from .api import API_NAME, ApiHandler
@@ -142,7 +145,7 @@ def build_app(config: AppConfig, services: Services, scratch: Scratch, metrics: 
         def follow_direction(label: str) -> tuple[Any, ...]:
             """The panes' titles and the text box's label in the chosen direction."""
             source = DIRECTIONS.get(label, "fr")
-            names = {"fr": "French", "en": "English", "auto": "French or English"}
+            names = {**NAMES, AUTO: "French or English"}
             box = gr.Textbox(label=f"{names[source]} article", placeholder=f"Paste the {names[source]} text of an article here…")
             return (box, *(pane_title(DIRECTION_TITLES[source][key]) for key in titles))
 

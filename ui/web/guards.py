@@ -99,6 +99,37 @@ class RequestLimits:
         await self.app(scope, counting, tracking)
 
 
+class RecentEvents:
+    """For each key (a client, an API key), the times of its events in the last ``window``
+    seconds; keys gone quiet are forgotten, so memory stays bounded whoever calls."""
+
+    MAX_KEYS = 10_000
+
+    def __init__(self, window: float) -> None:
+        self.window = window
+        self._times: defaultdict[str, deque[float]] = defaultdict(deque)
+        self._lock = threading.Lock()
+
+    def add_if_under(self, key: str, limit: int, now: float) -> float | None:
+        """Record an event unless ``key`` already has ``limit`` of them in the window; then
+        return the time the oldest of them was (when it leaves the window, one more fits)."""
+        with self._lock:
+            times = self._times[key]
+            while times and times[0] <= now - self.window:
+                times.popleft()
+            if len(times) >= limit:
+                return times[0] if times else now
+            times.append(now)
+            if len(self._times) > self.MAX_KEYS:
+                for quiet in [k for k, t in self._times.items() if not t or t[-1] <= now - self.window]:
+                    del self._times[quiet]
+            return None
+
+    def forget(self, key: str) -> None:
+        with self._lock:
+            self._times.pop(key, None)
+
+
 class LoginThrottle:
     """After ``max_failures`` wrong logins from one client within ``window`` seconds, that
     client's logins are refused (429) for ``lockout`` seconds, right password or not."""
@@ -108,7 +139,7 @@ class LoginThrottle:
         self.max_failures = max_failures
         self.window = window
         self.lockout = lockout
-        self._failures: defaultdict[str, deque[float]] = defaultdict(deque)
+        self._failures = RecentEvents(window)
         self._locked_until: dict[str, float] = {}
         self._lock = threading.Lock()
 
@@ -134,14 +165,12 @@ class LoginThrottle:
             self._failed(client, time.monotonic())
 
     def _failed(self, client: str, now: float) -> None:
-        with self._lock:
-            failures = self._failures[client]
-            failures.append(now)
-            while failures and failures[0] < now - self.window:
-                failures.popleft()
-            if len(failures) >= self.max_failures:
+        # This failure is the max_failures-th of the window when max_failures - 1 came before it.
+        if self._failures.add_if_under(client, self.max_failures - 1, now) is not None:
+            with self._lock:
+                self._locked_until = {c: t for c, t in self._locked_until.items() if t > now}  # bounded too
                 self._locked_until[client] = now + self.lockout
-                failures.clear()
+            self._failures.forget(client)
 
 
 class OriginGuard:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 from pathlib import Path
+from typing import Any
 
 import gradio as gr
 
@@ -12,6 +13,7 @@ from translate import InvalidOptionError
 from translate.faithful import Glossary
 
 from ..article import ArticleOptions
+from ..article.language import AUTO
 from ..config import AppConfig
 
 NO_SUMMARY = "none"
@@ -20,7 +22,7 @@ SUMMARY_CHOICES = {name.capitalize(): name for name in LENGTH_PRESETS} | {NO_SUM
 QUALITY_FAST = "Fast (greedy)"
 QUALITY_BEST = "Best (beam search)"  # the model's own number of beams (4 for opus-mt)
 # Radio labels → the language translated from ("auto": detected per article).
-DIRECTIONS = {"French → English": "fr", "English → French": "en", "Detect": "auto"}
+DIRECTIONS = {"French → English": "fr", "English → French": "en", "Detect": AUTO}
 GREEDY_BEAMS = 1
 MAX_BEAMS = 8
 
@@ -53,6 +55,19 @@ def article_options(config: AppConfig, summary: str, beams: int | None, glossary
         glossary=terms,
         source=source,
     )
+
+
+def parse_whole_number(value: Any, default: int = 0) -> int:
+    """An integer as clients send it (3, 3.0 or "3"; absent or blank: ``default``), or
+    ValueError: each API says so in its own way."""
+    if value is None or value == "":
+        return default
+    if isinstance(value, bool):
+        raise ValueError(value)
+    number = float(str(value).strip())
+    if not number.is_integer():
+        raise ValueError(value)
+    return int(number)
 
 
 def glossary_text(config: AppConfig) -> str:

@@ -3,14 +3,13 @@ required only when the operator says so, and requests per minute per key or per 
 
 from __future__ import annotations
 
-import threading
 import time
-from collections import defaultdict, deque
 from pathlib import Path
 
 from translate import InvalidOptionError
 
 from ...config import AppConfig
+from ..guards import RecentEvents
 from .errors import RestError
 
 WINDOW_SECONDS = 60.0
@@ -42,8 +41,7 @@ class Access:
         self.keys = load_keys(config)
         self.required = config.require_api_key
         self.per_minute = config.api_requests_per_minute
-        self._calls: defaultdict[str, deque[float]] = defaultdict(deque)
-        self._lock = threading.Lock()
+        self._calls = RecentEvents(WINDOW_SECONDS)
 
     @property
     def keys_enabled(self) -> bool:
@@ -68,14 +66,7 @@ class Access:
         if per_minute <= 0:
             return
         now = time.monotonic()
-        with self._lock:
-            calls = self._calls[identity]
-            while calls and calls[0] <= now - WINDOW_SECONDS:
-                calls.popleft()
-            if len(calls) >= per_minute:
-                wait = int(calls[0] + WINDOW_SECONDS - now) + 1
-                raise RestError(429, f"Slowdown: {per_minute} per 1 minute", {"Retry-After": str(wait)})
-            calls.append(now)
-            if len(self._calls) > 10_000:  # forget idle clients, so memory stays bounded
-                for stale in [name for name, times in self._calls.items() if not times or times[-1] <= now - WINDOW_SECONDS]:
-                    del self._calls[stale]
+        oldest = self._calls.add_if_under(identity, per_minute, now)
+        if oldest is not None:
+            wait = int(oldest + WINDOW_SECONDS - now) + 1
+            raise RestError(429, f"Slowdown: {per_minute} per 1 minute", {"Retry-After": str(wait)})

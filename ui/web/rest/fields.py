@@ -10,6 +10,8 @@ from typing import Any
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 
+from ...config import TRUE_WORDS
+from ..options import parse_whole_number
 from .errors import RestError
 
 JSON_TYPES = ("application/json",)
@@ -37,20 +39,14 @@ class Fields:
         return value
 
     def whole_number(self, name: str, default: int = 0) -> int:
-        value = self.values.get(name)
-        if value is None or value == "":
-            return default
         try:
-            number = float(str(value).strip())
+            return parse_whole_number(self.values.get(name), default)
         except ValueError:
-            number = float("nan")
-        if isinstance(value, bool) or not number.is_integer():
-            raise RestError(400, f"Invalid request: {name} parameter is not a number")
-        return int(number)
+            raise RestError(400, f"Invalid request: {name} parameter is not a number") from None
 
     def flag(self, name: str) -> bool:
         value = self.values.get(name)
-        return value is True or str(value).strip().lower() in ("1", "true", "yes", "on")
+        return value is True or str(value).strip().lower() in TRUE_WORDS
 
 
 async def read_fields(request: Request) -> Fields:

@@ -15,6 +15,7 @@ from starlette.responses import FileResponse, JSONResponse
 
 from summarize import LENGTH_PRESETS
 from translate import InputTextError, InvalidOptionError, PasserelleError
+from translate.languages import LANGUAGES, NAMES, other
 from translate.markup import translate_html
 
 from ...article import (
@@ -28,7 +29,7 @@ from ...article import (
     read_article_bytes,
 )
 from ...article.gate import GateFullError
-from ...article.language import NAMES, detect_source, guesses
+from ...article.language import AUTO, SOURCES, detect_source, guesses
 from ...config import AppConfig
 from ..metrics import Metrics
 from ..scratch import Scratch
@@ -36,7 +37,7 @@ from .access import Access
 from .errors import RestError
 from .fields import Fields, read_fields
 
-PAIRS = {"fr": ["en"], "en": ["fr"]}
+PAIRS = {language: [other(language)] for language in LANGUAGES}
 FORMATS = ("text", "html")
 FRONTEND_TIMEOUT_MS = 500
 
@@ -153,8 +154,8 @@ class RestApi:
         fields = await read_fields(request)
         lane = self._admit(fields, request)
         text = fields.text("q") or fields.required("text")
-        source = fields.text("source") or "auto"
-        if source not in (*PAIRS, "auto"):
+        source = fields.text("source") or AUTO
+        if source not in SOURCES:
             raise RestError(400, f"{source} is not supported")
         length = fields.text("length") or self.config.summary_length
         if length not in LENGTH_PRESETS:
@@ -179,11 +180,11 @@ class RestApi:
 
     def _pair(self, fields: Fields) -> tuple[str, str]:
         source, target = fields.required("source"), fields.required("target")
-        if source not in (*PAIRS, "auto"):
+        if source not in SOURCES:
             raise RestError(400, f"{source} is not supported")
         if target not in PAIRS:
             raise RestError(400, f"{target} is not supported")
-        if source != "auto" and target not in PAIRS[source]:
+        if source != AUTO and target not in PAIRS[source]:
             raise RestError(400, f"{NAMES[target]} ({target}) is not available as a target language from {NAMES[source]} ({source})")
         return source, target
 
@@ -196,7 +197,7 @@ class RestApi:
         """One text's answer: its translation (unchanged when already in the target language
         or blank), the detected language for "auto", the alternatives when asked."""
         answer: dict[str, Any] = {}
-        if source == "auto":  # on what a reader sees: the markup's text, not its tags
+        if source == AUTO:  # on what a reader sees: the markup's text, not its tags
             source, guess = detect_source(html_to_text(text) if text_format == "html" else text)
             answer["detectedLanguage"] = {"confidence": round(guess.confidence * 100, 1), "language": source}
         if alternatives:
