@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from translate import InputTextError, Translator
-from translate.markup import translate_html
+from translate.formats import translate_html
 
 pytestmark = pytest.mark.model
 

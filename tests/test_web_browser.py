@@ -185,10 +185,10 @@ def test_several_files_become_a_list_of_articles(page: "playwright_api.Page", tm
     picker.click()
     page.get_by_role("option", name="second.html").click()
     page.wait_for_function(
-        "() => document.querySelector('#article-text textarea').value.startsWith('# Titre')",
+        "() => document.querySelector('#article-text textarea').value.startsWith('Titre')",
         timeout=UI_TIMEOUT_MS,
     )
-    assert "HTML markup was removed" in page.locator("#status").inner_text()
+    assert "HTML markup kept" in page.locator("#status").inner_text()
 
 
 def test_a_missing_model_is_explained_once_beside_the_model_line(

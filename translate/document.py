@@ -234,6 +234,33 @@ def split_document(
     return Document(tuple(units), text[cursor:])
 
 
+BLOCK_SEPARATOR = "\n\n"
+
+
+def split_blocks(
+    texts: Sequence[str],
+    splitter: SentenceSplitter = french_sentences,
+    encode: Encoder | None = None,
+    budget: int | None = None,
+    keep_whole: KeepWhole | None = None,
+    markers: Sequence[str] | None = None,
+) -> Document:
+    """One unit per text, whatever the text looks like (a block of a Word file or a web page
+    has no Markdown markers or fences of its own): unit ``i`` is ``texts[i]`` on one line,
+    after its marker (``markers[i]``: "# " makes it a heading, "- " a list item), the units
+    separated by blank lines. ``Document.source()`` is that joined text."""
+    measure = _Measure(encode) if encode is not None and budget is not None else None
+    units: list[Unit] = []
+    for paragraph, text in enumerate(texts):
+        marker = markers[paragraph] if markers else ""
+        kind = UnitKind.HEADING if HEADING.fullmatch(marker) else UnitKind.LIST_ITEM if marker else UnitKind.PARAGRAPH
+        pieces = _pieces(normalize(text), splitter)
+        if measure is not None and budget is not None:
+            pieces = tuple(_cut_pieces(pieces, measure, budget, keep_whole))
+        units.append(Unit(kind, BLOCK_SEPARATOR if paragraph else "", marker, pieces, paragraph))
+    return Document(tuple(units))
+
+
 class _Measure:
     """Counts tokens of normalized texts, remembering their ids for the pieces kept."""
 

@@ -3,7 +3,7 @@ events that carry it to whoever watches (web page, batch script, Ray actor)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Iterable, Iterator, TypeVar
 
 from .document import Document, UnitKind
@@ -74,6 +74,18 @@ class TranslationResult:
             return " ".join(targets)
         tail = self.document.tail if self.units_done == len(self.document.units) else ""
         return Document(self.document.units[: self.units_done], tail).render(targets)
+
+    def unit_texts(self) -> list[str]:
+        """Each translated unit's text, without what separates units or marks them: the
+        translations of the texts given to ``Translator.split_blocks``."""
+        if self.document is None:
+            raise ValueError("the result has no document to find its units in")
+        targets = iter(segment.target for segment in self.segments)
+        texts = []
+        for unit in self.document.units[: self.units_done]:
+            count = sum(1 for piece in unit.pieces if unit.translatable(piece))
+            texts.append(Document((replace(unit, lead="", marker=""),)).render([next(targets) for _ in range(count)]))
+        return texts
 
     def alternatives(self) -> list[str]:
         """Whole-text alternatives (``num_return_sequences`` > 1): the k-th has each sentence's

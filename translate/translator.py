@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Generator, Iterator, Mapping, Sequence, TypeVar
 
 from .config import DEFAULT_MODEL, TranslatorSettings
-from .document import Document, Piece, Unit, split_document
+from .document import Document, Piece, Unit, split_blocks, split_document
 from .engine import Engine, GenerationOptions, LoadSettings, Request
 from .errors import InputTextError, InvalidOptionError
 from .faithful import Flag, FlagKind, Glossary, Masked, Protector, assemble, check_sentence, translatable
@@ -106,6 +106,30 @@ class Translator:
             return self.engine.tokens.encode(protector.mask(piece, glossary).text)
 
         return split_document(text, self.splitter, encode, self.budget, protector.ranges(glossary))
+
+    def split_blocks(
+        self, texts: Sequence[str], glossary: Glossary | None = None, markers: Sequence[str] | None = None
+    ) -> Document:
+        """The document of several separate texts (a file's paragraphs, cells, captions): one
+        unit each, so that each text's translation can be found again (``unit_texts``);
+        ``markers`` show titles and list items as such."""
+        protector = self.protector
+
+        def encode(piece: str) -> list[int]:
+            return self.engine.tokens.encode(protector.mask(piece, glossary).text)
+
+        return split_blocks(texts, self.splitter, encode, self.budget, protector.ranges(glossary), markers)
+
+    def translate_texts(self, texts: Sequence[str], generation: Generation = None, glossary: Glossary | None = None) -> list[str]:
+        """Each text translated, all in one run (shared batches and cache); a text with
+        nothing to translate comes back as it is."""
+        wanted = [text for text in texts if any(ch.isalnum() for ch in text)]
+        if not wanted:
+            return list(texts)
+        document = self.split_blocks(wanted, glossary)
+        events = self.translate_stream(document.source(), generation, glossary=glossary, stream=False, document=document)
+        done = iter(last(results(events)).unit_texts())
+        return [next(done) if any(ch.isalnum() for ch in text) else text for text in texts]
 
     def translate(self, text: str, generation: Generation = None, glossary: Glossary | None = None) -> TranslationResult:
         """The whole text translated (one wave: nobody watches partial results, so every

@@ -64,6 +64,9 @@ def build_parser() -> argparse.ArgumentParser:
     translate.add_argument("--beams", type=int, help="beam size (1 = greedy, fastest; default: the model's)")
     translate.add_argument("--force", action="store_true", help="redo inputs already translated")
     translate.add_argument("--summarize", action="store_true", help="add an English and French summary")
+    translate.add_argument(
+        "--article-only", action="store_true", help="reduce web pages to their article (no menus, headers, footers)"
+    )
     translate.add_argument("--summary-length", choices=list(LENGTH_PRESETS), default=None)
     translate.add_argument("--engine", choices=ENGINES, default="local", help="run here, or on a Ray cluster")
     translate.add_argument("--ray-address", help="Ray cluster address (with --engine ray; default: start a local one)")
@@ -122,7 +125,9 @@ def cmd_translate(args: argparse.Namespace) -> int:
         glossary = config.load_glossary()
     except InvalidOptionError as error:
         raise UsageError(str(error)) from error
-    options = ArticleOptions(args.summarize, config.summary_length, args.beams, glossary, source=args.source)
+    options = ArticleOptions(
+        args.summarize, config.summary_length, args.beams, glossary, source=args.source, article_only=args.article_only
+    )
     check_writable(args.output)
     jobs = discover(args.inputs, args.output, config, source=args.source, target=args.target)
     remove_stale_parts(args.output)

@@ -11,9 +11,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import BinaryIO
 
-from translate import PasserelleError
+from translate import InputTextError, PasserelleError
+from translate.formats import Form, HtmlForm, form_for
+from translate.formats.article import article_html
 
-HTML_EXTENSIONS = (".html", ".htm")
 _HTML_SNIFF = re.compile(r"<\s*(html|body|p|div|article|h[1-6]|br)\b[^>]*>", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # charset-normalizer's "chaos" above which a decoding is more likely noise than text.
@@ -24,6 +25,7 @@ BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "u
 # What French text in Windows-1252 has beyond ASCII; a decoding full of other signs is not it.
 FRENCH_CHARACTERS = frozenset("àâäçéèêëîïôöùûüÿœæÀÂÄÇÉÈÊËÎÏÔÖÙÛÜŸŒÆ«»‘’“”…–—•°€©®™·\u00a0")
 MIN_FRENCH_SHARE = 0.9
+FORM_NAMES = {"html": "HTML markup", "markdown": "Markdown markup", "docx": "Word layout", "srt": "subtitle timings", "vtt": "subtitle timings"}
 MAX_FOREIGN_SHARE = 0.25
 
 
@@ -33,9 +35,13 @@ class ArticleInputError(PasserelleError, ValueError):
 
 @dataclass
 class ArticleText:
+    """An input's text as the translator reads it; ``form``: the parsed document when the
+    input is a format that is translated back into itself (HTML, Markdown, Word, subtitles)."""
+
     text: str
     encoding: str = "utf-8"
     notes: list[str] = field(default_factory=list)
+    form: Form | None = None
 
 
 class _HTMLToText(HTMLParser):
@@ -170,18 +176,51 @@ def clean_text(text: str, name: str, max_chars: int, as_html: bool | None = None
     return ArticleText(text, notes=notes)
 
 
-def read_article_bytes(data: bytes, name: str, max_bytes: int, max_chars: int) -> ArticleText:
+def read_article_bytes(data: bytes, name: str, max_bytes: int, max_chars: int, article_only: bool = False) -> ArticleText:
+    """A file's article: a document with a form of its own (by its extension) parsed to be
+    written back in that form, any other file read as text. ``article_only``: a web page is
+    reduced to its article first."""
     if len(data) > max_bytes:
         raise ArticleInputError(
             f"{name}: {len(data):,} bytes is over the size limit of {max_bytes:,} bytes"
         )
+    kind = form_for(name)
+    if kind is not None:
+        return _read_document(data, name, kind, max_chars, article_only)
     text, encoding = decode_bytes(data, name)
-    is_html = True if name.lower().endswith(HTML_EXTENSIONS) else None
-    article = clean_text(text, name, max_chars, as_html=is_html)
+    article = clean_text(text, name, max_chars)
     article.encoding = encoding
     if encoding != "utf-8":
         article.notes.append(f"decoded as {encoding} (not UTF-8)")
     return article
+
+
+def _read_document(data: bytes, name: str, kind: type[Form], max_chars: int, article_only: bool) -> ArticleText:
+    notes: list[str] = []
+    encoding = "binary"
+    try:
+        if kind.binary:
+            form = kind.parse(data, name)
+        else:
+            content, encoding = decode_bytes(data, name)
+            if article_only and issubclass(kind, HtmlForm):
+                article = article_html(content)
+                notes.append("only the page's article is translated" if article else "no article found in the page: all of it is translated")
+                content = article or content
+            form = kind.parse(content, name)
+    except InputTextError as error:
+        raise ArticleInputError(str(error) if str(error).startswith(name) else f"{name}: {error}") from error
+    text = form.article_text()
+    if not form.translatable():
+        raise ArticleInputError(f"{name}: there is no text to translate in this {kind.kind} file")
+    if len(text) > max_chars:
+        raise ArticleInputError(
+            f"{name}: {len(text):,} characters of text is over the limit of {max_chars:,}; split it or raise the limit"
+        )
+    if encoding not in ("utf-8", "binary"):
+        notes.append(f"decoded as {encoding} (not UTF-8)")
+    notes.append(f"{FORM_NAMES.get(kind.kind, kind.kind)} kept: the translation is also a {kind.suffixes[0]} file")
+    return ArticleText(text, encoding, notes, form)
 
 
 def read_bounded(path: Path, max_bytes: int, name: str | None = None) -> bytes:
@@ -215,6 +254,6 @@ def _file_kind(mode: int) -> str:
     return next((name for test, name in kinds if test(mode)), "not a regular file")
 
 
-def read_article_file(path: Path, max_bytes: int, max_chars: int) -> ArticleText:
+def read_article_file(path: Path, max_bytes: int, max_chars: int, article_only: bool = False) -> ArticleText:
     """One file's article text, or ArticleInputError naming the file and the problem."""
-    return read_article_bytes(read_bounded(path, max_bytes), str(path), max_bytes, max_chars)
+    return read_article_bytes(read_bounded(path, max_bytes), str(path), max_bytes, max_chars, article_only)

@@ -5,14 +5,15 @@ finished result."""
 from __future__ import annotations
 
 import time
-from typing import Iterator, cast
+from typing import Iterator, Sequence, cast
 
 from summarize import key_sentences
-from translate import Document, InvalidOptionError, last
+from translate import Document, InvalidOptionError, TranslationResult, Translator, last
+from translate.formats import Form
 from translate.languages import Language
 
 from .language import AUTO, SOURCES, detect_source, language_warning
-from .result import ArticleEvent, ArticleOptions, ArticleResult, Stage
+from .result import ArticleEvent, ArticleOptions, ArticleResult, Stage, TranslatedFile
 from .services import Services
 
 
@@ -25,17 +26,26 @@ def article_stream(
     stream: bool = True,
     document: Document | None = None,
     lane: str = "page",
+    form: Form | None = None,
 ) -> Iterator[ArticleEvent]:
     """Translate, then summarise: progress after each batch, the growing result after each
     wave, the English summary, then the finished article. ``stream=False`` translates in one
-    wave (fullest batches); ``document`` is the translator's split of ``text`` if at hand.
-    The models are used in the turn of ``lane`` (see ``FairGate``): the page, or an API client."""
+    wave (fullest batches); ``document`` is the translator's split of ``text`` if at hand;
+    ``form``: the parsed file ``text`` comes from, written back translated (``result.file``)
+    as soon as the translation is done. The models are used in the turn of ``lane`` (see
+    ``FairGate``): the page, or an API client."""
     with services.gate.slot(lane):
-        yield from _article_events(text, services, options, source_file, stream, document)
+        yield from _article_events(text, services, options, source_file, stream, document, form)
 
 
 def _article_events(
-    text: str, services: Services, options: ArticleOptions, source_file: str | None, stream: bool, document: Document | None
+    text: str,
+    services: Services,
+    options: ArticleOptions,
+    source_file: str | None,
+    stream: bool,
+    document: Document | None,
+    form: Form | None,
 ) -> Iterator[ArticleEvent]:
     started = time.perf_counter()
     if options.source not in SOURCES:
@@ -43,9 +53,12 @@ def _article_events(
     source = detect_source(text)[0] if options.source == AUTO else cast(Language, options.source)
     warning = language_warning(text, source)
     result: ArticleResult | None = None
-    translation_events = services.translator(source).translate_stream(
-        text, options.generation(), glossary=options.glossary_for(source), stream=stream, document=document
-    )
+    translator = services.translator(source)
+    glossary = options.glossary_for(source)
+    if form is not None:  # one unit per block of the file, to put each one back in its place
+        document = translator.split_blocks(form.model_texts(), glossary, form.markers())
+        text = document.source()
+    translation_events = translator.translate_stream(text, options.generation(), glossary=glossary, stream=stream, document=document)
     for event in translation_events:
         if event.result is None:
             yield ArticleEvent(Stage.TRANSLATING, event.done, event.total)
@@ -61,6 +74,8 @@ def _article_events(
         result.timings["translate_s"] = round(time.perf_counter() - started, 3)
         yield ArticleEvent(Stage.TRANSLATING, event.done, event.total, result)
     assert result is not None  # the translator's last event holds the complete translation
+    if form is not None:
+        result.file = _translated_file(form, result.translation, translator, options, source)
     if options.summarize:
         yield ArticleEvent(Stage.SUMMARIZING, 0, 1)
         summary_started = time.perf_counter()
@@ -68,6 +83,9 @@ def _article_events(
         # The summary is made from the English side, the original or the translation.
         english = [segment.target if source == "fr" else segment.source for segment in translation.segments]
         english_text, passages = (translation.text, translation.passages()) if source == "fr" else (text, english)
+        if form is not None and (kept := form.summary_blocks()) is not None:  # a page's article only
+            passages = [passage for segment, passage in zip(translation.segments, english) if segment.paragraph in kept]
+            english_text = " ".join(passages)
         summaries = services.summarizer().summarize_stream(
             english_text, options.summary_length, passages=passages, glossary=options.glossary_for("en")
         )
@@ -82,10 +100,29 @@ def _article_events(
     yield ArticleEvent(Stage.DONE, 1, 1, result)
 
 
+def _translated_file(
+    form: Form, translation: TranslationResult, translator: Translator, options: ArticleOptions, source: Language
+) -> TranslatedFile:
+    """The file written back with each block's translation, its inline markup placed (the
+    words of marks and runs that need it translated in one more run, in the same turn)."""
+    glossary = options.glossary_for(source)
+
+    def translate_many(texts: Sequence[str]) -> list[str]:
+        return translator.translate_texts(texts, options.generation(), glossary)
+
+    data = form.render(form.assemble(translation.unit_texts(), translate_many))
+    return TranslatedFile(form.kind, form.suffixes[0], form.media_type, data)
+
+
 def process_article(
-    text: str, services: Services, options: ArticleOptions = ArticleOptions(), source_file: str | None = None, lane: str = "page"
+    text: str,
+    services: Services,
+    options: ArticleOptions = ArticleOptions(),
+    source_file: str | None = None,
+    lane: str = "page",
+    form: Form | None = None,
 ) -> ArticleResult:
     """The finished result, translated in one wave (nobody watches partial results)."""
-    final = last(article_stream(text, services, options, source_file, stream=False, lane=lane)).result
+    final = last(article_stream(text, services, options, source_file, stream=False, lane=lane, form=form)).result
     assert final is not None
     return final

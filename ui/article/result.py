@@ -26,6 +26,7 @@ class ArticleOptions:
     glossary: Glossary | None = None  # French → English terms (reversed for English → French)
     source: str = "fr"  # "fr", "en" or "auto" (detected per article)
     alternatives: int = 0  # other translations wanted besides the best (the REST API's)
+    article_only: bool = False  # a web page reduced to its article before it is translated
 
     def generation(self) -> dict[str, Any]:
         options: dict[str, Any] = {"num_beams": self.num_beams} if self.num_beams else {}
@@ -40,6 +41,16 @@ class ArticleOptions:
         return self.glossary.reversed()
 
 
+@dataclass(frozen=True)
+class TranslatedFile:
+    """The input file translated in its own format (HTML, Markdown, Word, subtitles)."""
+
+    kind: str
+    suffix: str
+    media_type: str
+    data: bytes
+
+
 @dataclass
 class ArticleResult:
     source: str
@@ -52,6 +63,7 @@ class ArticleResult:
     # Indices of the segments the summary rests on (see summarize.evidence).
     key_sentences: list[int] = field(default_factory=list)
     source_language: Language = "fr"
+    file: TranslatedFile | None = None  # for an input with a form of its own
 
     @property
     def target_language(self) -> Language:
@@ -65,6 +77,7 @@ class ArticleResult:
             "source_file": self.source_file,
             "source": self.source,
             "source_language": self.source_language,
+            "format": self.file.kind if self.file is not None else "text",
             "target_language": self.target_language,
             "translation": self.translation.text,
             "complete": self.translation.complete,

@@ -43,6 +43,8 @@ def job_key(data: bytes, config: AppConfig, options: ArticleOptions, source: Lan
         "options": [options.summarize, options.summary_length, options.num_beams],
         "summary_models": [config.summary_model, config.summary_translation_model] if options.summarize else None,
     }
+    if options.article_only:  # likewise
+        settings["article_only"] = True
     if options.glossary:  # only then: keys of runs without one stay as they were
         settings["glossary"] = options.glossary.fingerprint()
     if source != "fr":  # likewise: French inputs keep the keys of before the other direction
@@ -52,14 +54,14 @@ def job_key(data: bytes, config: AppConfig, options: ArticleOptions, source: Lan
     return digest.hexdigest()
 
 
-def write_atomic(path: Path, text: str) -> None:
+def write_atomic(path: Path, text: str | bytes) -> None:
     """Write ``text`` so that ``path`` is either absent, old, or complete: never half-written."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.{os.getpid()}.", suffix=PART_SUFFIX)
     try:
         os.chmod(temporary, FILE_MODE & ~_umask())  # as an ordinary write would (mkstemp makes 0600)
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(text.encode("utf-8") if isinstance(text, str) else text)
             stream.flush()
             os.fsync(stream.fileno())
         os.replace(temporary, path)
@@ -91,7 +93,7 @@ def already_done(job: Job, key: str) -> bool:
 
 def write_outputs(job: Job, result: ArticleResult, key: str) -> None:
     """Translation and summary first, the JSON (the "done" mark) last."""
-    write_atomic(job.translation_path, result.translation.text)
+    write_atomic(job.translation_path, result.file.data if result.file is not None else result.translation.text)
     if result.summary is not None:
         write_atomic(job.summary_path, result.summary_markdown() + "\n")
     document = result.to_json()

@@ -19,7 +19,7 @@ from typing import Iterable, Sequence, cast
 
 from translate.languages import LANGUAGES, NAMES, Language, other
 
-from ..article.inputs import HTML_EXTENSIONS, ArticleInputError, read_limited
+from ..article.inputs import ArticleInputError, read_limited
 from ..article.language import AUTO, SOURCES
 from ..config import AppConfig, UsageError
 
@@ -109,7 +109,8 @@ def exit_status(outcomes: Sequence[Outcome]) -> int:
 
 
 def _output_ext(path: Path) -> str:
-    return ".txt" if path.suffix.lower() in HTML_EXTENSIONS else path.suffix
+    """Every input is written back in its own format (HTML stays HTML, Word stays Word)."""
+    return path.suffix
 
 
 def _within(path: Path, root: Path) -> bool:

@@ -36,7 +36,7 @@ def run_job(
     config = services.config
     try:
         data = job.data if job.data is not None else read_bounded(job.source, config.max_file_bytes, job.name)
-        article = read_article_bytes(data, job.name, config.max_file_bytes, config.max_chars)
+        article = read_article_bytes(data, job.name, config.max_file_bytes, config.max_chars, options.article_only)
         source = detect_source(article.text)[0] if options.source == AUTO else cast(Language, options.source)
         job = job.towards(source)
         key = job_key(data, config, options, source)
@@ -44,7 +44,7 @@ def run_job(
             return Outcome(job, Status.SKIPPED)
         result = None
         settled = replace(options, source=source)  # detected once, here
-        for event in article_stream(article.text, services, settled, job.name, stream=False):
+        for event in article_stream(article.text, services, settled, job.name, stream=False, form=article.form):
             if progress is not None and event.stage == Stage.TRANSLATING:
                 progress(event.done, event.total)
             result = event.result or result

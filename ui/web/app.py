@@ -118,6 +118,7 @@ def build_app(config: AppConfig, services: Services, scratch: Scratch, metrics: 
             download = {"visible": False, "size": "sm", "scale": 0, "min_width": DOWNLOAD_BUTTON_WIDTH}
             markdown_file = gr.DownloadButton("⬇ Markdown", elem_id="download-md", **download)
             json_file = gr.DownloadButton("⬇ JSON", elem_id="download-json", **download)
+            own_file = gr.DownloadButton("⬇ File", elem_id="download-file", **download)
         with gr.Row(elem_id="panes"):
             panes, titles = {}, {}
             for key, title in DIRECTION_TITLES["fr"].items():
@@ -136,7 +137,7 @@ def build_app(config: AppConfig, services: Services, scratch: Scratch, metrics: 
         button.click(
             StreamHandler(config, services, scratch, metrics).run,
             [text, summary, quality, glossary, loaded_state, direction],
-            [status, panes["original"], panes["translation"], panes["summary"], markdown_file, json_file],
+            [status, panes["original"], panes["translation"], panes["summary"], markdown_file, json_file, own_file],
             api_visibility="private",
             concurrency_id=CONCURRENCY_ID,
             show_progress="hidden",

@@ -13,6 +13,7 @@ from ..config import AppConfig
 from .render import idle_status
 
 Outputs = tuple[Any, ...]  # picker, text box, files state, loaded-file state, status line
+Loaded = dict[str, str]  # an uploaded file: its name, its text, where it is (to read its form again)
 
 
 class FileHandlers:
@@ -28,7 +29,7 @@ class FileHandlers:
         if len(paths) > self.config.max_files:
             message = f"{len(paths)} files is more than the limit of {self.config.max_files}; upload fewer at once."
             return _hidden_picker(), gr.skip(), {}, None, idle_status(errors=[message])
-        texts: dict[str, str] = {}
+        texts: dict[str, Loaded] = {}
         errors: list[str] = []
         notes: list[str] = []
         for raw in paths:
@@ -42,29 +43,29 @@ class FileHandlers:
             except ArticleInputError as error:
                 errors.append(str(error).replace(str(path), path.name))
                 continue
-            texts[name] = article.text
+            texts[name] = {"name": name, "text": article.text, "path": str(path)}
             notes += [f"{name}: {note}" for note in article.notes]
         status = idle_status(errors=errors, notes=notes)
         if not texts:
             return _hidden_picker(), gr.skip(), {}, None, status
         first = next(iter(texts))
         picker = gr.update(choices=list(texts), value=first, visible=len(texts) > 1)
-        return picker, texts[first], texts, {"name": first, "text": texts[first]}, status
+        return picker, texts[first]["text"], texts, texts[first], status
 
     def clear(self) -> Outputs:
         return _hidden_picker(), gr.skip(), {}, None, idle_status()
 
-    def pick(self, name: str | None, texts: dict[str, str]) -> tuple[Any, Any]:
+    def pick(self, name: str | None, texts: dict[str, Loaded]) -> tuple[Any, Any]:
         if not name or name not in texts:
             return gr.skip(), None
-        return texts[name], {"name": name, "text": texts[name]}
+        return texts[name]["text"], texts[name]
 
 
 def _hidden_picker() -> Any:
     return gr.update(choices=[], value=None, visible=False)
 
 
-def _unique(name: str, taken: dict[str, str]) -> str:
+def _unique(name: str, taken: dict[str, Loaded]) -> str:
     candidate, n = name, 2
     while candidate in taken:
         candidate, n = f"{name} ({n})", n + 1

@@ -95,23 +95,28 @@ class Scratch:
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
 
-    def write(self, result: ArticleResult) -> tuple[Path, Path]:
-        """The result as Markdown and JSON, in a directory of its own."""
+    def write(self, result: ArticleResult) -> tuple[Path, Path, Path | None]:
+        """The result as Markdown and JSON, and the translated file in its own format when
+        the input had one, in a directory of its own."""
         directory = self.downloads / uuid.uuid4().hex
         directory.mkdir(mode=0o700)
-        stem = safe_stem(result.source_file)
-        markdown = directory / f"{stem}.en.md"
+        stem = f"{safe_stem(result.source_file)}.{result.target_language}"
+        markdown = directory / f"{stem}.md"
         markdown.write_text(result.to_markdown(), encoding="utf-8")
-        data = directory / f"{stem}.en.json"
+        data = directory / f"{stem}.json"
         data.write_text(json.dumps(result.to_json(), ensure_ascii=False, indent=2), encoding="utf-8")
-        return markdown, data
+        translated = None
+        if result.file is not None:
+            translated = directory / f"{stem}{result.file.suffix}"
+            translated.write_bytes(result.file.data)
+        return markdown, data, translated
 
-    def write_file(self, name: str, text: str) -> str:
+    def write_file(self, name: str, content: str | bytes) -> str:
         """A translated file offered for download; returns its public name, ``ID.NAME``."""
         token = uuid.uuid4().hex
         directory = self.downloads / token
         directory.mkdir(mode=0o700)
-        (directory / name).write_text(text, encoding="utf-8")
+        (directory / name).write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
         return f"{token}.{name}"
 
     def find_file(self, public_name: str) -> Path | None:

@@ -14,7 +14,19 @@ import gradio as gr
 
 from translate import ModelNotAvailableError, PasserelleError
 
-from ..article import ArticleEvent, ArticleInputError, ArticleResult, Services, Stage, article_stream, clean_text
+from translate.formats import form_for
+
+from ..article import (
+    ArticleEvent,
+    ArticleInputError,
+    ArticleResult,
+    ArticleText,
+    Services,
+    Stage,
+    article_stream,
+    clean_text,
+    read_article_file,
+)
 from ..config import AppConfig
 from .background import Tick, background_events
 from .metrics import Metrics
@@ -37,7 +49,7 @@ logger = logging.getLogger("passerelle.web")
 PASTED_NAME = "The pasted text"
 MODEL_MISSING = "A model is not available here: what to do is on the model line at the top of the page."
 HEARTBEAT_SECONDS = 1.0  # the page's clock ticks at least this often during long steps
-Frame = tuple[Any, ...]  # one value per output: status, three panes, two downloads
+Frame = tuple[Any, ...]  # one value per output: status, three panes, three downloads
 
 
 class StreamHandler:
@@ -60,7 +72,7 @@ class StreamHandler:
         options = article_options(self.config, SUMMARY_CHOICES.get(summary_label, NO_SUMMARY), beams, glossary, source)
         frame = _FrameBuilder(options.summarize)
         try:
-            article = clean_text(text or "", source_file or PASTED_NAME, self.config.max_chars)
+            article = self._article(text, source_file, loaded)
         except ArticleInputError as error:
             yield frame.failed(str(error))
             raise user_error(str(error)) from error
@@ -69,7 +81,9 @@ class StreamHandler:
             yield frame.update(progress=Progress("Loading the translation model (only slow the first time)…"))
         result: ArticleResult | None = None
         stage = Stage.TRANSLATING
-        events = background_events(lambda: article_stream(article.text, self.services, options, source_file), HEARTBEAT_SECONDS)
+        events = background_events(
+            lambda: article_stream(article.text, self.services, options, source_file, form=article.form), HEARTBEAT_SECONDS
+        )
         try:
             for event in events:
                 elapsed = time.perf_counter() - started
@@ -98,8 +112,15 @@ class StreamHandler:
             events.close()
         assert result is not None
         self.metrics.observe(result)
-        markdown, data = self.scratch.write(result)
-        yield frame.finished(result, time.perf_counter() - started, markdown, data)
+        yield frame.finished(result, time.perf_counter() - started, *self.scratch.write(result))
+
+    def _article(self, text: str | None, source_file: str | None, loaded: dict[str, str] | None) -> ArticleText:
+        """The text box's article; an uploaded file's own form (HTML, Word, subtitles...) when
+        the box still holds that file's text, to write the translation back in it."""
+        path = loaded.get("path") if loaded and source_file else None
+        if path and form_for(path) is not None:
+            return read_article_file(Path(path), self.config.max_file_bytes, self.config.max_chars)
+        return clean_text(text or "", source_file or PASTED_NAME, self.config.max_chars)
 
     def _show(self, frame: "_FrameBuilder", event: ArticleEvent, elapsed: float) -> Iterator[Frame]:
         result = event.result
@@ -143,7 +164,7 @@ class _FrameBuilder:
         self.warnings: list[str] = []
         self.notes: list[str] = []
         self.errors: list[str] = []
-        self.files: tuple[Any, Any] = (gr.update(visible=False), gr.update(visible=False))
+        self.files: tuple[Any, ...] = (gr.update(visible=False),) * 3
 
     def update(self, **values: Any) -> Frame:
         for key, value in values.items():
@@ -158,7 +179,7 @@ class _FrameBuilder:
         self.errors = [message]
         return self.update(progress=Progress(message.splitlines()[0], state=ProgressState.ERROR))
 
-    def finished(self, result: ArticleResult, seconds: float, markdown: Path, data: Path) -> Frame:
+    def finished(self, result: ArticleResult, seconds: float, markdown: Path, data: Path, translated: Path | None) -> Frame:
         translation, summary = result.translation, result.summary
         if summary is not None:
             keys = result.key_sentences
@@ -167,7 +188,10 @@ class _FrameBuilder:
             if keys and translation.document is not None:  # underline what the summary rests on
                 self.original = render_original(translation.document, keys)
                 self.translation = render_translation(translation, keys)
-        self.files = (gr.update(value=str(markdown), visible=True), gr.update(value=str(data), visible=True))
+        own = gr.update(visible=False)
+        if translated is not None and result.file is not None:
+            own = gr.update(value=str(translated), visible=True, label=f"⬇ {result.file.suffix.lstrip('.').upper()}")
+        self.files = (gr.update(value=str(markdown), visible=True), gr.update(value=str(data), visible=True), own)
         flagged = result.checks()["flagged_sentences"]
         done = f"Done: {len(translation.segments)} sentences translated"
         done += f" · {flagged} flagged (underlined in red: hover for why)" if flagged else " · no sentence flagged"

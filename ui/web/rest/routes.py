@@ -16,7 +16,7 @@ from starlette.responses import FileResponse, JSONResponse
 from summarize import LENGTH_PRESETS
 from translate import InputTextError, InvalidOptionError, PasserelleError
 from translate.languages import LANGUAGES, NAMES, other
-from translate.markup import translate_html
+from translate.formats import Form, HtmlForm
 
 from ...article import (
     ArticleInputError,
@@ -24,7 +24,6 @@ from ...article import (
     ArticleResult,
     Services,
     clean_text,
-    html_to_text,
     process_article,
     read_article_bytes,
 )
@@ -141,7 +140,8 @@ class RestApi:
             raise RestError(413, f"The file is over the limit of {self.config.max_file_bytes:,} bytes")
         result = await run_in_threadpool(self._translate_file, data, name, source, lane)
         stem = Path(name).stem
-        public = self.scratch.write_file(f"{stem}.{result.target_language}{extension}", result.translation.text)
+        content = result.file.data if result.file is not None else result.translation.text
+        public = self.scratch.write_file(f"{stem}.{result.target_language}{extension}", content)
         return JSONResponse({"translatedFileUrl": f"{str(request.base_url).rstrip('/')}/download_file/{public}"})
 
     async def download_file(self, name: str) -> FileResponse:
@@ -197,41 +197,51 @@ class RestApi:
         """One text's answer: its translation (unchanged when already in the target language
         or blank), the detected language for "auto", the alternatives when asked."""
         answer: dict[str, Any] = {}
+        with as_rest_errors():  # nesting too deep for a document is bad input
+            form = HtmlForm(text) if text_format == "html" else None
         if source == AUTO:  # on what a reader sees: the markup's text, not its tags
-            source, guess = detect_source(html_to_text(text) if text_format == "html" else text)
+            source, guess = detect_source(form.article_text() if form is not None else text)
             answer["detectedLanguage"] = {"confidence": round(guess.confidence * 100, 1), "language": source}
         if alternatives:
             answer["alternatives"] = []
         answer["segments"] = []
-        if not text.strip() or source == target:
+        if not text.strip() or source == target or (form is not None and not form.translatable()):
             answer["translatedText"] = text
             return answer
-        if text_format == "html":  # markup kept; no alternatives or segments, as LibreTranslate
-            answer["translatedText"] = self._translate_html(text, source, lane)
-            return answer
         options = ArticleOptions(summarize=False, source=source, alternatives=alternatives)
-        result = self._process(text, options, lane, as_html=False)
+        result = self._process(text, options, lane, as_html=False, form=form)
+        if result.file is not None:  # markup kept; the segments are the blocks' sentences
+            answer["translatedText"] = result.file.data.decode("utf-8")
+            answer.pop("alternatives", None)
+            answer["segments"] = [segment.to_dict() for segment in result.translation.segments]
+            return answer
         answer["translatedText"] = result.translation.text
         if alternatives:
             answer["alternatives"] = result.translation.alternatives()
         answer["segments"] = [segment.to_dict() for segment in result.translation.segments]
         return answer
 
-    def _translate_html(self, markup: str, source: str, lane: str) -> str:
-        with as_rest_errors(), self.services.gate.slot(lane):
-            return translate_html(markup, self.services.translator(source))  # type: ignore[arg-type]
-
     def _translate_file(self, data: bytes, name: str, source: str, lane: str) -> ArticleResult:
         with as_rest_errors():
             article = read_article_bytes(data, name, self.config.max_file_bytes, self.config.max_chars)
-        return self._process(article.text, ArticleOptions(summarize=False, source=source), lane, cleaned=True)
+        return self._process(article.text, ArticleOptions(summarize=False, source=source), lane, cleaned=True, form=article.form)
 
-    def _process(self, text: str, options: ArticleOptions, lane: str, *, as_html: bool | None = None, cleaned: bool = False) -> ArticleResult:
+    def _process(
+        self,
+        text: str,
+        options: ArticleOptions,
+        lane: str,
+        *,
+        as_html: bool | None = None,
+        cleaned: bool = False,
+        form: Form | None = None,
+    ) -> ArticleResult:
         """``process_article`` in ``lane``'s turn, its errors as the API's; ``as_html``: the
-        text is HTML (True), plain text even if it looks like markup (False), or either (None)."""
+        text is HTML (True), plain text even if it looks like markup (False), or either (None);
+        ``form``: the document ``text`` comes from, translated back into its own format."""
         with as_rest_errors():
-            article_text = text if cleaned else clean_text(text, "q", self.config.max_chars, as_html=as_html).text
-            result = process_article(article_text, self.services, options, lane=lane)
+            article_text = text if cleaned or form is not None else clean_text(text, "q", self.config.max_chars, as_html=as_html).text
+            result = process_article(article_text, self.services, options, lane=lane, form=form)
         self.metrics.observe(result)
         return result
 

@@ -1,0 +1,84 @@
+"""What every document format gives the translator, and takes back: its blocks of text in
+reading order (inline markup as tokens), then the same file with the blocks translated."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import TYPE_CHECKING, ClassVar, Sequence
+
+from ..document import BLOCK_SEPARATOR
+from ..errors import InputTextError
+from .inline import Block, Part, TranslateMany, place_all
+
+if TYPE_CHECKING:
+    from ..faithful import Glossary
+    from ..translator import Generation, Translator
+
+
+class Form(ABC):
+    """A parsed document: ``blocks`` to translate, and enough of the file to write it back
+    with the same structure."""
+
+    kind: ClassVar[str]
+    suffixes: ClassVar[tuple[str, ...]]
+    media_type: ClassVar[str]
+    binary: ClassVar[bool] = False  # parsed from bytes (Word) rather than decoded text
+
+    def __init__(self, blocks: list[Block]) -> None:
+        self.blocks = blocks
+
+    @classmethod
+    @abstractmethod
+    def parse(cls, data: str | bytes, name: str) -> "Form":
+        """The document, or InputTextError saying what is wrong with the file."""
+
+    @abstractmethod
+    def render(self, translated: list[list[Part]]) -> bytes:
+        """The file, with each block's parts (one list per block, in order) in its place."""
+
+    def translatable(self) -> list[Block]:
+        return [block for block in self.blocks if block.translatable()]
+
+    def model_texts(self) -> list[str]:
+        """What the translator reads: one text per translatable block."""
+        return [block.model_text() for block in self.translatable()]
+
+    def markers(self) -> list[str]:
+        """Each translatable block's Markdown marker ("# ", "- " or ""), to show the article
+        with its titles and lists."""
+        return [block.marker for block in self.translatable()]
+
+    def article_text(self) -> str:
+        """The article as the translator's document shows it: one block per paragraph."""
+        return BLOCK_SEPARATOR.join(marker + text for marker, text in zip(self.markers(), self.model_texts()))
+
+    def summary_blocks(self) -> set[int] | None:
+        """Which translatable blocks a summary should read (a page's article, not its menus);
+        None: all of them."""
+        return None
+
+    def assemble(self, translations: Sequence[str], translate_many: TranslateMany) -> list[list[Part]]:
+        """Every block's parts: the translatable ones from ``translations`` (one per
+        translatable block) with their markup placed, the others as they were."""
+        active = self.translatable()
+        placed = dict(zip(map(id, active), place_all(active, translations, translate_many), strict=True))
+        return [placed.get(id(block), block.parts) for block in self.blocks]
+
+    def translate(self, translator: "Translator", generation: "Generation" = None, glossary: "Glossary | None" = None) -> bytes:
+        """The whole file translated (the Python API; front ends stream through the article
+        pipeline and call ``assemble`` and ``render`` at the end)."""
+
+        def translate_many(texts: Sequence[str]) -> list[str]:
+            return translator.translate_texts(texts, generation, glossary)
+
+        return self.render(self.assemble(translate_many(self.model_texts()), translate_many))
+
+
+def text_of(data: str | bytes, name: str) -> str:
+    """A text format's content: already decoded by the caller, or UTF-8 (a BOM is dropped)."""
+    if isinstance(data, str):
+        return data
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise InputTextError(f"{name}: not valid UTF-8 ({error.reason} at byte {error.start}); convert it to UTF-8") from error
