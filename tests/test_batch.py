@@ -57,9 +57,10 @@ def test_translates_a_tree_and_reports_bad_files(inputs: Path, tmp_path: Path, m
     assert not (out / "empty.json").exists() and not (out / "ignored.en.pdf").exists()
     record = json.loads((out / "a.json").read_text())
     assert {"source_file", "source", "translation", "segments", "models", "timings"} <= set(record)
-    assert record["source"] == FRENCH_A
+    assert record["source"] == FRENCH_A.strip() and record["format"] == "markdown"  # blocks, as written here
     assert [s["paragraph"] for s in record["segments"]] == [0, 1, 1, 2]
-    assert record["translation"] == (out / "a.en.md").read_text()
+    translated = (out / "a.en.md").read_text().split("\n\n")
+    assert len(translated) == len(FRENCH_A.split("\n\n")) and translated[0].startswith("# ")
     latin = json.loads((out / "latin.json").read_text())
     assert latin["source"].startswith("Le café était très chaud")
     assert any("cp1252" in warning for warning in latin["warnings"])
@@ -70,6 +71,30 @@ def test_translates_a_tree_and_reports_bad_files(inputs: Path, tmp_path: Path, m
     assert (out / "a.json").stat().st_mtime_ns == stamp
     forced = run_cli(*translate_args([str(inputs / "a.md")], out, marian_fr_en_dir, "--force"))
     assert forced.returncode == 0 and (out / "a.json").stat().st_mtime_ns != stamp
+
+
+def test_documents_come_back_in_their_own_format(tmp_path: Path, marian_fr_en_dir: Path) -> None:
+    from tests.test_document_forms import SUBTITLES, build_docx
+
+    folder = tmp_path / "documents"
+    folder.mkdir()
+    build_docx(folder / "lettre.docx")
+    (folder / "film.srt").write_text(SUBTITLES, encoding="utf-8")
+    (folder / "page.html").write_text("<html><body><h1>Le budget</h1><p>Le maire a <b>parlé</b> hier.</p></body></html>")
+    (folder / "piege.docx").write_bytes(b"ceci n'est pas un zip")
+    out = tmp_path / "out"
+    result = run_cli(*translate_args([str(folder)], out, marian_fr_en_dir))
+    assert result.returncode == 1 and "piege.docx: not a Word .docx file" in result.stderr
+    import docx
+
+    letter = docx.Document(str(out / "lettre.en.docx"))
+    assert len(letter.paragraphs) == len(docx.Document(str(folder / "lettre.docx")).paragraphs) and len(letter.tables) == 1
+    assert "conseil" not in "\n".join(p.text for p in letter.paragraphs)
+    film = (out / "film.en.srt").read_text()
+    assert film.count("-->") == 3 and "00:00:09,000 --> 00:00:11,000" in film and "Bonjour" not in film
+    page = (out / "page.en.html").read_text()
+    assert page.startswith("<html><body><h1>") and page.count("<b>") == 1 and "maire" not in page
+    assert json.loads((out / "lettre.json").read_text())["format"] == "docx"
 
 
 def test_standard_input_and_model_from_environment(tmp_path: Path, marian_fr_en_dir: Path) -> None:
@@ -245,7 +270,8 @@ def test_english_input_is_translated_into_french_with_both_summaries(
     assert f"-> {out / 'harbour.fr.md'}" in result.stderr
     record = json.loads((out / "harbour.json").read_text())
     assert (record["source_language"], record["target_language"]) == ("en", "fr")
-    assert record["source"] == ENGLISH_A and record["translation"] == (out / "harbour.fr.md").read_text()
+    assert record["source"] == ENGLISH_A.strip() and record["format"] == "markdown"
+    assert record["translation"] == (out / "harbour.fr.md").read_text().strip()  # one line per block, as here
     assert (out / "harbour.fr.md").read_text().startswith("# ")  # same layout
     assert [s["paragraph"] for s in record["segments"]] == [0, 1, 1, 2]
     assert record["models"]["translation"] == str(marian_en_fr_dir)  # the English→French model

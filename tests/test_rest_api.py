@@ -3,6 +3,8 @@ for every shape and error, and third-party clients from PyPI, unmodified."""
 
 from __future__ import annotations
 
+import io
+
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -165,6 +167,23 @@ def test_translate_file_then_download_it(url: str, tmp_path: Path) -> None:
     assert_error(wrong, 400, "file format not supported")
     binary = post(url, "/translate_file", data={"source": "fr", "target": "en"}, files={"file": ("a.txt", bytes(range(256)), "text/plain")})
     assert binary.status_code == 400 and "error" in binary.json()
+
+
+def test_a_word_file_comes_back_as_a_word_file(url: str, tmp_path: Path) -> None:
+    import docx
+
+    from tests.test_document_forms import build_docx
+
+    source = build_docx(tmp_path / "lettre.docx")
+    files = {"file": ("lettre.docx", source.read_bytes(), "application/octet-stream")}
+    link = post(url, "/translate_file", data={"source": "fr", "target": "en"}, files=files).json()["translatedFileUrl"]
+    assert link.endswith(".lettre.en.docx")
+    translated = docx.Document(io.BytesIO(httpx.get(link).content))
+    assert len(translated.paragraphs) == len(docx.Document(str(source)).paragraphs)
+    assert "conseil" not in " ".join(p.text for p in translated.paragraphs)
+    page = {"file": ("page.html", "<p>Le maire a <b>parlé</b> hier.</p>".encode(), "text/html")}
+    html_link = post(url, "/translate_file", data={"source": "fr", "target": "en"}, files=page).json()["translatedFileUrl"]
+    assert httpx.get(html_link).text.startswith("<p>") and "<b>" in httpx.get(html_link).text
 
 
 def test_summarize_gives_both_summaries(url: str) -> None:

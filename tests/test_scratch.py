@@ -27,7 +27,8 @@ def stub() -> ArticleResult:
 
 def test_results_are_written_in_a_private_root(tmp_path: Path) -> None:
     scratch = Scratch(ScratchLimits(ttl_seconds=60), parent=tmp_path)
-    markdown, data = scratch.write(stub())
+    markdown, data, translated = scratch.write(stub())
+    assert translated is None  # pasted text: no file of its own format
     assert stat.S_IMODE(scratch.root.stat().st_mode) == 0o700  # no other user reads it
     assert markdown.parent.parent == scratch.downloads and markdown.name == "bonjour.en.md"  # no path tricks
     assert markdown.read_text(encoding="utf-8").startswith("# Translation")

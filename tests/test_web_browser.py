@@ -185,7 +185,7 @@ def test_several_files_become_a_list_of_articles(page: "playwright_api.Page", tm
     picker.click()
     page.get_by_role("option", name="second.html").click()
     page.wait_for_function(
-        "() => document.querySelector('#article-text textarea').value.startsWith('Titre')",
+        "() => document.querySelector('#article-text textarea').value.startsWith('# Titre')",
         timeout=UI_TIMEOUT_MS,
     )
     assert "HTML markup kept" in page.locator("#status").inner_text()
@@ -229,3 +229,29 @@ def test_the_direction_switch_translates_english_into_french(page: "playwright_a
     page.wait_for_selector("#status .progress-line.done", timeout=MODEL_TIMEOUT_MS)
     assert page.locator("#pane-translation .seg").count() == 2
     assert page.locator("#status .notice.warning").count() == 0  # English text, English expected
+
+
+def test_a_word_file_is_uploaded_and_its_translation_downloaded_as_word(page: "playwright_api.Page", tmp_path: Path) -> None:
+    import docx
+
+    from tests.test_document_forms import build_docx
+
+    source = build_docx(tmp_path / "lettre.docx")
+    page.set_input_files("#article-files input[type=file]", [str(source)])
+    page.wait_for_function(
+        "() => document.querySelector('#article-text textarea').value.startsWith('# Le budget de la ville')", timeout=UI_TIMEOUT_MS
+    )
+    assert "Word layout kept" in page.locator("#status").inner_text()
+    page.get_by_label("None").check()
+    page.get_by_label("Fast (greedy)").check()
+    page.click("#translate-button")
+    page.wait_for_selector("#status .progress-line.done", timeout=MODEL_TIMEOUT_MS)
+    button = page.locator("#download-file")
+    assert button.is_visible() and "DOCX" in button.inner_text()
+    with page.expect_download(timeout=UI_TIMEOUT_MS) as download:
+        button.click()
+    assert download.value.suggested_filename == "lettre.en.docx"
+    translated = docx.Document(download.value.path())
+    original = docx.Document(str(source))
+    assert [p.style.name for p in translated.paragraphs] == [p.style.name for p in original.paragraphs]
+    assert len(translated.tables) == 1 and "conseil" not in " ".join(p.text for p in translated.paragraphs)

@@ -86,7 +86,7 @@ class AppConfig:
     max_chars: int = 200_000
     max_file_bytes: int = 2_000_000
     max_files: int = 20
-    extensions: tuple[str, ...] = field(default=(".txt", ".md", ".markdown", ".html", ".htm"))
+    extensions: tuple[str, ...] = field(default=(".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".srt", ".vtt"))
     # A model that failed to load is not tried again before this many seconds.
     model_retry_seconds: float = 300.0
     # Web server.

@@ -6,10 +6,13 @@ from __future__ import annotations
 from pathlib import PurePath
 
 from .base import Form
+from .docx import DocxForm
 from .html import HtmlForm, translate_html
 from .inline import Atom, Block, Close, Open, Part
+from .markdown import MarkdownForm
+from .subtitles import SrtForm, VttForm
 
-FORMS: tuple[type[Form], ...] = (HtmlForm,)
+FORMS: tuple[type[Form], ...] = (HtmlForm, MarkdownForm, DocxForm, SrtForm, VttForm)
 
 
 def form_for(name: str) -> type[Form] | None:
@@ -18,4 +21,4 @@ def form_for(name: str) -> type[Form] | None:
     return next((form for form in FORMS if suffix in form.suffixes), None)
 
 
-__all__ = ["FORMS", "Atom", "Block", "Close", "Form", "HtmlForm", "Open", "Part", "form_for", "translate_html"]
+__all__ = ["FORMS", "Atom", "Block", "Close", "DocxForm", "Form", "HtmlForm", "MarkdownForm", "Open", "Part", "SrtForm", "VttForm", "form_for", "translate_html"]
