@@ -184,6 +184,12 @@ def test_a_word_file_comes_back_as_a_word_file(url: str, tmp_path: Path) -> None
     page = {"file": ("page.html", "<p>Le maire a <b>parlé</b> hier.</p>".encode(), "text/html")}
     html_link = post(url, "/translate_file", data={"source": "fr", "target": "en"}, files=page).json()["translatedFileUrl"]
     assert httpx.get(html_link).text.startswith("<p>") and "<b>" in httpx.get(html_link).text
+    from tests.test_formats import PAGE
+
+    whole = {"file": ("page.html", PAGE.encode(), "text/html")}
+    answer = post(url, "/translate_file", data={"source": "fr", "target": "en", "article_only": "true"}, files=whole).json()
+    article = httpx.get(answer["translatedFileUrl"]).text
+    assert "<nav>" not in article and "<footer>" not in article and article.count("<p>") == 3
 
 
 def test_summarize_gives_both_summaries(url: str) -> None:

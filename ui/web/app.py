@@ -96,6 +96,12 @@ def build_app(config: AppConfig, services: Services, scratch: Scratch, metrics: 
                 limits = f"Up to {config.max_files} files · {extensions} · {human_bytes(config.max_file_bytes)} each"
                 gr.HTML(f'<div class="hint">{limits}</div>')
                 picker = gr.Dropdown(label="Article to translate", choices=[], visible=False, interactive=True)
+                article_only = gr.Checkbox(
+                    label="Web pages: the article only",
+                    info="Leave out menus, headers and footers (the summary always does)",
+                    value=False,
+                    elem_id="article-only",
+                )
                 direction = gr.Radio(list(DIRECTIONS), value=next(iter(DIRECTIONS)), label="Direction", elem_id="direction")
                 with gr.Row():
                     summary = gr.Radio(list(SUMMARY_CHOICES), value=default_summary, label="Summary")
@@ -136,7 +142,7 @@ def build_app(config: AppConfig, services: Services, scratch: Scratch, metrics: 
         picker.input(file_handlers.pick, [picker, files_state], [text, loaded_state], api_visibility="private")
         button.click(
             StreamHandler(config, services, scratch, metrics).run,
-            [text, summary, quality, glossary, loaded_state, direction],
+            [text, summary, quality, glossary, loaded_state, direction, article_only],
             [status, panes["original"], panes["translation"], panes["summary"], markdown_file, json_file, own_file],
             api_visibility="private",
             concurrency_id=CONCURRENCY_ID,

@@ -62,7 +62,14 @@ class StreamHandler:
         self.metrics = metrics
 
     def run(
-        self, text: str, summary_label: str, quality: str, glossary: str, loaded: dict[str, str] | None, direction: str
+        self,
+        text: str,
+        summary_label: str,
+        quality: str,
+        glossary: str,
+        loaded: dict[str, str] | None,
+        direction: str,
+        article_only: bool = False,
     ) -> Iterator[Frame]:
         """Errors are shown in the page and raised as gr.Error (a toast)."""
         started = time.perf_counter()
@@ -72,7 +79,7 @@ class StreamHandler:
         options = article_options(self.config, SUMMARY_CHOICES.get(summary_label, NO_SUMMARY), beams, glossary, source)
         frame = _FrameBuilder(options.summarize)
         try:
-            article = self._article(text, source_file, loaded)
+            article = self._article(text, source_file, loaded, article_only)
         except ArticleInputError as error:
             yield frame.failed(str(error))
             raise user_error(str(error)) from error
@@ -114,12 +121,13 @@ class StreamHandler:
         self.metrics.observe(result)
         yield frame.finished(result, time.perf_counter() - started, *self.scratch.write(result))
 
-    def _article(self, text: str | None, source_file: str | None, loaded: dict[str, str] | None) -> ArticleText:
+    def _article(self, text: str | None, source_file: str | None, loaded: dict[str, str] | None, article_only: bool) -> ArticleText:
         """The text box's article; an uploaded file's own form (HTML, Word, subtitles...) when
-        the box still holds that file's text, to write the translation back in it."""
+        the box still holds that file's text, to write the translation back in it (a web
+        page reduced to its article when ``article_only``)."""
         path = loaded.get("path") if loaded and source_file else None
         if path and form_for(path) is not None:
-            return read_article_file(Path(path), self.config.max_file_bytes, self.config.max_chars)
+            return read_article_file(Path(path), self.config.max_file_bytes, self.config.max_chars, article_only)
         return clean_text(text or "", source_file or PASTED_NAME, self.config.max_chars)
 
     def _show(self, frame: "_FrameBuilder", event: ArticleEvent, elapsed: float) -> Iterator[Frame]:

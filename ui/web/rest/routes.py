@@ -138,7 +138,7 @@ class RestApi:
         data = await upload.read(self.config.max_file_bytes + 1)
         if len(data) > self.config.max_file_bytes:
             raise RestError(413, f"The file is over the limit of {self.config.max_file_bytes:,} bytes")
-        result = await run_in_threadpool(self._translate_file, data, name, source, lane)
+        result = await run_in_threadpool(self._translate_file, data, name, source, lane, fields.flag("article_only"))
         stem = Path(name).stem
         content = result.file.data if result.file is not None else result.translation.text
         public = self.scratch.write_file(f"{stem}.{result.target_language}{extension}", content)
@@ -221,9 +221,9 @@ class RestApi:
         answer["segments"] = [segment.to_dict() for segment in result.translation.segments]
         return answer
 
-    def _translate_file(self, data: bytes, name: str, source: str, lane: str) -> ArticleResult:
+    def _translate_file(self, data: bytes, name: str, source: str, lane: str, article_only: bool) -> ArticleResult:
         with as_rest_errors():
-            article = read_article_bytes(data, name, self.config.max_file_bytes, self.config.max_chars)
+            article = read_article_bytes(data, name, self.config.max_file_bytes, self.config.max_chars, article_only)
         return self._process(article.text, ArticleOptions(summarize=False, source=source), lane, cleaned=True, form=article.form)
 
     def _process(
