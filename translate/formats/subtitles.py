@@ -1,210 +1,378 @@
-"""Subtitles in, subtitles out (SubRip .srt and WebVTT .vtt), parsed by hand: both formats
-are blocks of lines separated by blank lines.
+"""Subtitles in, subtitles out: SubRip (.srt) and WebVTT (.vtt), parsed by hand (both are
+blocks of lines between blank lines).
 
-Cue numbers, identifiers, timings and settings come out unchanged, and so do WebVTT's header
-and its NOTE, STYLE and REGION blocks. A sentence spread over several cues is translated as
-one sentence (cues are grouped until one ends a sentence, a pause of more than
-``MAX_GAP_SECONDS`` or a size cap), then spread back over the same cues in proportion to
-their original lengths, cut only between words, and wrapped for reading at ``LINE_WIDTH``
-characters (two balanced lines when it needs two). Formatting tags (``<i>``, ``<b>``,
-``<font>``, ``<c.x>``...) are not sent to the model; a cue wrapped whole in one tag keeps it.
+Kept byte for byte, because players and editors rely on them: cue numbers and identifiers,
+timing lines with their WebVTT settings (``align:start``, ``line:90%``...), the WebVTT header
+and its NOTE, STYLE and REGION blocks, the blank lines between blocks, the file's own line
+ends (CRLF stays CRLF), and every cue with nothing to translate (``♪``, ``...``). Only the
+text lines of cues are rewritten.
+
+A sentence spread over several cues is translated as one sentence: consecutive cues are
+grouped into one block until a cue ends a sentence (``.``, ``!``, ``?``, ``…``, perhaps
+followed by closing quotes or brackets), a pause of more than ``MAX_GAP_SECONDS``, or
+``MAX_BLOCK_CUES`` cues / ``MAX_BLOCK_CHARS`` characters. The block's text is its cues'
+texts joined with spaces. Its translation is spread back over the same cues in proportion
+to their source lengths, cut only between words (each cue gets at least one word when there
+are words enough), and each cue's text is wrapped for reading: one line up to
+``LINE_WIDTH`` characters, else two balanced lines, more only when two cannot fit.
+
+Formatting tags (``<i>``, ``<b>``, ``<u>``, ``<font ...>``, WebVTT ``<c.x>``, ``<v Name>``,
+timestamps, SubRip's ``{\\an8}``) are not sent to the model. Tags that wrap a whole cue (or
+each of its lines alike), and leading position overrides such as ``{\\an8}``, are put back
+around the cue's translated text; tags inside a cue are dropped with the words they marked
+(a cue's words move between cues, so a tag cannot follow them safely). Whatever the model
+writes, it cannot add markup: tags are removed from its text in SubRip, escaped in WebVTT.
+Dialogue cues (each line starting with a dash) keep one speaker per line when the
+translation keeps the dashes.
+
+Refused with InputTextError naming the line: a timing that does not parse or ends before it
+starts, a block that is not a cue, a file with no cue, a WebVTT file without its ``WEBVTT``
+header, and more than ``MAX_CUES`` cues.
 """
 
 from __future__ import annotations
 
+import html
 import re
 import textwrap
 from dataclasses import dataclass
+from itertools import accumulate, pairwise
 from typing import ClassVar
 
 from ..errors import InputTextError
 from .base import Form, text_of
 from .inline import Block, Part
 
-LINE_WIDTH = 42
-MAX_GAP_SECONDS = 2.0
-MAX_CUES_PER_SENTENCE = 6
-MAX_SENTENCE_CHARS = 500
+LINE_WIDTH = 42  # characters per line, the usual broadcast limit
+MAX_GAP_SECONDS = 2.0  # a longer pause between cues ends a block
+MAX_BLOCK_CUES = 6
+MAX_BLOCK_CHARS = 400
 MAX_CUES = 20_000
-SENTENCE_END = re.compile(r"[.!?…][\"'»”’)\]]*$")
-TAG = re.compile(r"</?[a-zA-Z][^<>]*>|\{\\[^{}]*\}")
-WHOLE_TAG = re.compile(r"^(<([a-zA-Z]+)[^<>]*>)(.*)(</\2>)$", re.S)
-_TIME = r"(?:(\d{1,3}):)?(\d{2}):(\d{2})[,.](\d{3})"
-TIMING = re.compile(rf"^\s*{_TIME}\s*-->\s*{_TIME}(.*)$")
+
+SENTENCE_END = re.compile(r"[.!?…][\s\"'»”’)\]]*$")
+TAG = re.compile(r"</?[a-zA-Z][^<>]*>|<\d[\d:.]*>|\{\\[^{}]*\}")
+OPENING = re.compile(r"<([a-zA-Z]\w*)(?:[.\s][^<>]*)?>")
+OVERRIDE = re.compile(r"\{\\[^{}]*\}")
+DASH = re.compile(r"^[-–—]")
+DIALOGUE_TURN = re.compile(r"\s+(?=[-–—]\s)")
+LINE_END = re.compile(r"(\r\n|\r|\n)")
+SRT_TIME = r"(\d+):(\d{2}):(\d{2})[,.](\d{3})"
+VTT_TIME = r"(?:(\d{2,}):)?(\d{2}):(\d{2})\.(\d{3})"
+SRT_TIMING = re.compile(rf"^\s*{SRT_TIME}[ \t]*-->[ \t]*{SRT_TIME}(?:[ \t].*)?$")
+VTT_TIMING = re.compile(rf"^\s*{VTT_TIME}[ \t]*-->[ \t]*{VTT_TIME}(?:[ \t].*)?$")
+VTT_HEADER = re.compile(r"^\ufeff?WEBVTT(?:[ \t].*)?$")
+VTT_KEPT_BLOCK = re.compile(r"^(?:NOTE|STYLE|REGION)(?:[ \t].*)?$")
 
 
-@dataclass
+@dataclass(frozen=True)
+class _Line:
+    number: int  # from 1, for messages
+    text: str  # without its line end
+    end: str  # "\n", "\r\n", "\r", or "" for a last line without one
+
+
+@dataclass(frozen=True)
+class _Wrapping:
+    """The tags around a whole cue (``per_line``: around each of its lines alike)."""
+
+    opening: str
+    closing: str
+    per_line: bool = False
+
+
+@dataclass(eq=False)
 class _Cue:
-    head: list[str]  # number or identifier, and the timing line: kept as written
-    lines: list[str]  # the text
+    head: list[_Line]  # identifier (optional) and timing line: written back as they are
+    lines: list[_Line]  # the text
     start: float
     end: float
+    vtt: bool
+
+    def raw(self) -> str:
+        return _raw([*self.head, *self.lines])
 
     def text(self) -> str:
-        return " ".join(TAG.sub("", line).strip() for line in self.lines if line.strip())
+        """The cue's text as the model reads it: tags removed, lines joined with spaces."""
+        words = " ".join(_plain(line.text, self.vtt) for line in self.lines)
+        return " ".join(words.split())
 
-    def wrapping(self) -> tuple[str, str] | None:
-        """The tag pair the whole cue is wrapped in, if any."""
-        match = WHOLE_TAG.match("\n".join(self.lines).strip())
-        return (match.group(1), match.group(4)) if match and not TAG.search(match.group(3)) else None
+    def translatable(self) -> bool:
+        return any(ch.isalnum() for ch in self.text())
+
+    def rendered(self, text: str) -> str:
+        """The cue with ``text`` (its share of the translation, made safe) as its text."""
+        head = _raw(self.head)
+        lines = _dress(self, text)
+        if not lines:
+            return head
+        eol = self.head[-1].end or "\n"
+        return head + eol.join(lines) + self.lines[-1].end
 
 
 class SubtitleForm(Form):
-    """Cues, and the blocks between them that are kept as they are."""
+    """A subtitle file: cues grouped into sentence blocks, and everything else kept."""
 
     webvtt: ClassVar[bool] = False
 
     def __init__(self, text: str, name: str) -> None:
-        chunks = _chunks(text.replace("\r\n", "\n").replace("\r", "\n"))
-        self.items: list[_Cue | str] = []
+        pieces = _chunks(_lines(text))
+        chunks = [piece for piece in pieces if isinstance(piece, list)]
         if self.webvtt:
-            if not chunks or not chunks[0][1][0].startswith("WEBVTT"):
-                raise InputTextError(f"{name}: a WebVTT file starts with WEBVTT on its first line")
-            self.items.append("\n".join(chunks.pop(0)[1]))
-        for number, lines in chunks:
-            if self.webvtt and lines[0].split(" ")[0] in ("NOTE", "STYLE", "REGION"):
-                self.items.append("\n".join(lines))
+            _check_header(chunks, name)
+        self.items: list[str | _Cue] = []
+        cues: list[_Cue] = []
+        for piece in pieces:
+            if isinstance(piece, str):
+                self.items.append(piece)
+            elif self.webvtt and (piece is chunks[0] or VTT_KEPT_BLOCK.match(piece[0].text)):
+                self.items.append(_raw(piece))
             else:
-                self.items.append(_cue(lines, number, name))
-        cues = [item for item in self.items if isinstance(item, _Cue)]
+                cues.append(_cue(piece, name, self.webvtt))
+                self.items.append(cues[-1])
+                if len(cues) > MAX_CUES:
+                    raise InputTextError(f"{name}, line {piece[0].number}: more than {MAX_CUES:,} cues; split the file")
         if not cues:
-            raise InputTextError(f"{name}: no subtitle cue found (a number, a timing line such as 00:00:01,000 --> 00:00:03,000, then text)")
-        if len(cues) > MAX_CUES:
-            raise InputTextError(f"{name}: {len(cues):,} cues is over the limit of {MAX_CUES:,}")
-        super().__init__([Block([" ".join(cue.text() for cue in group)], tag=group) for group in _sentences(cues)])
+            raise InputTextError(f"{name}: no subtitle cue found (a timing line such as {_example(self.webvtt)}, then text)")
+        super().__init__([Block([" ".join(cue.text() for cue in group)], tag=group) for group in group_cues(cues)])
 
     @classmethod
-    def parse(cls, data: str | bytes, name: str) -> "SubtitleForm":
+    def parse(cls, data: str | bytes, name: str) -> SubtitleForm:
         return cls(text_of(data, name), name)
 
     def render(self, translated: list[list[Part]]) -> bytes:
         texts: dict[int, str] = {}
         for block, parts in zip(self.blocks, translated, strict=True):
-            group: list[_Cue] = block.tag
-            whole = "".join(part for part in parts if isinstance(part, str))
-            if parts is block.parts:  # nothing to translate: as written
+            if parts is block.parts:  # handed back untranslated: the cues as written
                 continue
-            for cue, text in zip(group, spread(whole, [len(cue.text()) for cue in group]), strict=True):
-                texts[id(cue)] = _dress(cue, text)
+            group: list[_Cue] = block.tag
+            whole = _clean("".join(part for part in parts if isinstance(part, str)), self.webvtt)
+            for cue, share in zip(group, spread(whole, [len(cue.text()) for cue in group]), strict=True):
+                texts[id(cue)] = share
         out = []
         for item in self.items:
             if isinstance(item, str):
                 out.append(item)
+            elif id(item) in texts:
+                out.append(item.rendered(texts[id(item)]))
             else:
-                body = texts.get(id(item), "\n".join(item.lines))
-                out.append("\n".join([*item.head, body]) if body else "\n".join(item.head))
-        return ("\n\n".join(out) + "\n").encode("utf-8")
+                out.append(item.raw())
+        return "".join(out).encode("utf-8")
 
 
 class SrtForm(SubtitleForm):
+    """A SubRip file: numbered cues (``00:00:01,000 --> 00:00:03,000``) and their text."""
+
     kind: ClassVar[str] = "srt"
     suffixes: ClassVar[tuple[str, ...]] = (".srt",)
     media_type: ClassVar[str] = "application/x-subrip"
 
 
 class VttForm(SubtitleForm):
+    """A WebVTT file: the ``WEBVTT`` header, cues with optional identifiers and settings,
+    NOTE, STYLE and REGION blocks."""
+
     kind: ClassVar[str] = "vtt"
     suffixes: ClassVar[tuple[str, ...]] = (".vtt",)
     media_type: ClassVar[str] = "text/vtt"
     webvtt: ClassVar[bool] = True
 
 
-def _chunks(text: str) -> list[tuple[int, list[str]]]:
-    """The blocks of lines between blank lines, each with its first line's number (from 1)."""
-    chunks: list[tuple[int, list[str]]] = []
-    current: list[str] = []
-    start = 1
-    for number, line in enumerate(text.split("\n"), start=1):
-        if line.strip():
-            if not current:
-                start = number
-            current.append(line.rstrip())
-        elif current:
-            chunks.append((start, current))
-            current = []
-    if current:
-        chunks.append((start, current))
-    return chunks
+# Parsing ----------------------------------------------------------------------------------
+
+
+def _lines(text: str) -> list[_Line]:
+    """The file's lines, each with its own line end."""
+    pieces = LINE_END.split(text)
+    pairs = zip(pieces[0::2], [*pieces[1::2], ""])
+    lines = [_Line(number, content, end) for number, (content, end) in enumerate(pairs, start=1)]
+    return lines[:-1] if lines and not lines[-1].text and not lines[-1].end else lines
+
+
+def _chunks(lines: list[_Line]) -> list[str | list[_Line]]:
+    """The blank lines as written, and the runs of non-blank lines between them."""
+    pieces: list[str | list[_Line]] = []
+    for line in lines:
+        if not line.text.strip():
+            pieces.append(line.text + line.end)
+        elif pieces and isinstance(pieces[-1], list):
+            pieces[-1].append(line)
+        else:
+            pieces.append([line])
+    return pieces
+
+
+def _raw(lines: list[_Line]) -> str:
+    return "".join(line.text + line.end for line in lines)
+
+
+def _check_header(chunks: list[list[_Line]], name: str) -> None:
+    if not chunks or chunks[0][0].number != 1 or not VTT_HEADER.match(chunks[0][0].text):
+        raise InputTextError(f"{name}, line 1: a WebVTT file starts with WEBVTT on its first line")
+    for line in chunks[0][1:]:
+        if "-->" in line.text:
+            raise InputTextError(f"{name}, line {line.number}: a blank line must separate the WEBVTT header from the first cue")
+
+
+def _example(vtt: bool) -> str:
+    return "00:00:01.000 --> 00:00:03.000" if vtt else "00:00:01,000 --> 00:00:03,000"
 
 
 def _seconds(hours: str | None, minutes: str, seconds: str, millis: str) -> float:
     return int(hours or 0) * 3600 + int(minutes) * 60 + int(seconds) + int(millis) / 1000
 
 
-def _cue(lines: list[str], number: int, name: str) -> _Cue:
+def _cue(chunk: list[_Line], name: str, vtt: bool) -> _Cue:
     """One cue: an optional number or identifier, the timing line, the text."""
-    timed = next((i for i, line in enumerate(lines[:2]) if "-->" in line), None)
+    timed = next((i for i, line in enumerate(chunk[:2]) if "-->" in line.text), None)
     if timed is None:
-        raise InputTextError(f"{name}, line {number}: a cue without a timing line (00:00:01,000 --> 00:00:03,000)")
-    match = TIMING.match(lines[timed])
-    if match is None:
-        raise InputTextError(f"{name}, line {number + timed}: the timing {lines[timed].strip()!r} cannot be read")
-    groups = match.groups()
+        raise InputTextError(f"{name}, line {chunk[0].number}: a cue without a timing line ({_example(vtt)})")
+    timing = chunk[timed]
+    match = (VTT_TIMING if vtt else SRT_TIMING).match(timing.text)
+    groups = match.groups() if match else ()
+    if not match or any(int(value) > 59 for value in (groups[1], groups[2], groups[5], groups[6])):
+        raise InputTextError(f"{name}, line {timing.number}: the timing {timing.text.strip()!r} cannot be read")
     start, end = _seconds(*groups[0:4]), _seconds(*groups[4:8])
     if end < start:
-        raise InputTextError(f"{name}, line {number + timed}: the cue ends before it starts")
-    return _Cue(lines[: timed + 1], lines[timed + 1 :], start, end)
+        raise InputTextError(f"{name}, line {timing.number}: the cue ends before it starts")
+    return _Cue(chunk[: timed + 1], chunk[timed + 1 :], start, end, vtt)
 
 
-def _sentences(cues: list[_Cue]) -> list[list[_Cue]]:
-    """Consecutive cues grouped so that each group holds whole sentences, when it can."""
+def _plain(line: str, vtt: bool) -> str:
+    """A line's text without its tags (and, in WebVTT, its character references decoded)."""
+    bare = TAG.sub("", line)
+    return html.unescape(bare) if vtt else bare
+
+
+# Grouping ---------------------------------------------------------------------------------
+
+
+def group_cues(cues: list[_Cue]) -> list[list[_Cue]]:
+    """Consecutive translatable cues grouped so that each group holds whole sentences, when it
+    can; cues with nothing to translate stay out of every group (and end the one before)."""
     groups: list[list[_Cue]] = []
     current: list[_Cue] = []
-    for index, cue in enumerate(cues):
+    for cue, following in zip(cues, [*cues[1:], None]):
+        if not cue.translatable():
+            current = _flush(groups, current)
+            continue
         current.append(cue)
-        following = cues[index + 1] if index + 1 < len(cues) else None
-        if (
-            following is None
-            or SENTENCE_END.search(cue.text())
-            or following.start - cue.end > MAX_GAP_SECONDS
-            or len(current) >= MAX_CUES_PER_SENTENCE
-            or sum(len(c.text()) for c in current) >= MAX_SENTENCE_CHARS
-        ):
-            groups.append(current)
-            current = []
+        if following is None or _ends_block(current, following):
+            current = _flush(groups, current)
     return groups
 
 
+def _flush(groups: list[list[_Cue]], current: list[_Cue]) -> list[_Cue]:
+    if current:
+        groups.append(current)
+    return []
+
+
+def _ends_block(current: list[_Cue], following: _Cue) -> bool:
+    last = current[-1]
+    return bool(
+        SENTENCE_END.search(last.text())
+        or following.start - last.end > MAX_GAP_SECONDS
+        or following.start < last.start  # out of order: not the same sentence
+        or len(current) >= MAX_BLOCK_CUES
+        or sum(len(cue.text()) + 1 for cue in current) >= MAX_BLOCK_CHARS
+    )
+
+
+# Spreading and wrapping -------------------------------------------------------------------
+
+
 def spread(text: str, weights: list[int]) -> list[str]:
-    """``text`` cut between words into ``len(weights)`` parts, sized like ``weights``; each
-    part gets at least one word while there are words enough."""
+    """``text`` cut between words into ``len(weights)`` parts sized like ``weights``; each part
+    gets at least one word while there are words enough (the last parts go empty when not)."""
+    if not weights:
+        raise ValueError("spread needs at least one weight")
     words = text.split()
-    count = len(weights)
-    total_weight = sum(weights) or count
-    total = sum(len(word) + 1 for word in words)
-    parts: list[str] = []
-    position, taken_so_far, index = 0, 0, 0
-    for cue in range(count - 1):
-        taken_so_far += weights[cue] or 1
-        goal = total * taken_so_far / total_weight
-        taken: list[str] = []
-        while index < len(words):
-            later = count - cue - 1
-            if taken and (len(words) - index <= later or position + len(words[index]) / 2 > goal):
-                break
-            taken.append(words[index])
-            position += len(words[index]) + 1
-            index += 1
-        parts.append(" ".join(taken))
-    parts.append(" ".join(words[index:]))
-    return parts
+    offsets = [0, *accumulate(len(word) + 1 for word in words)]  # where each cut would fall
+    shares = list(accumulate(max(weight, 1) for weight in weights))
+    cuts = [0]
+    for index, share in enumerate(shares[:-1]):
+        goal = offsets[-1] * share / shares[-1]
+        low = min(cuts[-1] + 1, len(words))
+        high = max(low, len(words) - (len(weights) - 1 - index))
+        cuts.append(min(range(low, high + 1), key=lambda cut: abs(offsets[cut] - goal)))
+    cuts.append(len(words))
+    return [" ".join(words[begin:end]) for begin, end in pairwise(cuts)]
 
 
 def wrap(text: str, width: int = LINE_WIDTH) -> list[str]:
-    """Lines for reading: one when it fits, two balanced ones when they fit, else as many
-    as it takes."""
+    """Lines for reading: one when it fits, two balanced ones when they fit, else as many as
+    it takes (a word longer than ``width`` gets a line of its own)."""
+    text = " ".join(text.split())
     if len(text) <= width:
         return [text] if text else []
     spaces = [i for i, ch in enumerate(text) if ch == " "]
     fitting = [i for i in spaces if i <= width and len(text) - i - 1 <= width]
     if fitting:
-        middle = min(fitting, key=lambda i: abs(len(text) / 2 - i))
+        middle = min(fitting, key=lambda i: abs(len(text) - 1 - 2 * i))
         return [text[:middle], text[middle + 1 :]]
     return textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)
 
 
-def _dress(cue: _Cue, text: str) -> str:
-    """A cue's new text: wrapped, in the cue's own whole-cue tag if it had one."""
-    body = "\n".join(wrap(text))
-    wrapping = cue.wrapping()
-    return f"{wrapping[0]}{body}{wrapping[1]}" if wrapping and body else body
+def _clean(text: str, vtt: bool) -> str:
+    """The model's text made safe: no markup it could have invented."""
+    if vtt:
+        return html.escape(text, quote=False)
+    return TAG.sub("", text).replace("-->", "->")  # no tag, no line a player could take for a timing
+
+
+def _dress(cue: _Cue, text: str) -> list[str]:
+    """A cue's new text lines: wrapped (one speaker per line for a dialogue), in the cue's
+    own whole-cue tags."""
+    lines = _dialogue(cue, text) or wrap(text)
+    wrapping = _wrapping(cue)
+    if not lines or wrapping is None:
+        return lines
+    if wrapping.per_line:
+        return [f"{wrapping.opening}{line}{wrapping.closing}" for line in lines]
+    lines[0] = wrapping.opening + lines[0]
+    lines[-1] += wrapping.closing
+    return lines
+
+
+def _dialogue(cue: _Cue, text: str) -> list[str] | None:
+    """One line per speaker, when the source cue had one dash-led line per speaker and the
+    translation has as many dash-led turns; None otherwise."""
+    turns = [_plain(line.text, cue.vtt).strip() for line in cue.lines]
+    if len(turns) < 2 or not all(DASH.match(turn) for turn in turns):
+        return None
+    said = DIALOGUE_TURN.split(text.strip())
+    if len(said) != len(turns) or not all(DASH.match(turn) for turn in said):
+        return None
+    return [line for turn in said for line in wrap(turn)]
+
+
+def _wrapping(cue: _Cue) -> _Wrapping | None:
+    """The tags the whole cue is wrapped in, or each of its lines alike; None if neither."""
+    whole = _outer_tags("\n".join(line.text for line in cue.lines))
+    if whole != ("", ""):
+        return _Wrapping(*whole)
+    each = {_outer_tags(line.text) for line in cue.lines}
+    if len(each) == 1 and (found := each.pop()) != ("", ""):
+        return _Wrapping(*found, per_line=True)
+    return None
+
+
+def _outer_tags(text: str) -> tuple[str, str]:
+    """The openings at the start of ``text`` that its end closes (or that nothing closes,
+    such as WebVTT's ``<v Name>`` or a ``{\\an8}`` position), and their closings."""
+    opening, closing, rest = "", "", text.strip()
+    while True:
+        if override := OVERRIDE.match(rest):
+            opening, rest = opening + override.group(0), rest[override.end() :].lstrip()
+            continue
+        tag = OPENING.match(rest)
+        if tag is None:
+            return opening, closing
+        end, inner = f"</{tag.group(1)}>", rest[tag.end() :]
+        same = re.compile(rf"<{tag.group(1)}[\s.>]")
+        if inner.endswith(end) and end not in inner[: -len(end)] and not same.search(inner):
+            opening, closing, rest = opening + tag.group(0), end + closing, inner[: -len(end)].strip()
+        elif end not in inner and not same.search(inner):
+            opening, rest = opening + tag.group(0), inner.lstrip()
+        else:
+            return opening, closing
