@@ -21,7 +21,7 @@ from typing import Any
 
 from ..errors import InvalidOptionError
 from . import hub
-from .models import ModelRef, hub_kwargs, load_config, not_available_error
+from .models import ModelRef, ensure_available, hub_kwargs, not_available_error
 
 logger = logging.getLogger("passerelle.translate")
 
@@ -103,7 +103,7 @@ def convert_model(
     Raises ModelNotAvailableError when the model's files are missing, like ``models.py``.
     """
     _check_quantization(quantization)
-    load_config(ref)  # the clear "not available" error before anything heavy happens
+    ensure_available(ref)  # the clear "not available" error before anything heavy happens
     target = conversion_dir(ref, quantization, cache_dir=cache_dir)
     if is_converted(target) and not force:
         logger.debug("Using the cached CTranslate2 model %s", target)

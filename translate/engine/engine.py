@@ -13,7 +13,7 @@ from .backend import Backend, LoadSettings
 from .batching import plan_batches
 from .models import ModelInfo, ModelRef, load_tokenizer, resolve_model
 from .options import GenerationOptions
-from .registry import create_backend
+from .registry import create_backend, resolve_backend
 from .tokens import Tokens
 
 logger = logging.getLogger("passerelle.translate")
@@ -83,9 +83,11 @@ class Engine:
         revision: str | None = None,
     ) -> None:
         self.ref: ModelRef = resolve_model(model, revision)
-        self.tokens = Tokens(load_tokenizer(self.ref))
+        chosen = resolve_backend(backend)
+        # CTranslate2 gets the tokenizer that runs without transformers (so without torch).
+        self.tokens = Tokens(load_tokenizer(self.ref, native=chosen == "ctranslate2"))
         self.info = ModelInfo.load(self.ref)
-        self.backend: Backend = create_backend(backend, self.info, self.tokens, settings)
+        self.backend: Backend = create_backend(chosen, self.info, self.tokens, settings)
         self.defaults: GenerationOptions = self.info.defaults
 
     @property

@@ -12,6 +12,9 @@ from typing import Any, Literal
 
 from ..errors import InvalidOptionError, ModelNotAvailableError
 from . import hub
+from .config_json import read_model_json
+from .model_files import model_directory
+from .native_tokenizer import load_native_tokenizer
 from .options import GenerationOptions
 
 logger = logging.getLogger("passerelle.translate")
@@ -95,8 +98,18 @@ def hub_kwargs(ref: ModelRef) -> dict[str, Any]:
     return hub.load_kwargs(ref.name, ref.location, ref.revision)
 
 
-def load_tokenizer(ref: ModelRef) -> Any:
-    """The model's own tokenizer, or ModelNotAvailableError."""
+def load_tokenizer(ref: ModelRef, native: bool = False) -> Any:
+    """The model's own tokenizer, or ModelNotAvailableError.
+
+    ``native`` asks for the one that runs without transformers (SentencePiece or
+    ``tokenizers`` directly, same ids and text) when the model's files are on disk and it
+    reproduces them; the CTranslate2 path asks for it so that torch is never imported.
+    """
+    if native:
+        directory = model_directory(ref)
+        tokenizer = load_native_tokenizer(directory) if directory is not None else None
+        if tokenizer is not None:
+            return tokenizer
     from transformers import AutoTokenizer
 
     try:
@@ -117,6 +130,13 @@ def load_seq2seq_model(ref: ModelRef, device: str) -> Any:
     return model.to(device)
 
 
+def ensure_available(ref: ModelRef) -> None:
+    """ModelNotAvailableError unless the model's config can be had: on disk it is only looked
+    at (no transformers import); otherwise transformers fetches it, with its clear errors."""
+    if model_directory(ref) is None:
+        load_config(ref)
+
+
 def load_config(ref: ModelRef) -> Any:
     """The model's configuration (small download), or ModelNotAvailableError."""
     from transformers import AutoConfig
@@ -133,6 +153,8 @@ class ModelInfo:
 
     ``generation`` is the GenerationConfig ``model.generate`` would use: the shipped
     ``generation_config.json``, else one derived from ``config.json`` (``shipped`` False).
+    Both are transformers objects, or for MarianMT and BART on disk ``JsonView``s of the same
+    files with the same values (read without importing transformers).
     """
 
     ref: ModelRef
@@ -142,6 +164,15 @@ class ModelInfo:
 
     @classmethod
     def load(cls, ref: ModelRef) -> "ModelInfo":
+        """From the JSON files when they are on disk and say all that is needed (no
+        transformers import, see ``config_json``), else through transformers."""
+        directory = model_directory(ref)
+        from_json = read_model_json(directory) if directory is not None else None
+        if from_json is not None:
+            config, generation, shipped = from_json
+            if not shipped:
+                logger.info("%s ships no generation_config.json; using library defaults", ref.describe())
+            return cls(ref, config, generation, shipped)
         from transformers import GenerationConfig
 
         config = load_config(ref)  # the clear "not available" error comes from here

@@ -39,14 +39,21 @@ def _ctranslate2_available() -> bool:
 FACTORIES: dict[str, Factory] = {"ctranslate2": _ctranslate2, "transformers": _transformers}
 
 
-def create_backend(name: str, info: ModelInfo, tokens: Tokens, settings: LoadSettings) -> Backend:
-    """Build the backend called ``name``."""
+def resolve_backend(name: str) -> str:
+    """The engine ``name`` stands for: 'auto' is CTranslate2 when it imports, else
+    transformers. Known before anything is loaded, so the CTranslate2 path can load a
+    tokenizer that needs no transformers."""
     if name not in BACKENDS:
         raise InvalidOptionError(f"backend must be one of {list(BACKENDS)}, got {name!r}")
     if name in ("auto", "ctranslate2"):
         if _ctranslate2_available():
-            return FACTORIES["ctranslate2"](info, tokens, settings)
+            return "ctranslate2"
         if name == "ctranslate2":
             raise InvalidOptionError("backend='ctranslate2' needs the ctranslate2 package: pip install ctranslate2")
         logger.info("ctranslate2 is not installed; using the transformers backend")
-    return FACTORIES["transformers"](info, tokens, settings)
+    return "transformers"
+
+
+def create_backend(name: str, info: ModelInfo, tokens: Tokens, settings: LoadSettings) -> Backend:
+    """Build the backend called ``name`` (see ``resolve_backend``)."""
+    return FACTORIES[resolve_backend(name)](info, tokens, settings)

@@ -10,15 +10,29 @@ by those of ``" " + b``.
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Any, Mapping, Protocol, Sequence
 
 PROBE = "a"  # a one-token text, to find where the special tokens go
 
 
-class Tokens:
-    """Encode and decode with one model's tokenizer."""
+class Tokenizer(Protocol):
+    """What ``Tokens`` asks of a tokenizer: the part of transformers' interface it uses, which
+    the tokenizers that run without transformers (``native_tokenizer``) implement too."""
 
-    def __init__(self, tokenizer: Any) -> None:
+    def __call__(self, text: str, add_special_tokens: bool = True, verbose: bool = True) -> Mapping[str, Any]: ...
+
+    def decode(self, ids: list[int], skip_special_tokens: bool = False) -> str: ...
+
+    def convert_ids_to_tokens(self, ids: Any) -> Any: ...
+
+    def convert_tokens_to_ids(self, tokens: Any) -> Any: ...
+
+
+class Tokens:
+    """Encode and decode with one model's tokenizer (transformers' own, or one of
+    ``native_tokenizer``'s, which give the same ids and text)."""
+
+    def __init__(self, tokenizer: Tokenizer) -> None:
         self.tokenizer = tokenizer
         with_specials = self.encode(PROBE)
         content = self.content(PROBE)

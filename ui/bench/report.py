@@ -61,6 +61,7 @@ def render_table(report: dict[str, Any]) -> str:
     """The report as plain text for a terminal or a README code block."""
     sections = [
         _head_lines(report),
+        *([_startup_lines(report)] if "startup" in report else []),
         _translation_lines(report),
         _summary_lines(report),
         _article_lines(report),
@@ -87,6 +88,29 @@ def _head_lines(report: dict[str, Any]) -> list[str]:
         f"  {inputs['source_tokens_per_word']} source tokens/word, "
         f"{inputs['mean_source_tokens']} tokens/sentence",
     ]
+
+
+def _startup_lines(report: dict[str, Any]) -> list[str]:
+    section = report["startup"]
+    layout = section["layout"]
+    imports = section["passerelle"].get("imports", {})
+    heavy = ", ".join(name for name, imported in imports.items() if imported) or "none"
+    rows: list[list[Any]] = [
+        ["minimal script: ctranslate2 + sentencepiece, translate, print", section["minimal"]["seconds"]],
+        ["passerelle translate FILE (converted model)", section["passerelle"]["seconds"]],
+        [f"ratio (target <= {_cell(section['target'])}x)", _times(section["ratio"])],
+    ]
+    verdict = "met" if section["met"] else "MISSED"
+    return (
+        [
+            f"Start-up: one sentence, {section['new_tokens']} new tokens, beam {section['beams']}, "
+            f"{_plural(layout['workers'], 'worker')} x {_plural(layout['threads_per_worker'], 'thread')}; "
+            f"fresh process each, spawn to exit, best of {section['repeats']} (seconds)"
+        ]
+        + _table(rows)
+        + [f"  {verdict}; torch / transformers imported by Passerelle's run: {heavy}"]
+        + (["  (quick run: tiny models, where fixed costs dominate; the verdict means nothing)"] if report["quick"] else [])
+    )
 
 
 def _translation_lines(report: dict[str, Any]) -> list[str]:

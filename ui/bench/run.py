@@ -2,8 +2,9 @@
 
 Everything runs on same-shape models with random weights (opus-mt-fr-en, opus-mt-en-fr,
 distilbart-cnn-12-6), built into a temporary directory, every output length fixed, so the
-figures are those of the real models on this machine. Sections: translation paths at beam 4
-and greedy, the summariser, a whole article end to end, and peak memory in a fresh process.
+figures are those of the real models on this machine. Sections: start-up (one sentence in a
+fresh process), translation paths at beam 4 and greedy, the summariser, a whole article end to
+end, and peak memory in a fresh process.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from typing import Any, Callable, Iterator, Sequence
 from translate import Translator
 from translate.engine.convert import convert_model
 from translate.engine.models import resolve_model
+from translate.sentences import french_sentences
 
 from .paths import (
     NaiveModels,
@@ -41,6 +43,7 @@ from .paths import (
 from .report import check_targets, render_table
 from .rss import measure_in_child, write_job
 from .setup import BenchModels, BenchSettings, BenchTexts, build_models, english_text, load_texts
+from .startup import measure_startup
 
 logger = logging.getLogger("passerelle.bench")
 
@@ -74,6 +77,8 @@ def measure(settings: BenchSettings, inputs: Sequence[Path] | None = None) -> di
         models = build_models(Path(tmp) / "models", texts, settings)
         conversions = _convert(models, settings)
         report["models"] = {"build_seconds": round(models.seconds, 1), "conversion_seconds": conversions}
+        logger.info("start-up: one sentence, fresh processes")  # before the models load here
+        report["startup"] = measure_startup(models, settings, first_sentence(texts), Path(tmp))
         passerelle = PasserelleModels.load(models, settings)
         naive = NaiveModels.load(models)
         report["models"]["parameters"] = _parameters(naive)
@@ -148,6 +153,12 @@ def selected_sentences(translator: Translator, articles: Sequence[str], limit: i
             paragraphs[-1].append(sentence)
     sentences = [sentence for paragraph in paragraphs for sentence in paragraph]
     return sentences, "\n\n".join(" ".join(paragraph) for paragraph in paragraphs)
+
+
+def first_sentence(texts: BenchTexts) -> str:
+    """The articles' first French sentence: the start-up run's input."""
+    line = texts.french_lines()[0]
+    return next(iter(french_sentences(line)), line)
 
 
 def _all_sentences(translator: Translator, article: str) -> list[str]:

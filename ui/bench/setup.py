@@ -52,6 +52,7 @@ class BenchTargets:
     vs_ctranslate2: float = 0.9  # Passerelle vs raw CTranslate2 (overhead at most ~10%)
     article_speedup: float = 10.0  # whole article: naive seconds / Passerelle seconds
     peak_rss_mib: float = 1.5 * 1024  # three models loaded the Passerelle way, after work
+    startup_ratio: float = 1.5  # one-sentence batch command / minimal CTranslate2 script, seconds
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,7 @@ class BenchSettings:
     # tokens (random weights translate into noise), under one chunk (1,024 - 24 positions).
     article_english_tokens: int = 950
     article_sentences: int | None = None  # cap on the whole-article run (None: all of it)
+    startup_repeats: int = 3  # fresh processes per start-up path; the best run of each counts
     threads: int = 0  # 0: every core, for torch and CTranslate2 alike
     quantization: str = "int8"
     seed: int = 0
@@ -95,6 +97,7 @@ class BenchSettings:
             summary_new_tokens=12,
             article_english_tokens=160,
             article_sentences=6,
+            startup_repeats=1,
             threads=1,  # tiny models: one thread is faster, and steadier on a busy machine
             marian_shape=MarianShape.tiny(),
             bart_shape=BartShape.tiny(),
