@@ -116,7 +116,12 @@ def test_memory_per_backend(report: dict[str, Any]) -> None:
 
 def test_targets_are_reported(report: dict[str, Any]) -> None:
     assert report["quick"] is True
-    assert len(report["targets"]) == 4
+    from ui.bench.extras import EXTRA_SECTIONS
+    from ui.bench.setup import BenchSettings
+
+    extra = sum(len(section.checks(report[section.key], BenchSettings.quick())) for section in EXTRA_SECTIONS)
+    assert len(report["targets"]) == 4 + extra
+    assert len({check["name"] for check in report["targets"]}) == len(report["targets"])
     for check in report["targets"]:
         assert check["value"] > 0
         assert check["met"] == (check["value"] >= check["target"] if check["comparison"] == ">=" else check["value"] <= check["target"])
@@ -128,3 +133,18 @@ def test_table_renders_every_section(report: dict[str, Any]) -> None:
     table = render_table(report)
     for heading in ("Translation:", "Summary:", "Whole article:", "Memory:", "Targets"):
         assert heading in table
+
+
+def test_only_measures_the_named_sections() -> None:
+    result = run_bench("--json", "--only", "translation")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert "translation" in report
+    assert not {"startup", "summary", "article", "memory"} & set(report)
+    assert [check["name"].split(" ")[0] for check in report["targets"]] == ["d/a", "d/c"]
+
+
+def test_an_unknown_section_is_named_in_the_error() -> None:
+    result = run_bench("--only", "nonsense")
+    assert result.returncode != 0
+    assert "unknown bench section(s): nonsense" in result.stderr

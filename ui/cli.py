@@ -97,6 +97,13 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--json", action="store_true", help="print the measurements as JSON")
     bench.add_argument("--quick", action="store_true", help="fewer sentences, for a smoke test")
     bench.add_argument(
+        "--only",
+        action="append",
+        metavar="SECTION",
+        help="measure just this section (repeatable): startup, translation, summary, article, memory, "
+        "or one of the extra sections; default: all",
+    )
+    bench.add_argument(
         "--input",
         action="append",
         type=Path,
@@ -169,7 +176,7 @@ def cmd_models(args: argparse.Namespace) -> int:
 def cmd_bench(args: argparse.Namespace) -> int:
     from .bench.run import run_bench
 
-    return run_bench(as_json=args.json, quick=args.quick, inputs=args.input)
+    return run_bench(as_json=args.json, quick=args.quick, inputs=args.input, only=args.only)
 
 
 COMMANDS = {"translate": cmd_translate, "ui": cmd_ui, "convert": cmd_convert, "models": cmd_models, "bench": cmd_bench}

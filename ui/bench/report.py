@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import operator
-from typing import Any, Callable, Sequence
+from typing import Any, Callable
 
+from .extras import EXTRA_SECTIONS
 from .setup import BenchSettings
+from .table import beam_name, cell, plural, table, times, value_range
 
 COMPARISONS: dict[str, Callable[[float, float], bool]] = {">=": operator.ge, "<=": operator.le}
 PATH_LABELS = {
@@ -16,34 +18,45 @@ PATH_LABELS = {
 }
 RATIO_LABELS = {"naive": "d/a", "batched": "d/b", "ctranslate2": "d/c"}
 ARTICLE_PARTS = ("translation", "summary_en", "summary_fr")
-SPEEDUP_DIGITS_ABOVE = 10  # "12.3x" but "1.23x"
 
 
 def check_targets(report: dict[str, Any], settings: BenchSettings) -> list[dict[str, Any]]:
     """Each target with its measured value and whether it is met."""
     targets = settings.targets
     beams = settings.target_beams
-    ratios = report["translation"][f"beam_{beams}"]["ratios"]
-    checks = [
-        (
-            f"d/a (Passerelle vs one sentence at a time), beam {beams}",
-            ratios["passerelle_vs_naive"],
-            ">=",
-            targets.vs_naive,
-        ),
-        (
-            f"d/c (Passerelle vs raw CTranslate2), beam {beams}",
-            ratios["passerelle_vs_ctranslate2"],
-            ">=",
-            targets.vs_ctranslate2,
-        ),
-        ("whole article, speed-up over naive", report["article"]["speedup"], ">=", targets.article_speedup),
-        (
-            "peak RSS, three models, CTranslate2 (MiB)",
-            report["memory"]["ctranslate2"]["peak_mib"],
-            "<=",
-            targets.peak_rss_mib,
-        ),
+    checks: list[tuple[str, Any, str, float]] = []
+    if "translation" in report:
+        ratios = report["translation"][f"beam_{beams}"]["ratios"]
+        checks += [
+            (
+                f"d/a (Passerelle vs one sentence at a time), beam {beams}",
+                ratios["passerelle_vs_naive"],
+                ">=",
+                targets.vs_naive,
+            ),
+            (
+                f"d/c (Passerelle vs raw CTranslate2), beam {beams}",
+                ratios["passerelle_vs_ctranslate2"],
+                ">=",
+                targets.vs_ctranslate2,
+            ),
+        ]
+    if "article" in report:
+        checks.append(("whole article, speed-up over naive", report["article"]["speedup"], ">=", targets.article_speedup))
+    if "memory" in report:
+        checks.append(
+            (
+                "peak RSS, three models, CTranslate2 (MiB)",
+                report["memory"]["ctranslate2"]["peak_mib"],
+                "<=",
+                targets.peak_rss_mib,
+            )
+        )
+    checks += [
+        (check.name, check.value, check.comparison, check.target)
+        for section in EXTRA_SECTIONS
+        if section.key in report
+        for check in section.checks(report[section.key], settings)
     ]
     return [
         {
@@ -59,13 +72,17 @@ def check_targets(report: dict[str, Any], settings: BenchSettings) -> list[dict[
 
 def render_table(report: dict[str, Any]) -> str:
     """The report as plain text for a terminal or a README code block."""
+    core = {
+        "startup": _startup_lines,
+        "translation": _translation_lines,
+        "summary": _summary_lines,
+        "article": _article_lines,
+    }
     sections = [
         _head_lines(report),
-        *([_startup_lines(report)] if "startup" in report else []),
-        _translation_lines(report),
-        _summary_lines(report),
-        _article_lines(report),
-        _memory_lines(report),
+        *[lines(report) for key, lines in core.items() if key in report],
+        *[section.lines(report[section.key], report) for section in EXTRA_SECTIONS if section.key in report],
+        *([_memory_lines(report)] if "memory" in report else []),
         _target_lines(report),
     ]
     return "\n\n".join("\n".join(lines) for lines in sections)
@@ -80,10 +97,10 @@ def _head_lines(report: dict[str, Any]) -> list[str]:
     return [
         f"Passerelle benchmark{quick}: same-shape random models "
         "(opus-mt-fr-en, opus-mt-en-fr, distilbart-cnn-12-6)",
-        f"{machine['cpus']} CPUs ({machine['cpu']}, {machine['isa']}), {_plural(machine['threads'], 'thread')}; "
+        f"{machine['cpus']} CPUs ({machine['cpu']}, {machine['isa']}), {plural(machine['threads'], 'thread')}; "
         f"torch {machine['torch']}, transformers {machine['transformers']}, "
         f"ctranslate2 {machine['ctranslate2']}",
-        f"1-min load average: {_cell(machine['load_before'])} before, {_cell(machine['load_after'])} after",
+        f"1-min load average: {cell(machine['load_before'])} before, {cell(machine['load_after'])} after",
         f"Inputs: {inputs['origin']}",
         f"  {inputs['source_tokens_per_word']} source tokens/word, "
         f"{inputs['mean_source_tokens']} tokens/sentence",
@@ -98,16 +115,16 @@ def _startup_lines(report: dict[str, Any]) -> list[str]:
     rows: list[list[Any]] = [
         ["minimal script: ctranslate2 + sentencepiece, translate, print", section["minimal"]["seconds"]],
         ["passerelle translate FILE (converted model)", section["passerelle"]["seconds"]],
-        [f"ratio (target <= {_cell(section['target'])}x)", _times(section["ratio"])],
+        [f"ratio (target <= {cell(section['target'])}x)", times(section["ratio"])],
     ]
     verdict = "met" if section["met"] else "MISSED"
     return (
         [
             f"Start-up: one sentence, {section['new_tokens']} new tokens, beam {section['beams']}, "
-            f"{_plural(layout['workers'], 'worker')} x {_plural(layout['threads_per_worker'], 'thread')}; "
+            f"{plural(layout['workers'], 'worker')} x {plural(layout['threads_per_worker'], 'thread')}; "
             f"fresh process each, spawn to exit, best of {section['repeats']} (seconds)"
         ]
-        + _table(rows)
+        + table(rows)
         + [f"  {verdict}; torch / transformers imported by Passerelle's run: {heavy}"]
         + (["  (quick run: tiny models, where fixed costs dominate; the verdict means nothing)"] if report["quick"] else [])
     )
@@ -116,15 +133,15 @@ def _startup_lines(report: dict[str, Any]) -> list[str]:
 def _translation_lines(report: dict[str, Any]) -> list[str]:
     section, settings = report["translation"], report["settings"]
     keys = [key for key in section if key.startswith("beam_")]
-    rows: list[list[Any]] = [["generated tokens/s"] + [_beam_name(key) for key in keys]]
+    rows: list[list[Any]] = [["generated tokens/s"] + [beam_name(key) for key in keys]]
     for path, label in PATH_LABELS.items():
         rows.append([label.format(**settings)] + [section[key][path]["tokens_per_s"] for key in keys])
     for path, label in RATIO_LABELS.items():
-        rows.append([label] + [_times(section[key]["ratios"][f"passerelle_vs_{path}"]) for key in keys])
+        rows.append([label] + [times(section[key]["ratios"][f"passerelle_vs_{path}"]) for key in keys])
     passerelle = [section[key]["passerelle"] for key in keys]
     rows.append(["d: seconds outside the engine"] + [data["overhead_seconds"] for data in passerelle])
     rows.append(["d: engine calls (batches)"] + [data["batches"] for data in passerelle])
-    rows.append(["1-min load during the runs"] + [_range(section[key]["load"]) for key in keys])
+    rows.append(["1-min load during the runs"] + [value_range(section[key]["load"]) for key in keys])
     if "masking_seconds" in section:  # protection is off in d (see bench_translator_settings)
         rows.append(["masking spans, all sentences (s)"] + [section["masking_seconds"]] * len(keys))
     title = (
@@ -134,30 +151,30 @@ def _translation_lines(report: dict[str, Any]) -> list[str]:
     layout = section.get("ctranslate2_layout")
     if layout:  # c is given the layout Passerelle picked, so d/c compares like with like
         title += (
-            f"; CTranslate2 layout (c and d): {_plural(layout['workers'], 'worker')} x "
-            f"{_plural(layout['threads_per_worker'], 'thread')}"
+            f"; CTranslate2 layout (c and d): {plural(layout['workers'], 'worker')} x "
+            f"{plural(layout['threads_per_worker'], 'thread')}"
         )
-    return [title] + _table(rows)
+    return [title] + table(rows)
 
 
 def _summary_lines(report: dict[str, Any]) -> list[str]:
     section = report["summary"]
     rows: list[list[Any]] = [["", "seconds", "tokens/s", "speed-up"]]
-    french = f"French ({_plural(section['fr']['sentences'], 'sentence')})"
+    french = f"French ({plural(section['fr']['sentences'], 'sentence')})"
     labels = {
         "en": ("English: transformers generate", "English: Passerelle Summarizer"),
         "fr": (f"{french}: transformers, one at a time", f"{french}: Passerelle Translator"),
     }
     for part, (naive_label, our_label) in labels.items():
         naive, ours = section[part]["naive"], section[part]["passerelle"]
-        speedup = _times(section[part]["speedup"])
+        speedup = times(section[part]["speedup"])
         rows.append([naive_label, naive["seconds"], naive["tokens_per_s"], ""])
         rows.append([our_label, ours["seconds"], ours["tokens_per_s"], speedup])
     title = (
         f"Summary: {section['input_tokens']}-token English input, {section['new_tokens']} new tokens, "
         f"beam {section['beams']}; its French translation"
     )
-    return [title] + _table(rows)
+    return [title] + table(rows)
 
 
 def _article_lines(report: dict[str, Any]) -> list[str]:
@@ -166,12 +183,12 @@ def _article_lines(report: dict[str, Any]) -> list[str]:
     for path, label in (("naive", "naive transformers"), ("passerelle", "Passerelle")):
         data = section[path]
         rows.append([label] + [data[f"{part}_seconds"] for part in ARTICLE_PARTS] + [data["seconds"]])
-    rows.append(["speed-up", "", "", "", _times(section["speedup"])])
+    rows.append(["speed-up", "", "", "", times(section["speedup"])])
     title = (
         f"Whole article: {section['words']} French words, {section['sentences']} sentences; "
         f"summary of a {section['english_tokens']}-token English stand-in"
     )
-    return [title] + _table(rows)
+    return [title] + table(rows)
 
 
 def _memory_lines(report: dict[str, Any]) -> list[str]:
@@ -181,7 +198,7 @@ def _memory_lines(report: dict[str, Any]) -> list[str]:
         rows.append([label, data["loaded_mib"], data["peak_mib"], data["article"]["seconds"]])
     return (
         ["Memory: fr-en + en-fr + summary models in a fresh process, then one whole article"]
-        + _table(rows)
+        + table(rows)
         + ["  (transformers maps its weights lazily: they count once the article has used them)"]
     )
 
@@ -191,52 +208,9 @@ def _target_lines(report: dict[str, Any]) -> list[str]:
         [
             "met" if check["met"] else "MISSED",
             check["name"],
-            f"{_cell(check['value'])} {check['comparison']} {_cell(check['target'])}",
+            f"{cell(check['value'])} {check['comparison']} {cell(check['target'])}",
         ]
         for check in report["targets"]
     ]
     note = ["  (quick run: tiny models, so these verdicts mean nothing)"] if report["quick"] else []
-    return ["Targets"] + _table(rows) + note
-
-
-# Cells ---------------------------------------------------------------------------------------
-
-
-def _table(rows: Sequence[Sequence[Any]], indent: str = "  ") -> list[str]:
-    """Rows as aligned text: first column left, the others right."""
-    cells = [[_cell(value) for value in row] for row in rows]
-    columns = max(len(row) for row in cells)
-    widths = [max(len(row[i]) for row in cells if i < len(row)) for i in range(columns)]
-    lines = []
-    for row in cells:
-        parts = [row[0].ljust(widths[0])]
-        parts += [cell.rjust(widths[i + 1]) for i, cell in enumerate(row[1:])]
-        lines.append(indent + "  ".join(parts).rstrip())
-    return lines
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return "-"
-    if isinstance(value, float):
-        return f"{value:,.1f}" if abs(value) >= SPEEDUP_DIGITS_ABOVE else f"{value:.2f}"
-    return str(value)
-
-
-def _times(value: float | None) -> str:
-    if value is None:
-        return "-"
-    return f"{value:.1f}x" if value >= SPEEDUP_DIGITS_ABOVE else f"{value:.2f}x"
-
-
-def _range(values: Sequence[float | None]) -> str:
-    return "-".join(_cell(value) for value in values)
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" + ("" if count == 1 else "s")
-
-
-def _beam_name(key: str) -> str:
-    beams = int(key.split("_")[1])
-    return "greedy" if beams == 1 else f"beam {beams}"
+    return ["Targets"] + table(rows) + note

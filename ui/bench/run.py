@@ -13,7 +13,6 @@ import contextlib
 import json
 import logging
 import os
-import platform
 import tempfile
 import time
 from dataclasses import asdict
@@ -25,6 +24,7 @@ from translate.engine.convert import convert_model
 from translate.engine.models import resolve_model
 from translate.sentences import french_sentences
 
+from .machine import load_average, machine_facts
 from .paths import (
     NaiveModels,
     PasserelleModels,
@@ -40,57 +40,84 @@ from .paths import (
     passerelle_summary,
     passerelle_text,
 )
+from .extras import EXTRA_SECTIONS
 from .report import check_targets, render_table
 from .rss import measure_in_child, write_job
+from .sections import BenchContext
 from .setup import BenchModels, BenchSettings, BenchTexts, build_models, english_text, load_texts
 from .startup import measure_startup
 
 logger = logging.getLogger("passerelle.bench")
 
-CPUINFO = Path("/proc/cpuinfo")
-# Widest first: CTranslate2's int8 kernels are several times faster with AVX-512 VNNI.
-ISA_FLAGS = ("avx512_vnni", "avx512f", "avx2", "avx")
 MEMORY_BACKENDS = {"ctranslate2": "auto", "transformers": "transformers"}
 CHILD_TIMEOUT_SECONDS = 3600.0
+CORE_SECTIONS = ("startup", "translation", "summary", "article", "memory")
 
 __all__ = ["BenchSettings", "run_bench"]
 
 
-def run_bench(as_json: bool = False, quick: bool = False, inputs: Sequence[Path] | None = None) -> int:
-    """Build the models, measure every section, print a table (or one JSON object)."""
+def run_bench(
+    as_json: bool = False,
+    quick: bool = False,
+    inputs: Sequence[Path] | None = None,
+    only: Sequence[str] | None = None,
+) -> int:
+    """Build the models, measure every section (or those named), print a table (or JSON)."""
     settings = BenchSettings.quick() if quick else BenchSettings()
-    report = measure(settings, inputs)
+    unknown = sorted(set(only or ()) - set(section_names()))
+    if unknown:
+        raise SystemExit(f"unknown bench section(s): {', '.join(unknown)}; known: {', '.join(section_names())}")
+    report = measure(settings, inputs, only)
     print(json.dumps(report, ensure_ascii=False) if as_json else render_table(report))
     return 0
 
 
-def measure(settings: BenchSettings, inputs: Sequence[Path] | None = None) -> dict[str, Any]:
-    """Every number of a run, as a JSON-ready dict; models live only as long as the call."""
+def section_names() -> tuple[str, ...]:
+    return CORE_SECTIONS + tuple(section.key for section in EXTRA_SECTIONS)
+
+
+def measure(
+    settings: BenchSettings, inputs: Sequence[Path] | None = None, only: Sequence[str] | None = None
+) -> dict[str, Any]:
+    """Every number of a run (or of the sections in ``only``), as a JSON-ready dict; models
+    live only as long as the call."""
+    wanted = set(only or section_names())
     report: dict[str, Any] = {"quick": settings.quick_mode, "settings": asdict(settings)}
     texts = load_texts(inputs)
     with (
         tempfile.TemporaryDirectory(prefix="passerelle-bench-") as tmp,
         _quiet_transformers(settings.threads),
     ):
-        report["machine"] = _machine(settings)
+        report["machine"] = machine_facts(settings)
         logger.info("building same-shape models in %s", tmp)
         models = build_models(Path(tmp) / "models", texts, settings)
         conversions = _convert(models, settings)
         report["models"] = {"build_seconds": round(models.seconds, 1), "conversion_seconds": conversions}
-        logger.info("start-up: one sentence, fresh processes")  # before the models load here
-        report["startup"] = measure_startup(models, settings, first_sentence(texts), Path(tmp))
+        if "startup" in wanted:  # before the models load here
+            logger.info("start-up: one sentence, fresh processes")
+            report["startup"] = measure_startup(models, settings, first_sentence(texts), Path(tmp))
         passerelle = PasserelleModels.load(models, settings)
         naive = NaiveModels.load(models)
         report["models"]["parameters"] = _parameters(naive)
         sentences, text = selected_sentences(passerelle.fr_en, texts.articles, settings.sentences)
         report["inputs"] = _inputs(texts, sentences, passerelle.fr_en)
-        report["translation"] = _translation(passerelle, naive, models, sentences, text, settings)
+        if "translation" in wanted:
+            report["translation"] = _translation(passerelle, naive, models, sentences, text, settings)
         english = _english_texts(passerelle, texts, settings)
-        report["summary"] = _summary(passerelle, naive, english, settings)
-        report["article"], article_texts = _article(passerelle, naive, texts, english, settings)
-        report["memory"] = _memory(Path(tmp), models, settings, article_texts)
+        if "summary" in wanted:
+            report["summary"] = _summary(passerelle, naive, english, settings)
+        article, article_texts = _article_input(passerelle, texts, english, settings)
+        if "article" in wanted:
+            report["article"] = _article(passerelle, naive, article, english, settings)
+        context = BenchContext(Path(tmp), settings, texts, models, passerelle, naive, english)
+        for section in EXTRA_SECTIONS:
+            if section.key in wanted:
+                logger.info("%s", section.key.replace("_", " "))
+                report[section.key] = section.measure(context)
+        if "memory" in wanted:
+            report["memory"] = _memory(Path(tmp), models, settings, article_texts)
     report["targets"] = check_targets(report, settings)
-    report["machine"]["load_after"] = _load()
+    report["machine"]["load_after"] = load_average()
     return report
 
 
@@ -194,7 +221,7 @@ def _translation(
     }
     for beams in settings.beams:
         logger.info("translation, beam %d", beams)
-        load_before = _load()
+        load_before = load_average()
         paths = _paths(passerelle, naive, engine, beams, settings)
         for name, run in paths.items():
             run(" ".join(warmup) if name == "passerelle" else warmup)
@@ -205,7 +232,7 @@ def _translation(
             timing = _logged(name, paths[name]({"naive": subset, "passerelle": text}.get(name, sentences)))
             if name not in timings or timing.seconds < timings[name].seconds:
                 timings[name] = timing
-        section[f"beam_{beams}"] = _ratios(timings) | {"load": [load_before, _load()]}
+        section[f"beam_{beams}"] = _ratios(timings) | {"load": [load_before, load_average()]}
     return section
 
 
@@ -260,7 +287,7 @@ def _summary(
 ) -> dict[str, Any]:
     """The summariser alone: transformers ``generate`` vs ``Summarizer``, English and French."""
     logger.info("summary")
-    load_before = _load()
+    load_before = load_average()
     summary_input, sentences = english["summary_input"], english["summary_sentences"]
     naive_en = naive_summary(naive.summary, summary_input, settings.summary_beams, settings.summary_new_tokens)
     naive_fr = naive_sentences(naive.en_fr, sentences, settings.target_beams, settings.new_tokens)
@@ -271,36 +298,42 @@ def _summary(
         "beams": settings.summary_beams,
         "en": _versus(naive_en, ours_en),
         "fr": {"sentences": len(sentences), **_versus(naive_fr, ours_fr)},
-        "load": [load_before, _load()],
+        "load": [load_before, load_average()],
     }
 
 
-def _article(
-    passerelle: PasserelleModels,
-    naive: NaiveModels,
-    texts: BenchTexts,
-    english: dict[str, Any],
-    settings: BenchSettings,
-) -> tuple[dict[str, Any], dict[str, str]]:
-    """A whole article, translated and summarised in both languages, naive vs Passerelle;
-    also the texts it used, for the memory run."""
-    logger.info("whole article")
-    load_before = _load()
+def _article_input(
+    passerelle: PasserelleModels, texts: BenchTexts, english: dict[str, Any], settings: BenchSettings
+) -> tuple[tuple[str, list[str]], dict[str, str]]:
+    """The whole-article run's French text and its sentences; and the texts the memory run uses."""
     article = texts.longest_article()
     if settings.article_sentences is None:
         sentences = _all_sentences(passerelle.fr_en, article)
     else:
         sentences, article = selected_sentences(passerelle.fr_en, [article], settings.article_sentences)
+    return (article, sentences), {"article": article, "english": english["article"], "summary": english["summary"]}
+
+
+def _article(
+    passerelle: PasserelleModels,
+    naive: NaiveModels,
+    article_input: tuple[str, list[str]],
+    english: dict[str, Any],
+    settings: BenchSettings,
+) -> dict[str, Any]:
+    """A whole article, translated and summarised in both languages, naive vs Passerelle."""
+    logger.info("whole article")
+    load_before = load_average()
+    article, sentences = article_input
     naive_run = naive_article(naive, sentences, english["article"], english["summary_sentences"], settings)
     ours = passerelle_article(passerelle, article, english["article"], english["summary"], settings)
-    section = {
+    return {
         "words": len(article.split()),
         "sentences": len(sentences),
         "english_tokens": english["tokens"]["article"],
         **_versus(naive_run, ours),
-        "load": [load_before, _load()],
+        "load": [load_before, load_average()],
     }
-    return section, {"article": article, "english": english["article"], "summary": english["summary"]}
 
 
 def _memory(
@@ -319,7 +352,7 @@ def _memory(
 
 
 def _logged(name: str, timing: Timing) -> Timing:
-    logger.info("  %s: %.1f tokens/s (%.1f s, load %s)", name, timing.tokens_per_s, timing.seconds, _load())
+    logger.info("  %s: %.1f tokens/s (%.1f s, load %s)", name, timing.tokens_per_s, timing.seconds, load_average())
     return timing
 
 
@@ -327,47 +360,6 @@ def _versus(naive: Timing, ours: Timing) -> dict[str, Any]:
     """Both timings and how many times faster Passerelle did the same work."""
     speedup = round(naive.seconds / ours.seconds, 2) if ours.seconds > 0 else None
     return {"naive": naive.to_dict(), "passerelle": ours.to_dict(), "speedup": speedup}
-
-
-def _load() -> float | None:
-    """The 1-minute load average: other work on the machine skews every figure."""
-    try:
-        return round(os.getloadavg()[0], 2)
-    except OSError:
-        return None
-
-
-def _machine(settings: BenchSettings) -> dict[str, Any]:
-    import ctranslate2
-    import torch
-    import transformers
-
-    return {
-        "cpus": os.cpu_count(),
-        **_cpu(),
-        "platform": platform.platform(),
-        "python": platform.python_version(),
-        "torch": torch.__version__,
-        "torch_threads": torch.get_num_threads(),
-        "transformers": transformers.__version__,
-        "ctranslate2": ctranslate2.__version__,
-        "threads": settings.threads or os.cpu_count(),
-        "load_before": _load(),
-    }
-
-
-def _cpu() -> dict[str, str]:
-    """The CPU model and its widest vector extension, which the int8 speed depends on."""
-    model, flags = platform.processor() or "unknown", set()
-    if CPUINFO.is_file():
-        for line in CPUINFO.read_text(encoding="utf-8", errors="replace").splitlines():
-            key, _, value = line.partition(":")
-            if key.strip() == "model name":
-                model = value.strip()
-            elif key.strip() == "flags":
-                flags = set(value.split())
-                break
-    return {"cpu": model, "isa": next((flag for flag in ISA_FLAGS if flag in flags), "unknown")}
 
 
 def _parameters(naive: NaiveModels) -> dict[str, int]:

@@ -1,0 +1,8 @@
+"""The benchmark's sections beyond the core ones, in the order ``run.py`` measures them
+(after the whole article, before memory); ``report.py`` renders and checks them."""
+
+from __future__ import annotations
+
+from .sections import Section
+
+EXTRA_SECTIONS: tuple[Section, ...] = ()
