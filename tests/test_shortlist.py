@@ -193,3 +193,16 @@ def test_cli_builds_a_map_from_real_files(marian_fr_en_dir: Path, tmp_path: Path
     failed = run_cli("shortlist", "build", str(french), "--english", str(english), "-o", str(output), "--model", str(marian_fr_en_dir))
     assert failed.returncode == 1
     assert f"has {len(FRENCH_LINES)} lines but" in failed.stderr and "one French and one English line per pair" in failed.stderr
+
+
+@pytest.mark.model
+def test_pruning_bounds_rows_and_keeps_the_format(marian_fr_en_dir: Path) -> None:
+    tokenizer = PairTokenizer(resolve_model(str(marian_fr_en_dir)))
+    exact = build_shortlist(_pairs(), tokenizer, ShortlistSettings(candidates=3, frequent=4))
+    pruned = build_shortlist(_pairs(), tokenizer, ShortlistSettings(candidates=3, frequent=4, prune_every=5, keep_per_source=3))
+    assert set(pruned.rules) == set(exact.rules) and pruned.always == exact.always
+    assert all(1 <= len(targets) <= 3 for targets in pruned.rules.values())
+    unbounded = build_shortlist(_pairs(), tokenizer, ShortlistSettings(candidates=3, frequent=4, prune_every=5, keep_per_source=10_000))
+    assert unbounded == exact
+    with pytest.raises(InvalidOptionError, match="keep_per_source"):
+        ShortlistSettings(candidates=10, keep_per_source=5).validate()

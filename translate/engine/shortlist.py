@@ -38,17 +38,24 @@ CORPUS_SEPARATOR = "\t"
 
 @dataclass(frozen=True)
 class ShortlistSettings:
-    """How big the map is: Bergamot's students use 50 candidates and the 100 most frequent
-    target tokens; 300 frequent tokens is a margin for news text."""
+    """How big the map is. Bergamot's students decode with Marian's ``--shortlist lex.s2t 50 50``
+    (the 50 most frequent target tokens, and the 50 best per source token from word alignments);
+    co-occurrence is a cruder score than alignment, so the frequent tokens get a wider margin."""
 
     candidates: int = 50
     frequent: int = 300
+    # Memory bound on a big corpus: every ``prune_every`` pairs, each source token keeps the
+    # ``keep_per_source`` targets seen with it most (the best candidates are among them).
+    prune_every: int = 20_000
+    keep_per_source: int = 2_000
 
     def validate(self) -> None:
         if self.candidates < 1:
             raise InvalidOptionError(f"candidates must be 1 or more, got {self.candidates}")
         if self.frequent < 0:
             raise InvalidOptionError(f"frequent must be 0 or more, got {self.frequent}")
+        if self.prune_every < 1 or self.keep_per_source < self.candidates:
+            raise InvalidOptionError("prune_every must be 1 or more and keep_per_source at least candidates")
 
 
 @dataclass(frozen=True)
@@ -159,7 +166,7 @@ def build_shortlist(
     target_counts: Counter[str] = Counter()  # pairs holding each target token
     target_frequency: Counter[str] = Counter()  # occurrences of each target token
     together: dict[str, Counter[str]] = {}
-    for french, english in pairs:
+    for number, (french, english) in enumerate(pairs, start=1):
         targets = tokenizer.target_tokens(english)
         target_frequency.update(targets)
         target_set = set(targets)
@@ -168,6 +175,8 @@ def build_shortlist(
         source_counts.update(sources)
         for source in sources:
             together.setdefault(source, Counter()).update(target_set)
+        if number % settings.prune_every == 0:
+            _prune(together, settings.keep_per_source)
     rules = {
         source: _best_targets(source_counts[source], row, target_counts, settings.candidates)
         for source, row in together.items()
@@ -177,6 +186,13 @@ def build_shortlist(
     specials = [tokenizer.eos, tokenizer.unk]
     always = tuple(dict.fromkeys([*specials, *frequent]))
     return Shortlist({source: targets for source, targets in rules.items() if targets}, always, len(pairs))
+
+
+def _prune(together: dict[str, Counter[str]], keep: int) -> None:
+    """Each source token's ``keep`` most frequent companions (counts kept as they are)."""
+    for source, row in together.items():
+        if len(row) > keep:
+            together[source] = Counter(dict(row.most_common(keep)))
 
 
 def _best_targets(count: int, row: Counter[str], target_counts: Counter[str], limit: int) -> tuple[str, ...]:
