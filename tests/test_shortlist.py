@@ -4,6 +4,7 @@ present, refused by the transformers backend; ``passerelle shortlist build`` on 
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -206,3 +207,24 @@ def test_pruning_bounds_rows_and_keeps_the_format(marian_fr_en_dir: Path) -> Non
     assert unbounded == exact
     with pytest.raises(InvalidOptionError, match="keep_per_source"):
         ShortlistSettings(candidates=10, keep_per_source=5).validate()
+
+
+@pytest.mark.cli
+def test_cli_translates_with_a_map_and_refuses_it_with_transformers(
+    marian_fr_en_dir: Path, shortlist_file: Path, tmp_path: Path
+) -> None:
+    article = tmp_path / "article.txt"
+    article.write_text("Le conseil municipal a voté le budget mardi soir.\n", encoding="utf-8")
+    common = [str(article), "--output", str(tmp_path / "out"), "--model", str(marian_fr_en_dir), "--beams", "1"]
+    done = run_cli("translate", *common, "--backend", "ctranslate2", "--shortlist", str(shortlist_file))
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "out" / "article.en.txt").read_text(encoding="utf-8").strip()
+    report = json.loads((tmp_path / "out" / "article.json").read_text(encoding="utf-8"))
+    assert "shortlist" in report["models"]["backend"]  # the engine decoded with the map
+    refused = run_cli("translate", *common, "--backend", "transformers", "--shortlist", str(shortlist_file))
+    assert refused.returncode == 2 and "needs the CTranslate2 backend" in refused.stderr
+    missing = run_cli("translate", *common, env={"PASSERELLE_SHORTLIST": str(tmp_path / "none.vmap")})
+    assert missing.returncode == 2 and "no vocabulary shortlist at" in missing.stderr
+    converted = run_cli("convert", str(marian_fr_en_dir), "--shortlist", str(shortlist_file))
+    assert converted.returncode == 0, converted.stderr
+    assert (Path(converted.stdout.strip()) / VMAP_FILE).is_file()
