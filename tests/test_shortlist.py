@@ -228,3 +228,9 @@ def test_cli_translates_with_a_map_and_refuses_it_with_transformers(
     converted = run_cli("convert", str(marian_fr_en_dir), "--shortlist", str(shortlist_file))
     assert converted.returncode == 0, converted.stderr
     assert (Path(converted.stdout.strip()) / VMAP_FILE).is_file()
+
+
+@pytest.mark.model
+def test_a_model_that_is_not_marian_is_refused(bart_dir: Path) -> None:
+    with pytest.raises(InvalidOptionError, match="shortlists are for MarianMT models"):
+        PairTokenizer(resolve_model(str(bart_dir)))

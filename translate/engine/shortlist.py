@@ -134,8 +134,10 @@ class PairTokenizer:
         import sentencepiece
 
         directory = model_directory(ref)
-        files = load_marian_files(directory) if directory is not None else None
-        if directory is None or files is None:
+        if directory is None:  # a hub model not downloaded yet: the usual error and its fixes
+            raise not_available_error(ref, FileNotFoundError("its files are not on this machine"))
+        files = load_marian_files(directory)
+        if files is None:
             raise InvalidOptionError(
                 f"shortlists are for MarianMT models on disk (source.spm, target.spm, vocab.json); "
                 f"{ref.describe()} is not one"
@@ -275,10 +277,7 @@ def build_shortlist_file(
     """``read_corpus``, ``build_shortlist`` with ``model``'s tokenizers, ``write_shortlist``."""
     settings.validate()
     pairs = read_corpus(corpus, english)
-    try:
-        tokenizer = PairTokenizer(model)
-    except OSError as error:
-        raise not_available_error(model, error) from error
+    tokenizer = PairTokenizer(model)
     shortlist = build_shortlist(pairs, tokenizer, settings)
     write_shortlist(shortlist, output)
     return shortlist
