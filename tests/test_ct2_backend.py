@@ -55,9 +55,9 @@ def conversions(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     calls: list[str] = []
     original = convert_module._convert_into
 
-    def counting(ref: ModelRef, quantization: str, output_dir: Path) -> None:
+    def counting(ref: ModelRef, quantization: str, output_dir: Path, vmap: Path | None = None) -> None:
         calls.append(quantization)
-        original(ref, quantization, output_dir)
+        original(ref, quantization, output_dir, vmap)
 
     monkeypatch.setattr(convert_module, "_convert_into", counting)
     return calls

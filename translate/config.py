@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from .engine import RepetitionGuard
 from .engine.options import GenerationOptions
@@ -37,6 +38,9 @@ class TranslatorSettings:
     # Batches CTranslate2 runs side by side, the threads shared among them; 0 means one
     # single-threaded worker per core on CPU (up to 4), one on a GPU.
     workers: int = 0
+    # A vocabulary shortlist (``passerelle shortlist build``): CTranslate2 then scores only the
+    # target tokens its source tokens allow. None (the default): the whole vocabulary.
+    shortlist: Path | str | None = None
     # Faithfulness (translate/faithful): protected spans (URLs, numbers, glossary terms...)
     # are replaced by this placeholder, numbered from 1, and put back after the model; a
     # placeholder the model garbles makes the sentence be translated around its spans.

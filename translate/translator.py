@@ -78,7 +78,8 @@ class Translator:
             raise InvalidOptionError(f"source must be one of {list(LANGUAGES)}, got {source!r}")
         self.settings = settings or TranslatorSettings()
         self.source: Language = source
-        load = LoadSettings(device, compute_type, self.settings.threads, self.settings.workers, cache_dir)
+        shortlist = Path(self.settings.shortlist) if self.settings.shortlist else None
+        load = LoadSettings(device, compute_type, self.settings.threads, self.settings.workers, cache_dir, shortlist)
         self.engine = Engine(model, backend=backend, settings=load, revision=revision)
         self.options = self.engine.defaults.merged(GenerationOptions.coerce(generation))
         self.splitter = splitter or SPLITTERS[source]

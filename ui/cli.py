@@ -11,6 +11,7 @@ from typing import Sequence
 
 from summarize import LENGTH_PRESETS
 from translate import BACKENDS, InvalidOptionError, PasserelleError
+from translate.engine.shortlist import ShortlistSettings
 from translate.languages import LANGUAGES
 
 from .article import ArticleOptions, Services
@@ -21,6 +22,7 @@ EXIT_USAGE = 2
 EXIT_FAILED = 1
 EXIT_INTERRUPTED = 130
 ENGINES = ("local", "ray")
+SHORTLIST = ShortlistSettings()
 # Options whose values are checked by argparse, derived from the registries they name.
 CHOICES = {"backend": BACKENDS}
 
@@ -82,6 +84,24 @@ def build_parser() -> argparse.ArgumentParser:
     convert.add_argument("model", help="hub id or local directory")
     convert.add_argument("--quantization", default="int8", help="int8 (CPU), int8_float16 or float16 (GPU), float32")
     convert.add_argument("--force", action="store_true", help="convert again even if cached")
+    convert.add_argument(
+        "--shortlist", type=Path, metavar="MAP", help="embed this vocabulary shortlist (from `passerelle shortlist build`)"
+    )
+
+    shortlist = commands.add_parser("shortlist", help="vocabulary shortlists: faster decoding with CTranslate2")
+    shortlist_actions = shortlist.add_subparsers(dest="action", required=True)
+    build = shortlist_actions.add_parser(
+        "build",
+        help="learn a shortlist from a parallel corpus",
+        description="CORPUS is either one file of french<TAB>english lines, or (with --english) a French file "
+        "whose line n is translated by line n of the English file. Tokens are the model's own.",
+    )
+    build.add_argument("corpus", type=Path, metavar="CORPUS", help="french<TAB>english lines, or French lines with --english")
+    build.add_argument("--english", type=Path, metavar="FILE", help="the English lines, one per French line of CORPUS")
+    build.add_argument("-o", "--output", type=Path, required=True, help="the shortlist file to write")
+    build.add_argument("--model", help="the French→English model whose tokens to use (default: PASSERELLE_MODEL or opus-mt-fr-en)")
+    build.add_argument("--candidates", type=int, default=SHORTLIST.candidates, help="target tokens kept per source token")
+    build.add_argument("--frequent", type=int, default=SHORTLIST.frequent, help="most frequent target tokens, always allowed")
 
     models = commands.add_parser("models", help="list the models, or fetch them ahead of time")
     actions = models.add_subparsers(dest="action", required=True)
@@ -157,8 +177,29 @@ def cmd_convert(args: argparse.Namespace) -> int:
     from translate.engine.models import resolve_model
 
     config = _config(None)
-    path = convert_model(resolve_model(args.model), args.quantization, cache_dir=config.conversions_dir(), force=args.force)
+    ref = resolve_model(args.model)
+    path = convert_model(
+        ref, args.quantization, cache_dir=config.conversions_dir(), force=args.force, shortlist=args.shortlist
+    )
     print(path)
+    return 0
+
+
+def cmd_shortlist(args: argparse.Namespace) -> int:
+    from translate.engine.models import resolve_model
+    from translate.engine.shortlist import build_shortlist_file
+
+    settings = ShortlistSettings(args.candidates, args.frequent)
+    try:
+        settings.validate()
+    except InvalidOptionError as error:
+        raise UsageError(str(error)) from error
+    model = args.model or _config(None).model
+    shortlist = build_shortlist_file(resolve_model(model), args.corpus, args.output, args.english, settings)
+    print(
+        f"{args.output}: {len(shortlist.rules)} source tokens, {shortlist.mean_candidates:.1f} candidates each, "
+        f"{len(shortlist.always)} always allowed, from {shortlist.pairs} pairs"
+    )
     return 0
 
 
@@ -179,7 +220,14 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return run_bench(as_json=args.json, quick=args.quick, inputs=args.input, only=args.only)
 
 
-COMMANDS = {"translate": cmd_translate, "ui": cmd_ui, "convert": cmd_convert, "models": cmd_models, "bench": cmd_bench}
+COMMANDS = {
+    "translate": cmd_translate,
+    "ui": cmd_ui,
+    "convert": cmd_convert,
+    "shortlist": cmd_shortlist,
+    "models": cmd_models,
+    "bench": cmd_bench,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

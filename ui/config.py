@@ -45,6 +45,12 @@ ENVIRONMENT: tuple[EnvVar, ...] = (
     EnvVar("PASSERELLE_BACKEND", "backend", f"inference engine: {', '.join(BACKENDS)}", "--backend"),
     EnvVar("PASSERELLE_DEVICE", "device", "auto, cpu or cuda[:N]", "--device"),
     EnvVar("PASSERELLE_THREADS", "threads", "CPU threads for the models (0: every core)", "--threads"),
+    EnvVar(
+        "PASSERELLE_SHORTLIST",
+        "shortlist",
+        "vocabulary shortlist for the French→English model (CTranslate2), from `passerelle shortlist build`",
+        "--shortlist",
+    ),
     EnvVar("PASSERELLE_GLOSSARY", "glossary", "glossary file: source<TAB>target (or source: keep) lines", "--glossary"),
     EnvVar("PASSERELLE_CACHE_DIR", "cache_dir", "where converted models are kept (default ~/.cache/passerelle)"),
     EnvVar("PASSERELLE_AUTH", "auth", "user:password turns on the web app's login"),
@@ -81,6 +87,8 @@ class AppConfig:
     cache_dir: str | None = None
     auth: str | None = None  # "user:password"
     glossary: str | None = None  # a glossary file (French → English terms)
+    # A vocabulary map for the French→English model only (CTranslate2's use_vmap); None: off.
+    shortlist: str | None = None
     summary_length: str = DEFAULT_LENGTH
     # Inputs: bounded so one request cannot exhaust the machine.
     max_chars: int = 200_000
@@ -137,6 +145,16 @@ class AppConfig:
             raise InvalidOptionError(f"threads must be 0 (every core) or a positive integer, got {self.threads!r}")
         if self.backend not in BACKENDS:
             raise InvalidOptionError(f"backend must be one of {list(BACKENDS)}, got {self.backend!r}")
+        if self.shortlist and self.backend == "transformers":
+            raise InvalidOptionError(
+                "a vocabulary shortlist (PASSERELLE_SHORTLIST, --shortlist) needs the CTranslate2 backend; "
+                "use backend auto or ctranslate2, or leave the shortlist out"
+            )
+        if self.shortlist and not Path(self.shortlist).expanduser().is_file():
+            raise InvalidOptionError(
+                f"no vocabulary shortlist at {self.shortlist} (PASSERELLE_SHORTLIST, --shortlist); "
+                "make one with `passerelle shortlist build`"
+            )
         if self.summary_length not in LENGTH_PRESETS:
             raise InvalidOptionError(f"summary length must be one of {list(LENGTH_PRESETS)}, got {self.summary_length!r}")
         self.credentials()

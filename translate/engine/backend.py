@@ -21,7 +21,9 @@ class LoadSettings:
 
     ``threads`` 0 means every core (or OMP_NUM_THREADS); ``workers`` 0 lets CTranslate2
     choose its layout (one single-threaded worker per core on CPU); ``cache_dir`` is where
-    CTranslate2 conversions are kept (None: ~/.cache/passerelle/ct2).
+    CTranslate2 conversions are kept (None: ~/.cache/passerelle/ct2); ``vocabulary_map`` is
+    a shortlist file (``passerelle shortlist build``) that CTranslate2 embeds in the conversion
+    and then decodes with (only CTranslate2 has one: other backends refuse it).
     """
 
     device: str = "auto"
@@ -29,6 +31,7 @@ class LoadSettings:
     threads: int = 0
     workers: int = 0
     cache_dir: Path | None = None
+    vocabulary_map: Path | None = None
 
 
 @dataclass(frozen=True)

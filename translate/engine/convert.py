@@ -1,8 +1,8 @@
 """Convert a transformers seq2seq model (MarianMT, BART, ...) to CTranslate2, once.
 
 Conversion loads the full PyTorch model and takes from seconds to minutes, so its result is
-cached on disk, keyed by where the model comes from, which version of it, and the
-quantisation. Writers convert into a private temporary directory and rename it into place,
+cached on disk, keyed by where the model comes from, which version of it, the
+quantisation and the vocabulary shortlist embedded in it, if any (``shortlist``). Writers convert into a private temporary directory and rename it into place,
 so readers never see a half-written model and concurrent converters cannot corrupt it.
 """
 
@@ -22,6 +22,7 @@ from typing import Any
 from ..errors import InvalidOptionError
 from . import hub
 from .models import ModelRef, ensure_available, hub_kwargs, not_available_error
+from .shortlist import check_shortlist_file, shortlist_digest
 
 logger = logging.getLogger("passerelle.translate")
 
@@ -59,6 +60,7 @@ COPIED_FILES = (
 # CTranslate2 4.x BART loader reads (``config.normalize_before``). False is BART's value.
 LEGACY_CONFIG_DEFAULTS = {"normalize_before": False, "add_final_layer_norm": False}
 FINGERPRINT_CHARS = 16
+VMAP_TAG = "vmap"  # in the directory name of a conversion with a vocabulary map
 SLUG_CHARS = 60
 # transformers' from_pretrained is not thread-safe (its meta-device init leaks across
 # threads), so conversions in one process run one at a time; processes rely on the rename.
@@ -74,16 +76,20 @@ def cache_root(cache_dir: Path | None = None) -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or "~/.cache").expanduser() / CACHE_SUBDIR
 
 
-def conversion_dir(ref: ModelRef, quantization: str, *, cache_dir: Path | None = None) -> Path:
-    """The cache directory for ``ref`` at ``quantization`` (it may not exist yet)."""
+def conversion_dir(
+    ref: ModelRef, quantization: str, *, cache_dir: Path | None = None, shortlist: Path | None = None
+) -> Path:
+    """The cache directory for ``ref`` at ``quantization``, with the vocabulary map
+    ``shortlist`` embedded (keyed by its content), or none (it may not exist yet)."""
     _check_quantization(quantization)
-    identity = json.dumps(
-        {"location": ref.location, "version": _source_version(ref), "quantization": quantization},
-        sort_keys=True,
-    )
+    key = {"location": ref.location, "version": _source_version(ref), "quantization": quantization}
+    if shortlist is not None:
+        key["shortlist"] = shortlist_digest(shortlist)
+    identity = json.dumps(key, sort_keys=True)
     digest = hashlib.sha256(identity.encode("utf-8")).hexdigest()[:FINGERPRINT_CHARS]
     slug = re.sub(r"[^A-Za-z0-9._-]+", "--", ref.location.strip("/"))[-SLUG_CHARS:]
-    return cache_root(cache_dir) / f"{slug}-{quantization}-{digest}"
+    suffix = f"{quantization}-{VMAP_TAG}" if shortlist is not None else quantization
+    return cache_root(cache_dir) / f"{slug}-{suffix}-{digest}"
 
 
 def is_converted(directory: Path) -> bool:
@@ -97,14 +103,17 @@ def convert_model(
     *,
     cache_dir: Path | None = None,
     force: bool = False,
+    shortlist: Path | str | None = None,
 ) -> Path:
-    """The CTranslate2 directory for ``ref``, converting it only when not cached yet.
+    """The CTranslate2 directory for ``ref``, converting it only when not cached yet;
+    ``shortlist`` is a vocabulary map (``passerelle shortlist build``) to embed in it.
 
     Raises ModelNotAvailableError when the model's files are missing, like ``models.py``.
     """
     _check_quantization(quantization)
     ensure_available(ref)  # the clear "not available" error before anything heavy happens
-    target = conversion_dir(ref, quantization, cache_dir=cache_dir)
+    vmap = check_shortlist_file(shortlist) if shortlist is not None else None
+    target = conversion_dir(ref, quantization, cache_dir=cache_dir, shortlist=vmap)
     if is_converted(target) and not force:
         logger.debug("Using the cached CTranslate2 model %s", target)
         return target
@@ -112,18 +121,18 @@ def convert_model(
     with _CONVERSION_LOCK:
         if is_converted(target) and not force:  # another thread finished it meanwhile
             return target
-        _convert_and_publish(ref, quantization, target, force=force)
+        _convert_and_publish(ref, quantization, target, vmap, force=force)
     return target
 
 
-def _convert_and_publish(ref: ModelRef, quantization: str, target: Path, *, force: bool) -> None:
+def _convert_and_publish(ref: ModelRef, quantization: str, target: Path, vmap: Path | None, *, force: bool) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     logger.info(
         "Converting %s to CTranslate2 %s (once; cached in %s)", ref.describe(), quantization, target
     )
     staging = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{target.name}-", dir=target.parent))
     try:
-        _convert_into(ref, quantization, staging / "model")
+        _convert_into(ref, quantization, staging / "model", vmap)
         _publish(staging / "model", target, replace_existing=force)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -177,10 +186,10 @@ def _check_weights(ref: ModelRef) -> None:
         raise not_available_error(ref, FileNotFoundError("no weight file (*.safetensors, *.bin) found"))
 
 
-def _convert_into(ref: ModelRef, quantization: str, output_dir: Path) -> None:
+def _convert_into(ref: ModelRef, quantization: str, output_dir: Path, vmap: Path | None = None) -> None:
     converter = _make_converter(ref)
     try:
-        converter.convert(str(output_dir), quantization=quantization)
+        converter.convert(str(output_dir), quantization=quantization, vmap=str(vmap) if vmap else None)
     except OSError as error:  # from_pretrained could not find or download the weights
         raise not_available_error(ref, error) from error
     _copy_model_files(ref, output_dir)
@@ -189,6 +198,7 @@ def _convert_into(ref: ModelRef, quantization: str, output_dir: Path) -> None:
         "revision": ref.revision,
         "version": _source_version(ref),
         "quantization": quantization,
+        "shortlist": shortlist_digest(vmap) if vmap else None,
         "ctranslate2": _ctranslate2_version(),
     }
     (output_dir / MARKER_FILE).write_text(json.dumps(marker, indent=2), encoding="utf-8")

@@ -21,6 +21,7 @@ from .backend import Backend, LoadSettings, Output, strip_special
 from .convert import convert_model
 from .models import ModelInfo, default_threads
 from .options import GenerationOptions
+from .shortlist import VMAP_FILE
 from .tokens import Tokens
 
 logger = logging.getLogger("passerelle.translate")
@@ -65,7 +66,11 @@ class CTranslate2Backend(Backend):
         self.max_positions = info.max_positions
         self.device, device_index = resolve_ct2_device(settings.device)
         requested = resolve_compute_type(settings.compute_type, self.device)
-        self.model_dir = convert_model(info.ref, requested, cache_dir=settings.cache_dir)
+        self.model_dir = convert_model(
+            info.ref, requested, cache_dir=settings.cache_dir, shortlist=settings.vocabulary_map
+        )
+        # Decode over the shortlist's candidates only, when the conversion embeds one.
+        self.use_vmap = (self.model_dir / VMAP_FILE).is_file()
         self.threads = settings.threads if settings.threads > 0 else default_threads()
         self.workers, self.threads_per_worker = thread_layout(self.threads, settings.workers, self.device)
         self.translator = ctranslate2.Translator(
@@ -82,7 +87,8 @@ class CTranslate2Backend(Backend):
     def describe(self) -> str:
         workers = f"{self.workers} worker{'s' if self.workers > 1 else ''}"
         threads = f"{self.threads_per_worker} thread{'s' if self.threads_per_worker > 1 else ''}"
-        return f"{self.name} {self.compute_type} {self.device} ({workers} x {threads})"
+        shortlist = ", shortlist" if self.use_vmap else ""
+        return f"{self.name} {self.compute_type} {self.device} ({workers} x {threads}{shortlist})"
 
     def generate(
         self, batch: Sequence[Sequence[int]], options: GenerationOptions, max_new_tokens: int, scores: bool = False
@@ -140,6 +146,8 @@ class CTranslate2Backend(Backend):
             "return_end_token": False,
             "return_scores": True,
         }
+        if self.use_vmap:
+            kwargs["use_vmap"] = True
         if self._special.suppressed:
             kwargs["suppress_sequences"] = [list(sequence) for sequence in self._special.suppressed]
         return kwargs

@@ -55,5 +55,13 @@ def resolve_backend(name: str) -> str:
 
 
 def create_backend(name: str, info: ModelInfo, tokens: Tokens, settings: LoadSettings) -> Backend:
-    """Build the backend called ``name`` (see ``resolve_backend``)."""
-    return FACTORIES[resolve_backend(name)](info, tokens, settings)
+    """Build the backend called ``name`` (see ``resolve_backend``). A vocabulary shortlist
+    with any engine but CTranslate2 is an error: it would be ignored, silently."""
+    chosen = resolve_backend(name)
+    if settings.vocabulary_map is not None and chosen != "ctranslate2":
+        raise InvalidOptionError(
+            f"a vocabulary shortlist ({settings.vocabulary_map}) needs the CTranslate2 backend, "
+            f"and {chosen} was chosen: use backend 'auto' or 'ctranslate2' (pip install ctranslate2), "
+            "or leave the shortlist out"
+        )
+    return FACTORIES[chosen](info, tokens, settings)

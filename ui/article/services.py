@@ -154,7 +154,7 @@ class Services:
             getattr(config, config_field),
             device=config.device,
             backend=config.backend,
-            settings=TranslatorSettings(threads=config.threads),
+            settings=TranslatorSettings(threads=config.threads, shortlist=_shortlist(config, config_field)),
             source=source,
             cache_dir=config.conversions_dir(),
         ))  # fmt: skip
@@ -177,3 +177,9 @@ class Services:
 
 def _describe_translator(translator: Translator) -> str:
     return f"{translator.model_name} ({translator.engine.describe()})"
+
+
+def _shortlist(config: AppConfig, config_field: str) -> str | None:
+    """The vocabulary shortlist is the French→English model's (``model``); the English→French
+    one keeps its whole vocabulary."""
+    return config.shortlist if config_field == "model" else None

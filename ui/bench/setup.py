@@ -53,6 +53,7 @@ class BenchTargets:
     article_speedup: float = 10.0  # whole article: naive seconds / Passerelle seconds
     peak_rss_mib: float = 1.5 * 1024  # three models loaded the Passerelle way, after work
     startup_ratio: float = 1.5  # one-sentence batch command / minimal CTranslate2 script, seconds
+    shortlist_vs_ctranslate2: float = 1.2  # Passerelle with a vocabulary shortlist vs raw CTranslate2 without
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,10 @@ class BenchSettings:
     article_english_tokens: int = 950
     article_sentences: int | None = None  # cap on the whole-article run (None: all of it)
     startup_repeats: int = 3  # fresh processes per start-up path; the best run of each counts
+    # The shortlist section's map: learnt from this many generated pairs, a realistic size.
+    shortlist_pairs: int = 3000
+    shortlist_candidates: int = 60
+    shortlist_frequent: int = 300
     threads: int = 0  # 0: every core, for torch and CTranslate2 alike
     quantization: str = "int8"
     seed: int = 0
@@ -98,6 +103,9 @@ class BenchSettings:
             article_english_tokens=160,
             article_sentences=6,
             startup_repeats=1,
+            shortlist_pairs=200,
+            shortlist_candidates=20,
+            shortlist_frequent=30,
             threads=1,  # tiny models: one thread is faster, and steadier on a busy machine
             marian_shape=MarianShape.tiny(),
             bart_shape=BartShape.tiny(),

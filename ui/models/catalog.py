@@ -47,10 +47,15 @@ def _entry(role: str, name: str, config: AppConfig) -> ModelEntry:
     files = Path(ref.location) if ref.is_local else cached_snapshot(ref.location, ref.revision)
     converted = None
     if files is not None:
-        target = conversion_dir(ref, QUANTIZATION, cache_dir=config.conversions_dir())
+        target = conversion_dir(ref, QUANTIZATION, cache_dir=config.conversions_dir(), shortlist=shortlist_for(role, config))
         converted = target if is_converted(target) else None
     revision = None if ref.is_local or files is None else files.name
     return ModelEntry(role, name, ref.location, ref.is_local, files is not None, files, revision, _size(files), converted)
+
+
+def shortlist_for(role: str, config: AppConfig) -> Path | None:
+    """The vocabulary shortlist converted into the model of ``role`` (the translation one's)."""
+    return Path(config.shortlist).expanduser() if config.shortlist and role == ROLES["model"] else None
 
 
 def _size(directory: Path | None) -> int:

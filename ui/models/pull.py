@@ -12,7 +12,7 @@ from translate.engine.convert import convert_model
 from translate.engine.hub import download, load_kwargs
 
 from ..config import AppConfig
-from .catalog import QUANTIZATION, ModelEntry, entries
+from .catalog import QUANTIZATION, ModelEntry, entries, shortlist_for
 
 
 def pull(config: AppConfig, everything: bool = False, convert: bool = True, out: TextIO = sys.stderr) -> list[ModelEntry]:
@@ -30,7 +30,8 @@ def pull(config: AppConfig, everything: bool = False, convert: bool = True, out:
                 download(ref.location, ref.revision)
             if convert:
                 print(f"converting {entry.name} to CTranslate2 {QUANTIZATION}", file=out, flush=True)
-                path = convert_model(ref, QUANTIZATION, cache_dir=config.conversions_dir())
+                shortlist = shortlist_for(entry.role, config)
+                path = convert_model(ref, QUANTIZATION, cache_dir=config.conversions_dir(), shortlist=shortlist)
                 print(f"{entry.name}: ready ({path})", file=out, flush=True)
         except PasserelleError as error:
             print(f"{entry.name}: {error}", file=out, flush=True)
