@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from . import fast_article
 from .sections import Section
 
-EXTRA_SECTIONS: tuple[Section, ...] = ()
+EXTRA_SECTIONS: tuple[Section, ...] = (fast_article.SECTION,)
