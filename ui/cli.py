@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from summarize import LENGTH_PRESETS
+from summarize import LENGTH_PRESETS, SUMMARY_SPEEDS
 from translate import BACKENDS, InvalidOptionError, PasserelleError
 from translate.engine.shortlist import ShortlistSettings
 from translate.languages import LANGUAGES
@@ -24,7 +24,7 @@ EXIT_INTERRUPTED = 130
 ENGINES = ("local", "ray")
 SHORTLIST = ShortlistSettings()
 # Options whose values are checked by argparse, derived from the registries they name.
-CHOICES = {"backend": BACKENDS}
+CHOICES = {"backend": BACKENDS, "summary_speed": tuple(SUMMARY_SPEEDS)}
 
 
 def _setting_arguments(parser: argparse.ArgumentParser, server: bool = False) -> None:

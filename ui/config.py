@@ -9,7 +9,14 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Mapping
 
-from summarize import DEFAULT_LENGTH, DEFAULT_SUMMARY_MODEL, DEFAULT_SUMMARY_TRANSLATION_MODEL, LENGTH_PRESETS
+from summarize import (
+    DEFAULT_LENGTH,
+    DEFAULT_SPEED,
+    DEFAULT_SUMMARY_MODEL,
+    DEFAULT_SUMMARY_TRANSLATION_MODEL,
+    LENGTH_PRESETS,
+    SUMMARY_SPEEDS,
+)
 from translate import BACKENDS, DEFAULT_MODEL, InvalidOptionError, ModelSetting, PasserelleError
 from translate.faithful import Glossary
 
@@ -36,6 +43,12 @@ class EnvVar:
 ENVIRONMENT: tuple[EnvVar, ...] = (
     EnvVar("PASSERELLE_MODEL", "model", "translation model: registry name, hub id or directory", "--model"),
     EnvVar("PASSERELLE_SUMMARY_MODEL", "summary_model", "summarisation model", "--summary-model"),
+    EnvVar(
+        "PASSERELLE_SUMMARY_SPEED",
+        "summary_speed",
+        "summaries: default, or fast (distilbart-cnn-12-3 unless a summary model is named, 3 beams)",
+        "--summary-speed",
+    ),
     EnvVar(
         "PASSERELLE_SUMMARY_TRANSLATION_MODEL",
         "summary_translation_model",
@@ -79,6 +92,9 @@ class AppConfig:
     model: str = DEFAULT_MODEL
     summary_model: str = DEFAULT_SUMMARY_MODEL
     summary_translation_model: str = DEFAULT_SUMMARY_TRANSLATION_MODEL
+    # A SUMMARY_SPEEDS name: its beams, and its model unless summary_model is given (from_env
+    # puts the speed's model in summary_model when the environment and options name none).
+    summary_speed: str = DEFAULT_SPEED
     backend: str = "auto"
     device: str = "auto"
     # CPU threads for the models (per process, so per Ray actor); 0: every core, or
@@ -136,6 +152,9 @@ class AppConfig:
             var.field: _from_text(var, environ[var.name]) for var in ENVIRONMENT if environ.get(var.name)
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
+        speed = values.get("summary_speed", DEFAULT_SPEED)
+        if "summary_model" not in values and speed in SUMMARY_SPEEDS:
+            values["summary_model"] = SUMMARY_SPEEDS[speed].model
         config = replace(cls(), **values)
         config.validate()
         return config
@@ -157,6 +176,11 @@ class AppConfig:
             )
         if self.summary_length not in LENGTH_PRESETS:
             raise InvalidOptionError(f"summary length must be one of {list(LENGTH_PRESETS)}, got {self.summary_length!r}")
+        if self.summary_speed not in SUMMARY_SPEEDS:
+            raise InvalidOptionError(
+                f"summary speed (--summary-speed, PASSERELLE_SUMMARY_SPEED) must be one of "
+                f"{list(SUMMARY_SPEEDS)}, got {self.summary_speed!r}"
+            )
         self.credentials()
 
     def credentials(self) -> tuple[str, str] | None:

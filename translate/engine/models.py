@@ -37,6 +37,7 @@ REGISTRY: dict[str, ModelSpec] = {
     "opus-mt-en-fr": ModelSpec("Helsinki-NLP/opus-mt-en-fr"),
     "opus-mt-tc-big-fr-en": ModelSpec("Helsinki-NLP/opus-mt-tc-big-fr-en"),
     "distilbart-cnn-12-6": ModelSpec("sshleifer/distilbart-cnn-12-6", task="summarization"),
+    "distilbart-cnn-12-3": ModelSpec("sshleifer/distilbart-cnn-12-3", task="summarization"),
     "distilbart-cnn-6-6": ModelSpec("sshleifer/distilbart-cnn-6-6", task="summarization"),
     "bart-large-cnn": ModelSpec("facebook/bart-large-cnn", task="summarization"),
 }

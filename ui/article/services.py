@@ -169,7 +169,7 @@ class Services:
             device=config.device,
             backend=config.backend,
             length=config.summary_length,
-            settings=SummarizerSettings(threads=config.threads),
+            settings=SummarizerSettings.for_speed(config.summary_speed, threads=config.threads),
             translator=english_french,
             cache_dir=config.conversions_dir(),
         ))  # fmt: skip

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from ..article import ArticleOptions, ArticleResult
 from ..article.processes import pid_alive
+from summarize import DEFAULT_SPEED
 from translate.languages import Language
 
 from ..config import AppConfig
@@ -43,6 +44,8 @@ def job_key(data: bytes, config: AppConfig, options: ArticleOptions, source: Lan
         "options": [options.summarize, options.summary_length, options.num_beams],
         "summary_models": [config.summary_model, config.summary_translation_model] if options.summarize else None,
     }
+    if options.summarize and config.summary_speed != DEFAULT_SPEED:  # its beams change the summary
+        settings["summary_speed"] = config.summary_speed
     if options.article_only:  # likewise
         settings["article_only"] = True
     if options.glossary:  # only then: keys of runs without one stay as they were

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
-from summarize import LengthPreset, Summarizer, SummarizerSettings
+from summarize import DEFAULT_SPEED, LengthPreset, Summarizer, SummarizerSettings
 from translate import GenerationOptions, TranslationResult, Translator, TranslatorSettings
 from translate.engine import Backend, Output
 from translate.faithful import Protector
@@ -270,21 +270,35 @@ class PasserelleModels:
             cache_dir=models.cache,
         )
         stand_in = StandInSummaryTranslator(en_fr, settings.target_beams, settings.new_tokens)
-        length = LengthPreset(settings.summary_new_tokens, settings.summary_new_tokens)
-        summary_settings = SummarizerSettings(
-            length_presets={BENCH_LENGTH: length},
-            generation=GenerationOptions(num_beams=settings.summary_beams),
-            threads=settings.threads,
-        )
-        summarizer = Summarizer(
-            str(models.summary),
-            backend=backend,
-            length=BENCH_LENGTH,
-            settings=summary_settings,
-            translator=stand_in,  # type: ignore[arg-type]  # duck-typed: only .translate is used
-            cache_dir=models.cache,
-        )
+        summarizer = bench_summarizer(models.summary, settings, stand_in, models.cache, backend)
         return cls(fr_en, stand_in, summarizer)
+
+
+def bench_summarizer(
+    model: Path,
+    settings: BenchSettings,
+    stand_in: StandInSummaryTranslator,
+    cache: Path,
+    backend: str = "auto",
+    speed: str | None = None,
+) -> Summarizer:
+    """The Summarizer as ``ui.article.Services`` loads it, with the fixed summary length; its
+    beams are ``settings.summary_beams``, or those of the speed setting ``speed`` when given."""
+    length = LengthPreset(settings.summary_new_tokens, settings.summary_new_tokens)
+    summary_settings = SummarizerSettings.for_speed(
+        speed or DEFAULT_SPEED,
+        length_presets={BENCH_LENGTH: length},
+        generation=GenerationOptions(num_beams=None if speed else settings.summary_beams),
+        threads=settings.threads,
+    )
+    return Summarizer(
+        str(model),
+        backend=backend,
+        length=BENCH_LENGTH,
+        settings=summary_settings,
+        translator=stand_in,  # type: ignore[arg-type]  # duck-typed: only .translate is used
+        cache_dir=cache,
+    )
 
 
 def passerelle_summary(models: PasserelleModels, english: str, summary_text: str) -> tuple[Timing, Timing]:

@@ -41,6 +41,7 @@ from .paths import (
     passerelle_text,
 )
 from .extras import EXTRA_SECTIONS
+from .inputs import article_input, selected_sentences
 from .report import check_targets, render_table
 from .rss import measure_in_child, write_job
 from .sections import BenchContext
@@ -106,7 +107,7 @@ def measure(
         english = _english_texts(passerelle, texts, settings)
         if "summary" in wanted:
             report["summary"] = _summary(passerelle, naive, english, settings)
-        article, article_texts = _article_input(passerelle, texts, english, settings)
+        article, article_texts = article_input(passerelle, texts, english, settings)
         if "article" in wanted:
             report["article"] = _article(passerelle, naive, article, english, settings)
         context = BenchContext(Path(tmp), settings, texts, models, passerelle, naive, english)
@@ -160,38 +161,10 @@ def _ct2_dir(models: BenchModels, settings: BenchSettings) -> Path:
     return convert_model(resolve_model(str(models.fr_en)), settings.quantization, cache_dir=models.cache)
 
 
-def selected_sentences(translator: Translator, articles: Sequence[str], limit: int) -> tuple[list[str], str]:
-    """The first ``limit`` distinct sentences Passerelle cuts the articles into, and a text of
-    just those sentences with their paragraphs kept (so the Translator cuts it the same way)."""
-    paragraphs: list[list[str]] = []
-    seen: set[str] = set()
-    for number, article in enumerate(articles):
-        last = None
-        for unit, piece in translator.split(article).pieces():
-            if len(seen) >= limit:
-                break
-            sentence = piece.normalized
-            if not unit.translatable(piece) or sentence in seen:
-                continue
-            seen.add(sentence)
-            if (number, unit.paragraph) != last:
-                paragraphs.append([])
-                last = (number, unit.paragraph)
-            paragraphs[-1].append(sentence)
-    sentences = [sentence for paragraph in paragraphs for sentence in paragraph]
-    return sentences, "\n\n".join(" ".join(paragraph) for paragraph in paragraphs)
-
-
 def first_sentence(texts: BenchTexts) -> str:
     """The articles' first French sentence: the start-up run's input."""
     line = texts.french_lines()[0]
     return next(iter(french_sentences(line)), line)
-
-
-def _all_sentences(translator: Translator, article: str) -> list[str]:
-    """Every piece Passerelle translates in ``article``, repeats included (a naive loop
-    translates them all)."""
-    return [piece.normalized for piece in translator.split(article).translatable()]
 
 
 # Sections ------------------------------------------------------------------------------------
@@ -300,18 +273,6 @@ def _summary(
         "fr": {"sentences": len(sentences), **_versus(naive_fr, ours_fr)},
         "load": [load_before, load_average()],
     }
-
-
-def _article_input(
-    passerelle: PasserelleModels, texts: BenchTexts, english: dict[str, Any], settings: BenchSettings
-) -> tuple[tuple[str, list[str]], dict[str, str]]:
-    """The whole-article run's French text and its sentences; and the texts the memory run uses."""
-    article = texts.longest_article()
-    if settings.article_sentences is None:
-        sentences = _all_sentences(passerelle.fr_en, article)
-    else:
-        sentences, article = selected_sentences(passerelle.fr_en, [article], settings.article_sentences)
-    return (article, sentences), {"article": article, "english": english["article"], "summary": english["summary"]}
 
 
 def _article(

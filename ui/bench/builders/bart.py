@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +64,12 @@ class BartShape:
             max_position_embeddings=1024,
             init_std=REAL_INIT_STD,
         )
+
+
+    @classmethod
+    def distilbart_cnn_12_3(cls) -> BartShape:
+        """sshleifer/distilbart-cnn-12-3: the 12-6 with 3 decoder layers, about 255 M parameters."""
+        return replace(cls.distilbart_cnn_12_6(), decoder_layers=3)
 
 
 @dataclass(frozen=True)
