@@ -53,6 +53,7 @@ class BenchTargets:
     article_speedup: float = 10.0  # whole article: naive seconds / Passerelle seconds
     peak_rss_mib: float = 1.5 * 1024  # three models loaded the Passerelle way, after work
     startup_ratio: float = 1.5  # one-sentence batch command / minimal CTranslate2 script, seconds
+    many_articles_speedup: float = 1.2  # batch script, articles/min: groups / one after another
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,13 @@ class BenchSettings:
     article_english_tokens: int = 950
     article_sentences: int | None = None  # cap on the whole-article run (None: all of it)
     startup_repeats: int = 3  # fresh processes per start-up path; the best run of each counts
+    # Section "many": a folder of this many articles with summaries through the batch script,
+    # each of its first many_article_sentences sentences (None: the whole sample article),
+    # one by one vs in groups of many_group (None: AppConfig.batch_group); repeats in turns.
+    many_articles: int = 20
+    many_article_sentences: int | None = None
+    many_group: int | None = None
+    many_repeats: int = 1
     threads: int = 0  # 0: every core, for torch and CTranslate2 alike
     quantization: str = "int8"
     seed: int = 0
@@ -98,6 +106,9 @@ class BenchSettings:
             article_english_tokens=160,
             article_sentences=6,
             startup_repeats=1,
+            many_articles=4,
+            many_article_sentences=3,
+            many_group=2,
             threads=1,  # tiny models: one thread is faster, and steadier on a busy machine
             marian_shape=MarianShape.tiny(),
             bart_shape=BartShape.tiny(),
