@@ -1,4 +1,7 @@
-"""A group of batch jobs made together: read one by one, then translated in one run and
+"""The batch run in this process (:func:`run_local`): jobs in groups of
+``AppConfig.batch_group`` (1: one after another, :func:`run_job`).
+
+A group of batch jobs is made together: read one by one, then translated in one run and
 summarised in one run per direction (``ui.article.many``), so the engines' batches hold
 several articles; then each article's outputs written atomically, the JSON ("done" mark) last,
 as the one-by-one path writes them.
@@ -11,7 +14,7 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Sequence
+from typing import IO, Sequence
 
 from ..article import ArticleOptions, Services
 from ..article.many import process_many
@@ -76,4 +79,32 @@ def _made_together(
         write_outputs(prepared.job, result, prepared.key, group=len(members))
         pieces = len(result.translation.segments)
         outcomes[index] = Outcome(prepared.job, Status.DONE, pieces=pieces, seconds=seconds, group=len(members))
+    return outcomes
+
+
+def run_local(
+    jobs: Sequence[Job],
+    services: Services,
+    options: ArticleOptions,
+    force: bool,
+    group: int | None = None,
+    stream: IO[str] | None = None,
+) -> list[Outcome]:
+    """Every job in order, ``group`` at a time (default ``config.batch_group``; 1: one after
+    another), with a progress bar (or log lines) on ``stream`` (stderr)."""
+    size = services.config.batch_group if group is None else group
+    if size < 1:
+        raise ValueError(f"a group holds at least one article, got {size}")
+    reporter = BatchReporter(len(jobs), stream)
+    outcomes: list[Outcome] = []
+    for start in range(0, len(jobs), size):
+        members = jobs[start : start + size]
+        if size == 1:
+            reporter.start(members[0])
+            outcome = run_job(members[0], services, options, force=force, progress=reporter.progress)
+            reporter.finish(outcome)
+            outcomes.append(outcome)
+        else:
+            outcomes += run_group(members, services, options, force, reporter)
+    reporter.close(outcomes)
     return outcomes

@@ -1,6 +1,5 @@
-"""The batch run in this process: jobs in groups (``AppConfig.batch_group`` articles) whose
-translations and summaries share the engines' batches, or one job after another (groups of
-one); each job's outputs written atomically, its failure reported without stopping the others.
+"""One batch job in this process: read, its direction settled (:func:`prepare`), translated
+(and summarised), its outputs written atomically, its failure reported as its own Outcome.
 
 :func:`run_job` is also what each Ray actor runs. It reads the input, settles the direction
 (``--source auto``: the language detected in the text), hence the output names and the resume
@@ -10,7 +9,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, replace
-from typing import IO, Callable, Sequence, cast
+from typing import Callable, cast
 
 from translate import InputTextError
 from translate.languages import Language
@@ -20,7 +19,6 @@ from ..article.language import detect_source
 from .files import already_done, job_key, write_outputs
 from ..article.language import AUTO
 from .jobs import Job, Outcome, Status
-from .report import BatchReporter
 
 Progress = Callable[[int, int], None]
 
@@ -82,33 +80,3 @@ def run_job(
     except (ArticleInputError, InputTextError) as error:
         return Outcome(job, Status.FAILED, str(error))
     return Outcome(job, Status.DONE, pieces=len(result.translation.segments), seconds=time.perf_counter() - ready.started)
-
-
-def run_local(
-    jobs: Sequence[Job],
-    services: Services,
-    options: ArticleOptions,
-    force: bool,
-    group: int | None = None,
-    stream: IO[str] | None = None,
-) -> list[Outcome]:
-    """Every job in order, ``group`` at a time (default ``config.batch_group``; 1: one after
-    another), with a progress bar (or log lines) on ``stream`` (stderr)."""
-    from .group import run_group
-
-    size = services.config.batch_group if group is None else group
-    if size < 1:
-        raise ValueError(f"a group holds at least one article, got {size}")
-    reporter = BatchReporter(len(jobs), stream)
-    outcomes: list[Outcome] = []
-    for start in range(0, len(jobs), size):
-        members = jobs[start : start + size]
-        if size == 1:
-            reporter.start(members[0])
-            outcome = run_job(members[0], services, options, force=force, progress=reporter.progress)
-            reporter.finish(outcome)
-            outcomes.append(outcome)
-        else:
-            outcomes += run_group(members, services, options, force, reporter)
-    reporter.close(outcomes)
-    return outcomes

@@ -81,7 +81,7 @@ class BenchSettings:
     # one by one vs in groups of many_group (None: AppConfig.batch_group); repeats in turns.
     many_articles: int = 20
     many_article_sentences: int | None = None
-    many_group: int | None = None
+    many_group: int | None = 4
     many_repeats: int = 1
     threads: int = 0  # 0: every core, for torch and CTranslate2 alike
     quantization: str = "int8"
