@@ -210,47 +210,133 @@ class Summarizer:
             check_fr=check_french_summary(french.text, en) if french else None,
         )
 
+    def summarize_many(
+        self,
+        english_texts: Sequence[str],
+        length: str | None = None,
+        *,
+        passages: Sequence[Sequence[str] | None] | None = None,
+        glossary: Glossary | None = None,
+    ) -> list[Summary]:
+        """The summaries of several texts (articles), each the one ``summarize`` gives, made
+        together: every text's chunks share the engine's batches, and the English summaries
+        are translated into French in one run. ``passages`` holds each text's passages (or
+        None); ``seconds`` is the time of the whole run."""
+        if any(not text or not text.strip() for text in english_texts):
+            raise InputTextError("The text is empty: there is nothing to summarise.")
+        given = list(passages) if passages is not None else [None] * len(english_texts)
+        if len(given) != len(english_texts):
+            raise ValueError("give the passages (or None) of every text")
+        name = self._check_length(length or self.length)
+        started = time.perf_counter()
+        texts = [text.strip() for text in english_texts]
+        made = self._summarise_documents(texts, given, self.bounds(name))
+        wanted = [en for en, _, _ in made if en]
+        french = iter(self.translator.translate_many(wanted, glossary=glossary) if wanted else [])
+        seconds = time.perf_counter() - started
+        logger.info("summaries (%s) of %d texts in %.1fs", name, len(texts), seconds)
+        summaries = []
+        for text, (en, chunks, verbatim) in zip(texts, made, strict=True):
+            fr = next(french) if en else None
+            summaries.append(
+                Summary(
+                    en,
+                    fr.text if fr else "",
+                    chunks,
+                    name,
+                    self.model_name,
+                    seconds,
+                    verbatim,
+                    segments=fr.segments if fr else [],
+                    check_en=check_english_summary(en, text),
+                    check_fr=check_french_summary(fr.text, en) if fr else None,
+                )
+            )
+        return summaries
+
     # Map-reduce ----------------------------------------------------------------------------
 
     def _summarise_document(
         self, text: str, passages: Sequence[str] | None, bounds: TokenBounds
     ) -> tuple[str, int, bool]:
         """(English summary, chunks of the original text, whether the text is its own summary)."""
-        measured = measure(self._sentences(text) if passages is None else passages, self.engine.tokens, self.budget)
-        size = self.engine.tokens.special_count + sum(len(passage.ids) for passage in measured)
-        if self._is_short(size, bounds):
-            return text, 1, True
-        chunks = pack(measured, self.engine.tokens, self.budget)
-        if not chunks:
-            raise InputTextError("The text has no words to summarise.")
-        partials = self._summarise_chunks(chunks, bounds)
-        return self._reduce(partials, sum(len(chunk.ids) for chunk in chunks), bounds), len(chunks), False
+        return self._summarise_documents([text], [passages], bounds)[0]
+
+    def _summarise_documents(
+        self, texts: Sequence[str], passages: Sequence[Sequence[str] | None], bounds: TokenBounds
+    ) -> list[tuple[str, int, bool]]:
+        """Each text's ``_summarise_document``, every text's chunks summarised in one run."""
+        made: list[tuple[str, int, bool] | None] = [None] * len(texts)
+        pending: list[tuple[int, list[Chunk]]] = []
+        for index, (text, own) in enumerate(zip(texts, passages, strict=True)):
+            measured = measure(self._sentences(text) if own is None else own, self.engine.tokens, self.budget)
+            size = self.engine.tokens.special_count + sum(len(passage.ids) for passage in measured)
+            if self._is_short(size, bounds):
+                made[index] = (text, 1, True)
+                continue
+            chunks = pack(measured, self.engine.tokens, self.budget)
+            if not chunks:
+                raise InputTextError("The text has no words to summarise.")
+            pending.append((index, chunks))
+        partials = self._summarise_chunks([chunk for _, chunks in pending for chunk in chunks], bounds)
+        work, start = [], 0
+        for _, chunks in pending:
+            work.append((partials[start : start + len(chunks)], sum(len(chunk.ids) for chunk in chunks)))
+            start += len(chunks)
+        for (index, chunks), summary in zip(pending, self._reduce_many(work, bounds), strict=True):
+            made[index] = (summary, len(chunks), False)
+        return [done for done in made if done is not None]
 
     def _reduce(self, partials: list[str], source_tokens: int, bounds: TokenBounds) -> str:
         """Summarise the joined partial summaries, re-chunking them while they overflow."""
-        previous = source_tokens
+        return self._reduce_many([(partials, source_tokens)], bounds)[0]
+
+    def _reduce_many(self, work: Sequence[tuple[list[str], int]], bounds: TokenBounds) -> list[str]:
+        """``_reduce`` of several texts' partial summaries (with their source's tokens), in
+        lockstep: each round's chunks of every text still to reduce are summarised together."""
+        partials = [list(parts) for parts, _ in work]
+        previous = [tokens for _, tokens in work]
+        done: list[str | None] = [None] * len(work)
         for round_number in range(1, self.settings.max_reduce_rounds + 1):
-            if len(partials) == 1:
-                return partials[0]
-            joined = " ".join(partials)
-            ids = self.engine.tokens.encode(joined)
-            if len(ids) <= self.budget:
-                return self._summarise_chunks([Chunk(joined, ids)], bounds)[0]
-            if len(ids) >= previous:
-                raise InvalidOptionError(
-                    f"partial summaries ({len(ids)} tokens) are no shorter than their source "
-                    f"({previous} tokens): max_new_tokens {bounds.max_new_tokens} is too large "
-                    f"for a chunk budget of {self.budget} tokens"
-                )
-            logger.debug("reduce round %d: %d partial summaries, %d tokens", round_number, len(partials), len(ids))
-            previous = len(ids)
-            partials = self._summarise_chunks(self._chunks(self._sentences(joined)), bounds)
-        if len(partials) == 1:
-            return partials[0]
-        raise InvalidOptionError(
-            f"the summary did not fit {self.budget} tokens after {self.settings.max_reduce_rounds}"
-            " reduce rounds; raise max_reduce_rounds or lower the preset's max_new_tokens"
-        )
+            rounds: list[tuple[int, list[Chunk], bool]] = []  # (text, chunks, final)
+            for index, parts in enumerate(partials):
+                if done[index] is not None:
+                    continue
+                if len(parts) == 1:
+                    done[index] = parts[0]
+                    continue
+                joined = " ".join(parts)
+                ids = self.engine.tokens.encode(joined)
+                if len(ids) <= self.budget:
+                    rounds.append((index, [Chunk(joined, ids)], True))
+                    continue
+                if len(ids) >= previous[index]:
+                    raise InvalidOptionError(
+                        f"partial summaries ({len(ids)} tokens) are no shorter than their source "
+                        f"({previous[index]} tokens): max_new_tokens {bounds.max_new_tokens} is too large "
+                        f"for a chunk budget of {self.budget} tokens"
+                    )
+                logger.debug("reduce round %d: %d partial summaries, %d tokens", round_number, len(parts), len(ids))
+                previous[index] = len(ids)
+                rounds.append((index, self._chunks(self._sentences(joined)), False))
+            if not rounds:
+                break
+            outputs = iter(self._summarise_chunks([chunk for _, chunks, _ in rounds for chunk in chunks], bounds))
+            for index, chunks, final in rounds:
+                summaries = [next(outputs) for _ in chunks]
+                if final:
+                    done[index] = summaries[0]
+                else:
+                    partials[index] = summaries
+        for index, parts in enumerate(partials):
+            if done[index] is None and len(parts) == 1:
+                done[index] = parts[0]
+        if any(summary is None for summary in done):
+            raise InvalidOptionError(
+                f"the summary did not fit {self.budget} tokens after {self.settings.max_reduce_rounds}"
+                " reduce rounds; raise max_reduce_rounds or lower the preset's max_new_tokens"
+            )
+        return [summary or "" for summary in done]
 
     def _summarise_chunks(self, chunks: Sequence[Chunk], bounds: TokenBounds) -> list[str]:
         """One summary per chunk, in order; chunks sharing length bounds are batched together."""

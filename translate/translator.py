@@ -14,9 +14,9 @@ import statistics
 import threading
 import time
 from collections import OrderedDict
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import Any, Generator, Iterator, Mapping, Sequence, TypeVar
+from typing import Any, Callable, Generator, Iterator, Mapping, Sequence, TypeVar
 
 from .config import DEFAULT_MODEL, TranslatorSettings
 from .document import Document, Piece, Unit, split_blocks, split_document
@@ -136,6 +136,56 @@ class Translator:
         """The whole text translated (one wave: nobody watches partial results, so every
         batch is full)."""
         return last(results(self.translate_stream(text, generation, glossary=glossary, stream=False)))
+
+    def translate_many(
+        self,
+        texts: Sequence[str],
+        generation: Generation = None,
+        *,
+        glossary: Glossary | None = None,
+        documents: Sequence[Document | None] | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> list[TranslationResult]:
+        """Several whole texts (articles) translated in one run: their pieces share batches,
+        so a batch of articles keeps the engine fuller than one article after another. Each
+        result is the one ``translate`` gives for its text (same split, same outputs); the
+        engine's counters (batches, tokens, unique, cached, retries) and ``seconds`` in each
+        result's stats are those of the shared run, its pieces, flagged and rescued its own.
+        ``documents`` are the texts' splits where at hand; ``progress(done, total)`` follows
+        the run batch by batch."""
+        for text in texts:
+            if not text or not text.strip():
+                raise InputTextError("The text is empty: there is nothing to translate.")
+        given = list(documents) if documents is not None else [None] * len(texts)
+        if len(given) != len(texts):
+            raise ValueError("give one document (or None) per text")
+        options = self.options.merged(generation)
+        started = time.perf_counter()
+        split = [document or self.split(text, glossary) for text, document in zip(texts, given, strict=True)]
+        if any(document.source() != text for text, document in zip(texts, split, strict=True)):
+            raise ValueError("a document given is not the split of its text")
+        keys = [[(u.paragraph, i) for u in d.units for i, p in enumerate(u.pieces) if u.translatable(p)] for d in split]
+        pieces = [p for d in split for u in d.units for p in u.pieces if u.translatable(p)]
+        stats = TranslationStats(pieces=len(pieces))
+        events = self._translate_pieces(pieces, options, stats, 0, glossary)
+        while True:
+            try:
+                event = next(events)
+            except StopIteration as finished:
+                targets: list[_Translated] = finished.value
+                break
+            if progress is not None:
+                progress(event.done, event.total)
+        stats.seconds = time.perf_counter() - started
+        found = iter(targets)
+        translated = []
+        for document, own in zip(split, keys, strict=True):
+            mine = {key: next(found) for key in own}
+            flagged = sum(bool(done.flags) for done in mine.values())
+            rescued = sum(bool(done.flags) and done.flags[0].kind == FlagKind.SPAN_RESCUED for done in mine.values())
+            counts = replace(stats, pieces=len(own), flagged=flagged, rescued=rescued)
+            translated.append(self._result(document, mine, len(document.units), counts))
+        return translated
 
     def translate_stream(
         self,

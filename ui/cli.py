@@ -70,6 +70,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--article-only", action="store_true", help="reduce web pages to their article (no menus, headers, footers)"
     )
     translate.add_argument("--summary-length", choices=list(LENGTH_PRESETS), default=None)
+    translate.add_argument(
+        "--group",
+        type=int,
+        default=None,
+        metavar="N",
+        help="articles made together, sharing the models' batches (default 4, env PASSERELLE_BATCH_GROUP; 1: one after another)",
+    )
     translate.add_argument("--engine", choices=ENGINES, default="local", help="run here, or on a Ray cluster")
     translate.add_argument("--ray-address", help="Ray cluster address (with --engine ray; default: start a local one)")
     translate.add_argument("--actors", type=int, default=None, help="Ray actors (with --engine ray)")
@@ -147,7 +154,7 @@ def cmd_translate(args: argparse.Namespace) -> int:
     if args.beams is not None and args.beams < 1:
         raise UsageError("--beams must be 1 or more")
     output_target(args.source, args.target)  # a bad direction is a usage error before anything is made
-    config = _config(args, summary_length=args.summary_length)
+    config = _config(args, summary_length=args.summary_length, batch_group=args.group)
     try:
         glossary = config.load_glossary()
     except InvalidOptionError as error:

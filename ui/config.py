@@ -71,6 +71,7 @@ ENVIRONMENT: tuple[EnvVar, ...] = (
     EnvVar("PASSERELLE_ALLOWED_ORIGINS", "allowed_origins", "comma-separated web origins allowed to call the server"),
     EnvVar("PASSERELLE_HOST", "host", "address the server listens on (127.0.0.1: this machine only)", "--host", True),
     EnvVar("PASSERELLE_PORT", "port", "the server's port (7860)", "--port", True),
+    EnvVar("PASSERELLE_BATCH_GROUP", "batch_group", "articles the batch script makes together (4; 1: one after another)"),
     EnvVar("PASSERELLE_MAX_CHARS", "max_chars", "longest article, in characters (200,000)"),
     EnvVar("PASSERELLE_MAX_FILE_BYTES", "max_file_bytes", "largest input file, in bytes (2,000,000)"),
     EnvVar("PASSERELLE_MAX_FILES", "max_files", "files per upload request (20)"),
@@ -106,6 +107,10 @@ class AppConfig:
     # A vocabulary map for the French→English model only (CTranslate2's use_vmap); None: off.
     shortlist: str | None = None
     summary_length: str = DEFAULT_LENGTH
+    # The batch script makes this many articles together: their sentences share the
+    # translator's batches, their chunks the summariser's (see ui/article/many.py); 1: one
+    # article after another.
+    batch_group: int = 4
     # Inputs: bounded so one request cannot exhaust the machine.
     max_chars: int = 200_000
     max_file_bytes: int = 2_000_000
@@ -162,6 +167,8 @@ class AppConfig:
     def validate(self) -> None:
         if not isinstance(self.threads, int) or self.threads < 0:
             raise InvalidOptionError(f"threads must be 0 (every core) or a positive integer, got {self.threads!r}")
+        if not isinstance(self.batch_group, int) or self.batch_group < 1:
+            raise InvalidOptionError(f"batch group must be a positive number of articles, got {self.batch_group!r}")
         if self.backend not in BACKENDS:
             raise InvalidOptionError(f"backend must be one of {list(BACKENDS)}, got {self.backend!r}")
         if self.shortlist and self.backend == "transformers":

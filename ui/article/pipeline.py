@@ -79,13 +79,7 @@ def _article_events(
     if options.summarize:
         yield ArticleEvent(Stage.SUMMARIZING, 0, 1)
         summary_started = time.perf_counter()
-        translation = result.translation
-        # The summary is made from the English side, the original or the translation.
-        english = [segment.target if source == "fr" else segment.source for segment in translation.segments]
-        english_text, passages = (translation.text, translation.passages()) if source == "fr" else (text, english)
-        if form is not None and (kept := form.summary_blocks()) is not None:  # a page's article only
-            passages = [passage for segment, passage in zip(translation.segments, english) if segment.paragraph in kept]
-            english_text = " ".join(passages)
+        english, english_text, passages = summary_input(result.translation, text, source, form)
         summaries = services.summarizer().summarize_stream(
             english_text, options.summary_length, passages=passages, glossary=options.glossary_for("en")
         )
@@ -98,6 +92,19 @@ def _article_events(
         result.timings["summarize_s"] = round(time.perf_counter() - summary_started, 3)
     result.timings["total_s"] = round(time.perf_counter() - started, 3)
     yield ArticleEvent(Stage.DONE, 1, 1, result)
+
+
+def summary_input(
+    translation: TranslationResult, text: str, source: Language, form: Form | None
+) -> tuple[list[str], str, list[str]]:
+    """What the summary is made from: the English side (the original or the translation),
+    per segment, and the English text with its passages (a page's article only)."""
+    english = [segment.target if source == "fr" else segment.source for segment in translation.segments]
+    english_text, passages = (translation.text, translation.passages()) if source == "fr" else (text, english)
+    if form is not None and (kept := form.summary_blocks()) is not None:  # a page's article only
+        passages = [passage for segment, passage in zip(translation.segments, english) if segment.paragraph in kept]
+        english_text = " ".join(passages)
+    return english, english_text, list(passages)
 
 
 def _translated_file(

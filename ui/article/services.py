@@ -183,3 +183,22 @@ def _shortlist(config: AppConfig, config_field: str) -> str | None:
     """The vocabulary shortlist is the French→English model's (``model``); the English→French
     one keeps its whole vocabulary."""
     return config.shortlist if config_field == "model" else None
+
+
+class GivenServices(Services):
+    """Services around models already loaded (the benchmark's, with fixed output lengths):
+    the front ends' code paths on whatever models a caller built."""
+
+    def __init__(self, config: AppConfig, french_english: Translator, summarizer: "Summarizer") -> None:
+        super().__init__(config)
+        self._given_translator = french_english
+        self._given_summarizer = summarizer
+
+    def translator(self, source: Language = "fr") -> Translator:
+        return self._given_translator if source == "fr" else self._given_summarizer.translator
+
+    def summarizer(self) -> "Summarizer":
+        return self._given_summarizer
+
+    def translator_loaded(self, source: str = "fr") -> bool:
+        return True

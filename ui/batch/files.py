@@ -94,11 +94,12 @@ def already_done(job: Job, key: str) -> bool:
     return outputs_present and previous.get("job", {}).get("key") == key
 
 
-def write_outputs(job: Job, result: ArticleResult, key: str) -> None:
-    """Translation and summary first, the JSON (the "done" mark) last."""
+def write_outputs(job: Job, result: ArticleResult, key: str, group: int = 1) -> None:
+    """Translation and summary first, the JSON (the "done" mark) last. ``group``: how many
+    articles were made together (their engine counters and timings are the group's)."""
     write_atomic(job.translation_path, result.file.data if result.file is not None else result.translation.text)
     if result.summary is not None:
         write_atomic(job.summary_path, result.summary_markdown() + "\n")
     document = result.to_json()
-    document["job"] = {"key": key, "input": job.name}
+    document["job"] = {"key": key, "input": job.name} | ({"group": group} if group > 1 else {})
     write_atomic(job.json_path, json.dumps(document, ensure_ascii=False, indent=2) + "\n")

@@ -101,6 +101,7 @@ class Outcome:
     error: str | None = None
     pieces: int = 0
     seconds: float = 0.0
+    group: int = 1  # articles made together (``seconds`` is then the group's)
 
 
 def exit_status(outcomes: Sequence[Outcome]) -> int:

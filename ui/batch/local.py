@@ -1,5 +1,5 @@
-"""The batch run in this process: one job after another, each translated (and summarised) in
-one wave, its outputs written atomically, its failure reported without stopping the others.
+"""One batch job in this process: read, its direction settled (:func:`prepare`), translated
+(and summarised), its outputs written atomically, its failure reported as its own Outcome.
 
 :func:`run_job` is also what each Ray actor runs. It reads the input, settles the direction
 (``--source auto``: the language detected in the text), hence the output names and the resume
@@ -8,28 +8,39 @@ key, then skips the input when it is already done, or translates it in that dire
 from __future__ import annotations
 
 import time
-from dataclasses import replace
-from typing import Callable, Sequence, cast
+from dataclasses import dataclass, replace
+from typing import Callable, cast
 
 from translate import InputTextError
 from translate.languages import Language
 
-from ..article import ArticleInputError, ArticleOptions, Services, Stage, article_stream, read_article_bytes, read_bounded
+from ..article import ArticleInputError, ArticleOptions, ArticleText, Services, Stage, article_stream, read_article_bytes, read_bounded
 from ..article.language import detect_source
 from .files import already_done, job_key, write_outputs
 from ..article.language import AUTO
 from .jobs import Job, Outcome, Status
-from .report import BatchReporter
 
 Progress = Callable[[int, int], None]
 
 
-def run_job(
-    job: Job, services: Services, options: ArticleOptions, force: bool = False, progress: Progress | None = None
-) -> Outcome:
-    """Translate one input and write its outputs; input problems become a failed Outcome.
-    ``progress(done, total)`` follows the translation batch by batch. The outcome's job has
-    its target language set (see :meth:`Job.towards`)."""
+@dataclass(frozen=True)
+class Prepared:
+    """A job read and ready: its text, its direction settled, its resume key."""
+
+    job: Job  # with its target language set
+    article: ArticleText
+    options: ArticleOptions  # with the source settled (never "auto")
+    key: str
+    started: float
+
+    @property
+    def source(self) -> Language:
+        return cast(Language, self.options.source)
+
+
+def prepare(job: Job, services: Services, options: ArticleOptions, force: bool = False) -> Prepared | Outcome:
+    """The job read, its direction and key settled; or its Outcome when it failed to read, or
+    is already done."""
     started = time.perf_counter()
     if job.problem:
         return Outcome(job, Status.FAILED, job.problem)
@@ -39,31 +50,33 @@ def run_job(
         article = read_article_bytes(data, job.name, config.max_file_bytes, config.max_chars, options.article_only)
         source = detect_source(article.text)[0] if options.source == AUTO else cast(Language, options.source)
         job = job.towards(source)
-        key = job_key(data, config, options, source)
-        if not force and already_done(job, key):
-            return Outcome(job, Status.SKIPPED)
+    except (ArticleInputError, InputTextError) as error:
+        return Outcome(job, Status.FAILED, str(error))
+    key = job_key(data, config, options, source)
+    if not force and already_done(job, key):
+        return Outcome(job, Status.SKIPPED)
+    return Prepared(job, article, replace(options, source=source), key, started)  # detected once, here
+
+
+def run_job(
+    job: Job, services: Services, options: ArticleOptions, force: bool = False, progress: Progress | None = None
+) -> Outcome:
+    """Translate one input and write its outputs; input problems become a failed Outcome.
+    ``progress(done, total)`` follows the translation batch by batch. The outcome's job has
+    its target language set (see :meth:`Job.towards`)."""
+    ready = prepare(job, services, options, force)
+    if isinstance(ready, Outcome):
+        return ready
+    job, article = ready.job, ready.article
+    try:
         result = None
-        settled = replace(options, source=source)  # detected once, here
-        for event in article_stream(article.text, services, settled, job.name, stream=False, form=article.form):
+        for event in article_stream(article.text, services, ready.options, job.name, stream=False, form=article.form):
             if progress is not None and event.stage == Stage.TRANSLATING:
                 progress(event.done, event.total)
             result = event.result or result
         assert result is not None
         result.warnings[:0] = article.notes
-        write_outputs(job, result, key)
+        write_outputs(job, result, ready.key)
     except (ArticleInputError, InputTextError) as error:
         return Outcome(job, Status.FAILED, str(error))
-    return Outcome(job, Status.DONE, pieces=len(result.translation.segments), seconds=time.perf_counter() - started)
-
-
-def run_local(jobs: Sequence[Job], services: Services, options: ArticleOptions, force: bool) -> list[Outcome]:
-    """Every job in order, with a progress bar (or log lines) on stderr."""
-    reporter = BatchReporter(len(jobs))
-    outcomes = []
-    for job in jobs:
-        reporter.start(job)
-        outcome = run_job(job, services, options, force=force, progress=reporter.progress)
-        reporter.finish(outcome)
-        outcomes.append(outcome)
-    reporter.close(outcomes)
-    return outcomes
+    return Outcome(job, Status.DONE, pieces=len(result.translation.segments), seconds=time.perf_counter() - ready.started)

@@ -29,6 +29,14 @@ class BatchReporter:
         if self._bar is not None:
             self._bar.set_description(f"[{self.index}/{self.total_files}] {job.name}")
 
+    def start_group(self, jobs: list[Job]) -> None:
+        """A group of jobs is being made together (their outcomes follow, each with ``start``
+        and ``finish``)."""
+        self._file_total = self._file_done = 0
+        if self._bar is not None and jobs:
+            first = self.index + 1
+            self._bar.set_description(f"[{first}-{first + len(jobs) - 1}/{self.total_files}] {len(jobs)} articles")
+
     def progress(self, done: int, total: int) -> None:
         """Called by the translator after each batch of the current file."""
         if self._bar is None:
@@ -48,10 +56,10 @@ class BatchReporter:
             self._write(f"{prefix}: already done, skipped (use --force to redo)")
         else:
             rate = outcome.pieces / outcome.seconds if outcome.seconds else 0.0
-            self._write(
-                f"{prefix}: {outcome.pieces} sentences in {outcome.seconds:.1f}s ({rate:.1f} sentences/s)"
-                f" -> {outcome.job.translation_path}"
-            )
+            timing = f"in {outcome.seconds:.1f}s ({rate:.1f} sentences/s)"
+            if outcome.group > 1:
+                timing = f"made with {outcome.group - 1} other article(s) in {outcome.seconds:.1f}s"
+            self._write(f"{prefix}: {outcome.pieces} sentences {timing} -> {outcome.job.translation_path}")
 
     def close(self, outcomes: list[Outcome]) -> None:
         if self._bar is not None:

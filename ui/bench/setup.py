@@ -61,6 +61,8 @@ class BenchTargets:
     startup_ratio: float = 1.5  # one-sentence batch command / minimal CTranslate2 script, seconds
     shortlist_vs_ctranslate2: float = 1.2  # Passerelle with a vocabulary shortlist vs raw CTranslate2 without
 
+    many_articles_speedup: float = 1.2  # batch script, articles/min: groups / one after another
+
 
 @dataclass(frozen=True)
 class BenchSettings:
@@ -89,6 +91,14 @@ class BenchSettings:
     shortlist_pairs: int = 3000
     shortlist_candidates: int = 60
     shortlist_frequent: int = 300
+
+    # Section "many": a folder of this many articles with summaries through the batch script,
+    # each of its first many_article_sentences sentences (None: the whole sample article),
+    # one by one vs in groups of many_group (None: AppConfig.batch_group); repeats in turns.
+    many_articles: int = 20
+    many_article_sentences: int | None = None
+    many_group: int | None = 4
+    many_repeats: int = 1
     threads: int = 0  # 0: every core, for torch and CTranslate2 alike
     quantization: str = "int8"
     seed: int = 0
@@ -116,6 +126,10 @@ class BenchSettings:
             shortlist_pairs=200,
             shortlist_candidates=20,
             shortlist_frequent=30,
+
+            many_articles=4,
+            many_article_sentences=3,
+            many_group=2,
             threads=1,  # tiny models: one thread is faster, and steadier on a busy machine
             marian_shape=MarianShape.tiny(),
             bart_shape=BartShape.tiny(),
