@@ -91,7 +91,6 @@ class BenchSettings:
     shortlist_pairs: int = 3000
     shortlist_candidates: int = 60
     shortlist_frequent: int = 300
-
     # Section "many": a folder of this many articles with summaries through the batch script,
     # each of its first many_article_sentences sentences (None: the whole sample article),
     # one by one vs in groups of many_group (None: AppConfig.batch_group); repeats in turns.
