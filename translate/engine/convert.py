@@ -15,13 +15,12 @@ import os
 import re
 import shutil
 import tempfile
-import threading
 from pathlib import Path
 from typing import Any
 
 from ..errors import InvalidOptionError
 from . import hub
-from .models import ModelRef, ensure_available, hub_kwargs, not_available_error
+from .models import FROM_PRETRAINED_LOCK, ModelRef, ensure_available, hub_kwargs, not_available_error
 
 logger = logging.getLogger("passerelle.translate")
 
@@ -60,9 +59,9 @@ COPIED_FILES = (
 LEGACY_CONFIG_DEFAULTS = {"normalize_before": False, "add_final_layer_norm": False}
 FINGERPRINT_CHARS = 16
 SLUG_CHARS = 60
-# transformers' from_pretrained is not thread-safe (its meta-device init leaks across
-# threads), so conversions in one process run one at a time; processes rely on the rename.
-_CONVERSION_LOCK = threading.Lock()
+# transformers' from_pretrained is not thread-safe, so conversions in one process run one at
+# a time, and not beside a transformers model's load; processes rely on the rename.
+_CONVERSION_LOCK = FROM_PRETRAINED_LOCK
 
 
 def cache_root(cache_dir: Path | None = None) -> Path:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -20,6 +21,9 @@ from .options import GenerationOptions
 logger = logging.getLogger("passerelle.translate")
 
 Task = Literal["translation", "summarization"]
+# transformers' from_pretrained is not thread-safe (its meta-device init leaks across
+# threads): models loaded side by side (the web app's warm-up) and conversions take turns.
+FROM_PRETRAINED_LOCK = threading.RLock()
 
 
 @dataclass(frozen=True)
@@ -123,7 +127,8 @@ def load_seq2seq_model(ref: ModelRef, device: str) -> Any:
     from transformers import AutoModelForSeq2SeqLM
 
     try:
-        model = AutoModelForSeq2SeqLM.from_pretrained(ref.location, **hub_kwargs(ref))
+        with FROM_PRETRAINED_LOCK:
+            model = AutoModelForSeq2SeqLM.from_pretrained(ref.location, **hub_kwargs(ref))
     except (OSError, ValueError) as error:
         raise not_available_error(ref, error) from error
     model.eval()

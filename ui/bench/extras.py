@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from .page import SECTION as PAGE
 from .sections import Section
 
-EXTRA_SECTIONS: tuple[Section, ...] = ()
+EXTRA_SECTIONS: tuple[Section, ...] = (PAGE,)

@@ -53,6 +53,8 @@ class BenchTargets:
     article_speedup: float = 10.0  # whole article: naive seconds / Passerelle seconds
     peak_rss_mib: float = 1.5 * 1024  # three models loaded the Passerelle way, after work
     startup_ratio: float = 1.5  # one-sentence batch command / minimal CTranslate2 script, seconds
+    page_first_paragraph_seconds: float = 1.0  # the page: submit to the first translated paragraph
+    page_ready_ratio: float = 1.5  # passerelle ui spawn to ready / the minimal script's load, seconds
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,8 @@ class BenchSettings:
     article_english_tokens: int = 950
     article_sentences: int | None = None  # cap on the whole-article run (None: all of it)
     startup_repeats: int = 3  # fresh processes per start-up path; the best run of each counts
+    page_words: int = 800  # the article the page benchmark submits (whole paragraphs)
+    page_ready_repeats: int = 2  # fresh servers timed to ready; the best counts
     threads: int = 0  # 0: every core, for torch and CTranslate2 alike
     quantization: str = "int8"
     seed: int = 0
@@ -98,6 +102,8 @@ class BenchSettings:
             article_english_tokens=160,
             article_sentences=6,
             startup_repeats=1,
+            page_words=120,
+            page_ready_repeats=1,
             threads=1,  # tiny models: one thread is faster, and steadier on a busy machine
             marian_shape=MarianShape.tiny(),
             bart_shape=BartShape.tiny(),
