@@ -167,3 +167,18 @@ def test_passerelle_ui_gets_ready_without_torch(
     assert report["page"] == 200 and report["ready"]["status"] == "ready"
     assert {item["state"] for item in report["ready"]["models"].values()} == {"ready"}
     assert report["heavy"] == {"torch": False, "transformers": False}, report
+
+
+@pytest.mark.model
+def test_an_article_still_running_when_the_process_stops_ends_at_its_next_batch(
+    tiny_config: Callable[..., AppConfig],
+) -> None:
+    from ui.article import ArticleOptions, article_stream
+    from ui.article.services import StoppingError
+
+    services = Services(tiny_config())
+    events = article_stream(ARTICLE, services, ArticleOptions(summarize=False))
+    next(events)  # under way
+    services.close()  # what ``passerelle ui`` does once its server has stopped
+    with pytest.raises(StoppingError, match="stopping"):
+        list(events)

@@ -26,10 +26,14 @@ logger = logging.getLogger("passerelle.ui")
 
 T = TypeVar("T")
 _PENDING: Any = object()  # a Summarizer's translator until the shared one is loaded
-# What the warm-up translates once a translator is loaded: one word, one new token (its own
-# options, so the translators' caches never serve it to an article).
+# What a translator translates once loaded: one word, one new token (its own options, so its
+# cache never serves it to an article).
 WARM_TEXTS: dict[Language, str] = {"fr": "Bonjour.", "en": "Hello."}
 WARM_GENERATION = {"num_beams": 1, "min_new_tokens": 0, "max_new_tokens": 1}
+
+
+class StoppingError(PasserelleError):
+    """The process is stopping: work still running is dropped."""
 
 
 class ModelState(StrEnum):
@@ -151,12 +155,10 @@ class Services:
         """Load the models before the first request, side by side (the web app starts this in
         the background as the process starts); a missing model is logged now and reported
         again to whoever asks for it, any other failure is logged with its traceback."""
-        slots: list[tuple[_Slot[Any], Language | None]] = [(self._french_english, "fr")]
-        if summarize:
-            slots += [(self._english_french, "en"), (self._summarizer, None)]
+        slots: list[_Slot[Any]] = [self._french_english, self._english_french, self._summarizer]
         loaders = [
-            threading.Thread(target=self._warm, args=(slot, source), name=f"passerelle-load-{number}", daemon=True)
-            for number, (slot, source) in enumerate(slots)
+            threading.Thread(target=self._warm, args=(slot,), name=f"passerelle-load-{number}", daemon=True)
+            for number, slot in enumerate(slots if summarize else slots[:1])
         ]
         try:
             for thread in loaders:
@@ -173,13 +175,9 @@ class Services:
             if thread.is_alive():
                 thread.join()
 
-    def _warm(self, slot: "_Slot[Any]", source: Language | None) -> None:
-        """Load one model; a translator then translates a word, so the first article does not
-        pay the one-off costs of its first run (sentence splitter, engine buffers)."""
+    def _warm(self, slot: "_Slot[Any]") -> None:
         try:
-            model = slot.get()
-            if source is not None:
-                model.translate(WARM_TEXTS[source], WARM_GENERATION)
+            slot.get()
         except PasserelleError:
             pass  # logged once by the slot; the page and the probes show it
         except Exception:
@@ -189,8 +187,14 @@ class Services:
                 logger.exception("a model failed to load")
 
     def close(self) -> None:
-        """Say the process is stopping, so a warm-up still loading ends quietly."""
+        """Say the process is stopping: a warm-up still loading ends quietly, and articles
+        still running (their clients already told) stop at their next batch."""
         self._closing.set()
+
+    def check_open(self) -> None:
+        """StoppingError once ``close`` has been called."""
+        if self._closing.is_set():
+            raise StoppingError("Passerelle is stopping: this article was not finished.")
 
     def model_names(self, summarize: bool, source: Language = "fr") -> dict[str, str]:
         translator = self.translator(source)
@@ -203,7 +207,7 @@ class Services:
     def _load_translator(self, config_field: str, source: Language) -> Translator:
         """The Translator of the model named by ``config_field``, which reads ``source``."""
         config = self.config
-        return _pointing_at(config_field, lambda: Translator(
+        translator = _pointing_at(config_field, lambda: Translator(
             getattr(config, config_field),
             device=config.device,
             backend=config.backend,
@@ -211,6 +215,10 @@ class Services:
             source=source,
             cache_dir=config.conversions_dir(),
         ))  # fmt: skip
+        # One word through it before anyone can use it, so the first article does not pay the
+        # one-off costs of a first run (sentence splitter, engine buffers).
+        translator.translate(WARM_TEXTS[source], WARM_GENERATION)
+        return translator
 
     def _load_summarizer(self) -> "Summarizer":
         from summarize import Summarizer, SummarizerSettings
