@@ -19,8 +19,8 @@ class TranslatorSettings:
     # so that the output (roughly as long as the input) fits too.
     max_input_tokens: int = 256
     batch_size: int = 16
-    # Paragraphs are translated in waves (first_wave_sentences, doubling up to wave_sentences),
-    # so results can stream.
+    # Paragraphs are translated in waves (the first paragraph alone, then first_wave_sentences
+    # doubling up to wave_sentences), so results can stream.
     wave_sentences: int = 48
     first_wave_sentences: int = 4
     # Output length guard: at most ratio * input tokens + slack new tokens.

@@ -314,19 +314,23 @@ class Translator:
             self._cache.popitem(last=False)
 
     def _waves(self, document: Document) -> Iterator[list[Unit]]:
-        """Groups of whole units: small at first so the start of a text shows quickly, then
-        doubling up to ``wave_sentences`` so batches stay full."""
+        """Groups of whole units: the first paragraph alone, so the start of a text shows as
+        soon as it can, then ``first_wave_sentences`` doubling up to ``wave_sentences`` so
+        batches stay full."""
+        units = iter(document.units)
+        first = next(units, None)
+        yield [first] if first is not None else []
         target = min(self.settings.first_wave_sentences, self.settings.wave_sentences)
         wave: list[Unit] = []
         size = 0
-        for unit in document.units:
+        for unit in units:
             wave.append(unit)
             size += len(unit.pieces)
             if size >= target:
                 yield wave
                 wave, size = [], 0
                 target = min(target * 2, self.settings.wave_sentences)
-        if wave or not document.units:
+        if wave:
             yield wave
 
     def _output_cap(self, input_tokens: int, options: GenerationOptions) -> int:

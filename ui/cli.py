@@ -173,9 +173,12 @@ def cmd_translate(args: argparse.Namespace) -> int:
 
 
 def cmd_ui(args: argparse.Namespace) -> int:
+    config = _config(args)
+    services = Services(config)
+    services.start_warm_up()  # the models load while the web app is imported and built
     from .web import launch
 
-    launch(_config(args))
+    launch(config, services)
     return 0
 
 

@@ -15,13 +15,12 @@ import os
 import re
 import shutil
 import tempfile
-import threading
 from pathlib import Path
 from typing import Any
 
 from ..errors import InvalidOptionError
 from . import hub
-from .models import ModelRef, ensure_available, hub_kwargs, not_available_error
+from .models import FROM_PRETRAINED_LOCK, ModelRef, ensure_available, hub_kwargs, not_available_error
 from .shortlist import check_shortlist_file, shortlist_digest
 
 logger = logging.getLogger("passerelle.translate")
@@ -62,9 +61,9 @@ LEGACY_CONFIG_DEFAULTS = {"normalize_before": False, "add_final_layer_norm": Fal
 FINGERPRINT_CHARS = 16
 VMAP_TAG = "vmap"  # in the directory name of a conversion with a vocabulary map
 SLUG_CHARS = 60
-# transformers' from_pretrained is not thread-safe (its meta-device init leaks across
-# threads), so conversions in one process run one at a time; processes rely on the rename.
-_CONVERSION_LOCK = threading.Lock()
+# transformers' from_pretrained is not thread-safe, so conversions in one process run one at
+# a time, and not beside a transformers model's load; processes rely on the rename.
+_CONVERSION_LOCK = FROM_PRETRAINED_LOCK
 
 
 def cache_root(cache_dir: Path | None = None) -> Path:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -20,6 +21,10 @@ from .options import GenerationOptions
 logger = logging.getLogger("passerelle.translate")
 
 Task = Literal["translation", "summarization"]
+# transformers is not thread-safe to import lazily nor to load with (its meta-device init
+# leaks across threads): whatever goes through it, when models load side by side (the web
+# app's warm-up), takes turns, conversions included. The native CTranslate2 path never does.
+FROM_PRETRAINED_LOCK = threading.RLock()
 
 
 @dataclass(frozen=True)
@@ -111,20 +116,22 @@ def load_tokenizer(ref: ModelRef, native: bool = False) -> Any:
         tokenizer = load_native_tokenizer(directory) if directory is not None else None
         if tokenizer is not None:
             return tokenizer
-    from transformers import AutoTokenizer
-
     try:
-        return AutoTokenizer.from_pretrained(ref.location, **hub_kwargs(ref))
+        with FROM_PRETRAINED_LOCK:
+            from transformers import AutoTokenizer
+
+            return AutoTokenizer.from_pretrained(ref.location, **hub_kwargs(ref))
     except (OSError, ValueError) as error:
         raise not_available_error(ref, error) from error
 
 
 def load_seq2seq_model(ref: ModelRef, device: str) -> Any:
     """The transformers model in eval mode on ``device``, or ModelNotAvailableError."""
-    from transformers import AutoModelForSeq2SeqLM
-
     try:
-        model = AutoModelForSeq2SeqLM.from_pretrained(ref.location, **hub_kwargs(ref))
+        with FROM_PRETRAINED_LOCK:
+            from transformers import AutoModelForSeq2SeqLM
+
+            model = AutoModelForSeq2SeqLM.from_pretrained(ref.location, **hub_kwargs(ref))
     except (OSError, ValueError) as error:
         raise not_available_error(ref, error) from error
     model.eval()
@@ -140,10 +147,11 @@ def ensure_available(ref: ModelRef) -> None:
 
 def load_config(ref: ModelRef) -> Any:
     """The model's configuration (small download), or ModelNotAvailableError."""
-    from transformers import AutoConfig
-
     try:
-        return AutoConfig.from_pretrained(ref.location, **hub_kwargs(ref))
+        with FROM_PRETRAINED_LOCK:
+            from transformers import AutoConfig
+
+            return AutoConfig.from_pretrained(ref.location, **hub_kwargs(ref))
     except (OSError, ValueError) as error:
         raise not_available_error(ref, error) from error
 
@@ -174,14 +182,15 @@ class ModelInfo:
             if not shipped:
                 logger.info("%s ships no generation_config.json; using library defaults", ref.describe())
             return cls(ref, config, generation, shipped)
-        from transformers import GenerationConfig
-
         config = load_config(ref)  # the clear "not available" error comes from here
-        try:
-            return cls(ref, config, GenerationConfig.from_pretrained(ref.location, **hub_kwargs(ref)), True)
-        except (OSError, ValueError):
-            logger.info("%s ships no generation_config.json; using library defaults", ref.describe())
-            return cls(ref, config, GenerationConfig.from_model_config(config), False)
+        with FROM_PRETRAINED_LOCK:
+            from transformers import GenerationConfig
+
+            try:
+                return cls(ref, config, GenerationConfig.from_pretrained(ref.location, **hub_kwargs(ref)), True)
+            except (OSError, ValueError):
+                logger.info("%s ships no generation_config.json; using library defaults", ref.describe())
+                return cls(ref, config, GenerationConfig.from_model_config(config), False)
 
     @property
     def max_positions(self) -> int:

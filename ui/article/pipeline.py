@@ -60,6 +60,7 @@ def _article_events(
         text = document.source()
     translation_events = translator.translate_stream(text, options.generation(), glossary=glossary, stream=stream, document=document)
     for event in translation_events:
+        services.check_open()  # a stopping process drops the work (its client was told)
         if event.result is None:
             yield ArticleEvent(Stage.TRANSLATING, event.done, event.total)
             continue
@@ -84,6 +85,7 @@ def _article_events(
             english_text, options.summary_length, passages=passages, glossary=options.glossary_for("en")
         )
         for summary in summaries:
+            services.check_open()
             result.summary = summary
             if not summary.complete:  # the English summary, while the French is made
                 yield ArticleEvent(Stage.SUMMARIZING, 0, 1, result)

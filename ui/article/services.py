@@ -10,13 +10,14 @@ import threading
 import time
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING, Callable, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Generic, TypeVar
 
 from translate import ModelNotAvailableError, PasserelleError, Translator, TranslatorSettings
 from translate.languages import Language
 
 from ..config import AppConfig, model_setting
 from .gate import FairGate
+from .language import guess_language
 
 if TYPE_CHECKING:
     from summarize import Summarizer
@@ -24,6 +25,15 @@ if TYPE_CHECKING:
 logger = logging.getLogger("passerelle.ui")
 
 T = TypeVar("T")
+_PENDING: Any = object()  # a Summarizer's translator until the shared one is loaded
+# What a translator translates once loaded: one word, one new token (its own options, so its
+# cache never serves it to an article).
+WARM_TEXTS: dict[Language, str] = {"fr": "Bonjour.", "en": "Hello."}
+WARM_GENERATION = {"num_beams": 1, "min_new_tokens": 0, "max_new_tokens": 1}
+
+
+class StoppingError(PasserelleError):
+    """The process is stopping: work still running is dropped."""
 
 
 class ModelState(StrEnum):
@@ -67,6 +77,9 @@ class _Slot(Generic[T]):
                 self._error, self._failed_at = error, time.monotonic()
                 self.status = ModelStatus(ModelState.FAILED, str(error))
                 raise
+            except Exception as error:  # not foreseen: shown as failed, tried again next time
+                self.status = ModelStatus(ModelState.FAILED, f"{type(error).__name__}: {error}")
+                raise
             self._error = None
             self.status = ModelStatus(ModelState.READY, self._describe(self.value))
             return self.value
@@ -93,6 +106,8 @@ class Services:
         )
         self._summarizer: _Slot[Summarizer] = _Slot(self._load_summarizer, lambda s: s.model_name, retry)
         self._closing = threading.Event()
+        self._warm_lock = threading.Lock()
+        self._warming: threading.Thread | None = None
         # Every front end of the process takes its turn here (the page, each API client).
         self.gate = FairGate(config.concurrency_limit, config.max_queue)
 
@@ -119,25 +134,67 @@ class Services:
         wanted = ("translation", "summary") if summarize else ("translation",)
         return all(self.status()[name].state == ModelState.READY for name in wanted)
 
+    def start_warm_up(self, summarize: bool = True) -> None:
+        """``warm_up`` in the background (once per process: later calls do nothing), so the
+        models load while the rest of the program starts."""
+        with self._warm_lock:
+            if self._warming is None:
+                self._warming = threading.Thread(
+                    target=self.warm_up, args=(summarize,), name="passerelle-warm-up", daemon=True
+                )
+                self._warming.start()
+
+    def wait_warm_up(self, timeout: float | None = None) -> bool:
+        """Wait for a background warm-up to end; False if it is still loading after ``timeout``."""
+        thread = self._warming
+        if thread is not None:
+            thread.join(timeout)
+        return thread is None or not thread.is_alive()
+
     def warm_up(self, summarize: bool = True) -> None:
-        """Load the models before the first request (the web app does it in the background at
-        start); a missing model is logged now and reported again to whoever asks for it."""
+        """Load the models before the first request, side by side (the web app starts this in
+        the background as the process starts); a missing model is logged now and reported
+        again to whoever asks for it, any other failure is logged with its traceback."""
+        slots: list[_Slot[Any]] = [self._french_english, self._english_french, self._summarizer]
+        loaders = [
+            threading.Thread(target=self._warm, args=(slot,), name=f"passerelle-load-{number}", daemon=True)
+            for number, slot in enumerate(slots if summarize else slots[:1])
+        ]
         try:
-            self.translator()
-            if summarize:
-                self.summarizer()
-        except PasserelleError:
-            pass  # logged once by the slot; the page and the probes show it
+            for thread in loaders:
+                thread.start()
         except RuntimeError:
             if not self._closing.is_set():
                 raise
             # The process is exiting under the load (Python refuses new threads then): the
             # models were not needed any more.
             logger.info("model loading abandoned: Passerelle is stopping")
+            return
+        guess_language(WARM_TEXTS["fr"])  # the language check's detector, loaded beside the models
+        for thread in loaders:
+            if thread.is_alive():
+                thread.join()
+
+    def _warm(self, slot: "_Slot[Any]") -> None:
+        try:
+            slot.get()
+        except PasserelleError:
+            pass  # logged once by the slot; the page and the probes show it
+        except Exception:
+            if self._closing.is_set():
+                logger.info("model loading abandoned: Passerelle is stopping")
+            else:  # a bug or a broken file: in the log with its traceback, FAILED in the status
+                logger.exception("a model failed to load")
 
     def close(self) -> None:
-        """Say the process is stopping, so a warm-up still loading ends quietly."""
+        """Say the process is stopping: a warm-up still loading ends quietly, and articles
+        still running (their clients already told) stop at their next batch."""
         self._closing.set()
+
+    def check_open(self) -> None:
+        """StoppingError once ``close`` has been called."""
+        if self._closing.is_set():
+            raise StoppingError("Passerelle is stopping: this article was not finished.")
 
     def model_names(self, summarize: bool, source: Language = "fr") -> dict[str, str]:
         translator = self.translator(source)
@@ -150,7 +207,7 @@ class Services:
     def _load_translator(self, config_field: str, source: Language) -> Translator:
         """The Translator of the model named by ``config_field``, which reads ``source``."""
         config = self.config
-        return _pointing_at(config_field, lambda: Translator(
+        translator = _pointing_at(config_field, lambda: Translator(
             getattr(config, config_field),
             device=config.device,
             backend=config.backend,
@@ -158,21 +215,26 @@ class Services:
             source=source,
             cache_dir=config.conversions_dir(),
         ))  # fmt: skip
+        # One word through it before anyone can use it, so the first article does not pay the
+        # one-off costs of a first run (sentence splitter, engine buffers).
+        translator.translate(WARM_TEXTS[source], WARM_GENERATION)
+        return translator
 
     def _load_summarizer(self) -> "Summarizer":
         from summarize import Summarizer, SummarizerSettings
 
         config = self.config
-        english_french = self._english_french.get()
-        return _pointing_at("summary_model", lambda: Summarizer(
+        summarizer = _pointing_at("summary_model", lambda: Summarizer(
             config.summary_model,
             device=config.device,
             backend=config.backend,
             length=config.summary_length,
             settings=SummarizerSettings.for_speed(config.summary_speed, threads=config.threads),
-            translator=english_french,
+            translator=_PENDING,  # the shared one, below: it may be loading beside this
             cache_dir=config.conversions_dir(),
         ))  # fmt: skip
+        summarizer.translator = self._english_french.get()
+        return summarizer
 
 
 def _describe_translator(translator: Translator) -> str:

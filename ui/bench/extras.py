@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from . import fast_article, many, shortlist
+from . import fast_article, many, page, shortlist
 from .sections import Section
 
-EXTRA_SECTIONS: tuple[Section, ...] = (fast_article.SECTION, shortlist.SECTION, many.SECTION)
+EXTRA_SECTIONS: tuple[Section, ...] = (page.SECTION, fast_article.SECTION, shortlist.SECTION, many.SECTION)

@@ -60,8 +60,9 @@ class BenchTargets:
     peak_rss_mib: float = 1.5 * 1024  # three models loaded the Passerelle way, after work
     startup_ratio: float = 1.5  # one-sentence batch command / minimal CTranslate2 script, seconds
     shortlist_vs_ctranslate2: float = 1.2  # Passerelle with a vocabulary shortlist vs raw CTranslate2 without
-
     many_articles_speedup: float = 1.2  # batch script, articles/min: groups / one after another
+    page_first_paragraph_seconds: float = 1.0  # the page: submit to the first translated paragraph
+    page_ready_ratio: float = 1.5  # passerelle ui spawn to ready / the minimal script's load, seconds
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,8 @@ class BenchSettings:
     many_article_sentences: int | None = None
     many_group: int | None = 4
     many_repeats: int = 1
+    page_words: int = 800  # the article the page benchmark submits (whole paragraphs)
+    page_ready_repeats: int = 2  # fresh servers timed to ready; the best counts
     threads: int = 0  # 0: every core, for torch and CTranslate2 alike
     quantization: str = "int8"
     seed: int = 0
@@ -125,10 +128,11 @@ class BenchSettings:
             shortlist_pairs=200,
             shortlist_candidates=20,
             shortlist_frequent=30,
-
             many_articles=4,
             many_article_sentences=3,
             many_group=2,
+            page_words=120,
+            page_ready_repeats=1,
             threads=1,  # tiny models: one thread is faster, and steadier on a busy machine
             marian_shape=MarianShape.tiny(),
             bart_shape=BartShape.tiny(),

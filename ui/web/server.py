@@ -52,6 +52,7 @@ STOPPED = "Passerelle was stopped before this job finished (it had {:.0f} s to).
 DELIVERY_SECONDS = 3.0
 LAST_WORDS_SECONDS = 0.5
 STARTUP_TIMEOUT_SECONDS = 60.0
+WARM_UP_EXIT_SECONDS = 30.0  # how long an exit waits for models still loading
 
 
 class WebServer:
@@ -239,12 +240,16 @@ def serve(config: AppConfig, services: Services | None = None, *, share: bool = 
 
 
 def launch(config: AppConfig, services: Services | None = None) -> None:
-    """Serve until stopped (what ``passerelle ui`` runs); models load in the background
-    meanwhile, so the first request does not wait for them."""
+    """Serve until stopped (what ``passerelle ui`` runs). The models load in the background
+    meanwhile (``passerelle ui`` starts that before importing the web app), so the first
+    request does not wait for them; the process waits for a load under way before exiting."""
+    services = services or Services(config)
+    services.start_warm_up()
     server = WebServer(config, services)
-    threading.Thread(target=server.services.warm_up, name="passerelle-warm-up", daemon=True).start()
     print(f"Passerelle is ready on {server.url} (Ctrl-C to stop)", flush=True)
     try:
         server.run()
     finally:
-        server.services.close()
+        services.close()
+        if not services.wait_warm_up(WARM_UP_EXIT_SECONDS):
+            logger.warning("models were still loading after %.0f s: exiting anyway", WARM_UP_EXIT_SECONDS)
