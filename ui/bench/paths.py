@@ -160,10 +160,16 @@ def load_ctranslate2(model_dir: Path, settings: BenchSettings, workers: int, thr
 
 
 def ctranslate2_sentences(
-    engine: Any, tokenizer: Any, sentences: Sequence[str], beams: int, new_tokens: int, batch_size: int
+    engine: Any,
+    tokenizer: Any,
+    sentences: Sequence[str],
+    beams: int,
+    new_tokens: int,
+    batch_size: int,
+    use_vmap: bool = False,
 ) -> Timing:
     """Tokenise, ``translate_batch`` (which sorts into sub-batches itself and runs them on
-    its workers), detokenise."""
+    its workers; over the model's vocabulary map if ``use_vmap``), detokenise."""
     started = time.perf_counter()
     source = [tokenizer.convert_ids_to_tokens(tokenizer.encode(sentence)) for sentence in sentences]
     engine_started = time.perf_counter()
@@ -173,6 +179,7 @@ def ctranslate2_sentences(
         min_decoding_length=new_tokens,
         max_decoding_length=new_tokens,
         max_batch_size=batch_size,
+        use_vmap=use_vmap,
     )
     engine_seconds = time.perf_counter() - engine_started
     hypotheses = [result.hypotheses[0] for result in results]

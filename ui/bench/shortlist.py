@@ -89,7 +89,7 @@ def measure(ctx: BenchContext) -> dict[str, Any]:
     hf_tokenizer = ctx.naive.fr_en.tokenizer
     paths: dict[str, Callable[[Any], Timing]] = {
         "ctranslate2": lambda items: ctranslate2_sentences(plain, hf_tokenizer, items, beams, size, batch),
-        "ctranslate2_vmap": lambda items: _vmap_sentences(mapped, hf_tokenizer, items, beams, size, batch),
+        "ctranslate2_vmap": lambda items: ctranslate2_sentences(mapped, hf_tokenizer, items, beams, size, batch, use_vmap=True),
         "passerelle": lambda items: passerelle_text(translator, items, beams, size)[0],
     }
     warmup = sentences[: settings.warmup_sentences]
@@ -117,26 +117,6 @@ def measure(ctx: BenchContext) -> dict[str, Any]:
         "ratio": round(ours / raw, 2) if raw else None,
         "load": [load_before, load_average()],
     }
-
-
-def _vmap_sentences(
-    engine: Any, tokenizer: Any, sentences: Sequence[str], beams: int, new_tokens: int, batch_size: int
-) -> Timing:
-    """Raw CTranslate2 as ``paths.ctranslate2_sentences``, decoding over the embedded map."""
-    started = time.perf_counter()
-    source = [tokenizer.convert_ids_to_tokens(tokenizer.encode(sentence)) for sentence in sentences]
-    results = engine.translate_batch(
-        source,
-        beam_size=beams,
-        min_decoding_length=new_tokens,
-        max_decoding_length=new_tokens,
-        max_batch_size=batch_size,
-        use_vmap=True,
-    )
-    hypotheses = [result.hypotheses[0] for result in results]
-    for tokens in hypotheses:
-        tokenizer.decode(tokenizer.convert_tokens_to_ids(tokens), skip_special_tokens=True)
-    return Timing(time.perf_counter() - started, sum(len(tokens) for tokens in hypotheses), len(sentences))
 
 
 def _map_facts(
