@@ -148,3 +148,10 @@ def test_an_unknown_section_is_named_in_the_error() -> None:
     result = run_bench("--only", "nonsense")
     assert result.returncode != 0
     assert "unknown bench section(s): nonsense" in result.stderr
+
+
+def test_a_section_without_targets_renders_its_table() -> None:
+    result = run_bench("--only", "startup")
+    assert result.returncode == 0, result.stderr
+    assert "Start-up: one sentence" in result.stdout
+    assert "Targets: none for the sections measured" in result.stdout

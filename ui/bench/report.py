@@ -213,4 +213,6 @@ def _target_lines(report: dict[str, Any]) -> list[str]:
         for check in report["targets"]
     ]
     note = ["  (quick run: tiny models, so these verdicts mean nothing)"] if report["quick"] else []
+    if not rows:
+        return ["Targets: none for the sections measured"]
     return ["Targets"] + table(rows) + note

@@ -9,6 +9,8 @@ SPEEDUP_DIGITS_ABOVE = 10  # "12.3x" but "1.23x"
 
 def table(rows: Sequence[Sequence[Any]], indent: str = "  ") -> list[str]:
     """Rows as aligned text: first column left, the others right."""
+    if not rows:
+        return []
     cells = [[cell(value) for value in row] for row in rows]
     columns = max(len(row) for row in cells)
     widths = [max(len(row[i]) for row in cells if i < len(row)) for i in range(columns)]
