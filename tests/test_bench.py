@@ -120,7 +120,7 @@ def test_targets_are_reported(report: dict[str, Any]) -> None:
     from ui.bench.setup import BenchSettings
 
     extra = sum(len(section.checks(report[section.key], BenchSettings.quick())) for section in EXTRA_SECTIONS)
-    assert len(report["targets"]) == 4 + extra
+    assert len(report["targets"]) == 5 + extra
     assert len({check["name"] for check in report["targets"]}) == len(report["targets"])
     for check in report["targets"]:
         assert check["value"] > 0
@@ -151,7 +151,7 @@ def test_an_unknown_section_is_named_in_the_error() -> None:
 
 
 def test_a_section_without_targets_renders_its_table() -> None:
-    result = run_bench("--only", "startup")
+    result = run_bench("--only", "summary")
     assert result.returncode == 0, result.stderr
-    assert "Start-up: one sentence" in result.stdout
+    assert "Summary:" in result.stdout
     assert "Targets: none for the sections measured" in result.stdout

@@ -25,6 +25,8 @@ def check_targets(report: dict[str, Any], settings: BenchSettings) -> list[dict[
     targets = settings.targets
     beams = settings.target_beams
     checks: list[tuple[str, Any, str, float]] = []
+    if "startup" in report:
+        checks.append(("start-up, one-sentence batch command / minimal script", report["startup"]["ratio"], "<=", targets.startup_ratio))
     if "translation" in report:
         ratios = report["translation"][f"beam_{beams}"]["ratios"]
         checks += [
