@@ -28,13 +28,14 @@ class ServerProcess:
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"the server exited: {self.process.communicate()[1][-2000:]}")
-            try:
-                if httpx.get(f"{self.url}/health", timeout=2).status_code == 200:
+            try:  # the server answers before its page is built: wait for the page too
+                if httpx.get(f"{self.url}/ready", timeout=2).json().get("page") != "loading":
                     return
-            except httpx.HTTPError:
-                time.sleep(0.2)
+            except (httpx.HTTPError, ValueError):
+                pass
+            time.sleep(0.2)
         self.kill()
-        raise RuntimeError("the server did not answer /health in time")
+        raise RuntimeError("the server's page was not up in time")
 
     @property
     def pid(self) -> int:

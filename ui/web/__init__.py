@@ -1,11 +1,11 @@
-"""The web page: Gradio, three panes, streaming, uploads and downloads."""
+"""The web page: Gradio, three panes, streaming, uploads and downloads, and the server around it
+(REST API, health, readiness, metrics), which answers before Gradio is even imported."""
 
 from .scratch import reserve_process_scratch
 
 reserve_process_scratch()  # before anything imports gradio: see its docstring
 
 from .api import API_NAME  # noqa: E402
-from .app import build_app  # noqa: E402
 from .server import WebServer, launch, serve  # noqa: E402
 
-__all__ = ["API_NAME", "WebServer", "build_app", "launch", "serve"]
+__all__ = ["API_NAME", "WebServer", "launch", "serve"]

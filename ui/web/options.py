@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import html
 from pathlib import Path
-from typing import Any
-
-import gradio as gr
+from typing import TYPE_CHECKING, Any
 
 from summarize import LENGTH_PRESETS
 from translate import InvalidOptionError
@@ -15,6 +13,9 @@ from translate.faithful import Glossary
 from ..article import ArticleOptions
 from ..article.language import AUTO
 from ..config import AppConfig
+
+if TYPE_CHECKING:  # the REST API reads this module before Gradio is imported, if ever
+    import gradio as gr
 
 NO_SUMMARY = "none"
 # Radio labels → summary lengths, in the presets' order, then "no summary".
@@ -31,6 +32,8 @@ def user_error(message: str, *, page: bool = True, duration: float | None = 10, 
     """A gr.Error whose text stays text: Gradio renders error messages as HTML, and ours can
     quote file names and input. On the page, newlines become line breaks. Without ``toast``,
     only API clients see it (the page already shows it elsewhere)."""
+    import gradio as gr
+
     escaped = html.escape(message, quote=False)
     text = escaped.replace("\n", "<br>") if page else escaped
     return gr.Error(text, duration=duration, visible=toast, print_exception=False)

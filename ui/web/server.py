@@ -1,6 +1,10 @@
-"""The web server: Gradio's page mounted in a FastAPI app and run by uvicorn, behind the
-guards (host, body size, uploads, logins, origins, API names), with /health, /ready and
-/metrics beside it.
+"""The web server: a FastAPI app run by uvicorn, behind the guards (host, body size, uploads,
+logins, origins, API names), with the REST API, /health, /ready and /metrics, and Gradio's page
+mounted at ``/``.
+
+It listens before the page exists: importing Gradio and building the page take seconds, so the
+API and a light starting page (``starting``) answer as soon as the models are loaded, and the
+page is mounted when built (``page``).
 
 SIGTERM and SIGINT (what systemd, docker and Ctrl-C send) stop it cleanly: new work is
 refused, jobs waiting in the queue are told so at once, running jobs get
@@ -11,26 +15,23 @@ files go, and the process exits 0. A second Ctrl-C stops at once.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
 import threading
 import time
 from types import FrameType
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, AsyncIterator, Callable, Collection
 
-import gradio as gr
 import uvicorn
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse, Response
-from gradio.server_messages import ProcessCompletedMessage
-from gradio.utils import error_payload
 from starlette.middleware.cors import CORSMiddleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from ..article import Services
 from ..config import AppConfig
 from .rest import RestApi, RestError, rest_error_response
-from .app import build_app, mount_options
 from .guards import (
     ASGIApp,
     Draining,
@@ -43,11 +44,13 @@ from .guards import (
 )
 from .metrics import CONTENT_TYPE, Metrics
 from .scratch import ScratchLimits, process_scratch
+from .starting import PageState, StartingPage
+
+if TYPE_CHECKING:
+    from .page import GradioPage
 
 logger = logging.getLogger("passerelle.web")
 
-NOT_STARTED = "Passerelle is shutting down: this job was not started. Please submit it again in a moment."
-STOPPED = "Passerelle was stopped before this job finished (it had {:.0f} s to). Please submit it again in a moment."
 # Beyond the grace period, time for the last messages to reach the clients.
 DELIVERY_SECONDS = 3.0
 LAST_WORDS_SECONDS = 0.5
@@ -64,7 +67,9 @@ class WebServer:
         self.scratch = process_scratch(ScratchLimits(config.temp_ttl_seconds, config.max_temp_files, config.max_temp_bytes))
         self.draining = Draining()
         self.metrics = Metrics(self._queue_length)
-        self.blocks = build_app(config, self.services, self.scratch, self.metrics)
+        self.page: GradioPage | None = None
+        self._page_lifespan = contextlib.AsyncExitStack()
+        self.fastapi = FastAPI(openapi_url=None, docs_url=None, redoc_url=None, lifespan=self._lifespan)
         self.app = self._asgi()
         self._uvicorn: _Uvicorn | None = None
         self._thread: threading.Thread | None = None
@@ -73,7 +78,7 @@ class WebServer:
 
     def _asgi(self) -> ASGIApp:
         config = self.config
-        app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
+        app = self.fastapi
         # Gradio adds no CORS headers of its own when the parent app has a CORS policy: this
         # one allows no other origin unless configured (Gradio echoed any Host into it).
         app.add_middleware(CORSMiddleware, allow_origins=list(config.allowed_origins), allow_credentials=False)
@@ -82,12 +87,11 @@ class WebServer:
         app.add_api_route("/metrics", self._metrics_route, methods=["GET"], include_in_schema=False)
         app.include_router(RestApi(config, self.services, self.scratch, self.metrics).router(), include_in_schema=False)
         app.add_exception_handler(RestError, rest_error_response)
-        gr.mount_gradio_app(app, self.blocks, path="/", **mount_options(config))
-        # Mounted apps are not "launched" for Gradio, which then skips its own file checks.
-        self.blocks.has_launched = True
-        self.blocks.is_running = True
-        guarded: ASGIApp = RefuseWhileDraining(app, self.draining, is_new_work)
-        guarded = KnownApiNames(guarded, self._api_names, self.blocks.fns.keys)
+        # A login or required API keys: the starting page must not offer what they guard.
+        interactive = config.credentials() is None and not config.require_api_key
+        self.starting = StartingPage(app, app.router, interactive=interactive, max_chars=config.max_chars)
+        guarded: ASGIApp = RefuseWhileDraining(self.starting, self.draining, is_new_work)
+        guarded = KnownApiNames(guarded, self._api_names, self._fn_indexes)
         guarded = OriginGuard(guarded, config.allowed_origins)
         guarded = LoginThrottle(guarded, config.max_login_failures, config.login_window_seconds, config.login_lockout_seconds)
         guarded = RequestLimits(guarded, config.max_request_bytes, config.max_upload_bytes, config.max_files)
@@ -95,22 +99,56 @@ class WebServer:
         return TrustedHostMiddleware(guarded, allowed_hosts=config.hosts())
 
     def _api_names(self) -> set[str]:
-        return {fn.api_name for fn in self.blocks.fns.values() if fn.api_name and fn.api_visibility == "public"}
+        return self.page.api_names() if self.page is not None else set()
+
+    def _fn_indexes(self) -> Collection[int]:
+        return self.page.fn_indexes() if self.page is not None else ()
 
     def _queue_length(self) -> float:
-        queue = getattr(self.blocks, "_queue", None)
-        return float(len(queue)) if queue is not None else 0.0
+        return self.page.queue_length() if self.page is not None else 0.0
+
+    @contextlib.asynccontextmanager
+    async def _lifespan(self, app: FastAPI) -> AsyncIterator[None]:
+        yield
+        await self._page_lifespan.aclose()  # the page's queue, if it was mounted
+
+    # The page ---------------------------------------------------------------------------------
+
+    def open_page(self) -> None:
+        """Import Gradio, build the page, mount it and start its queue in the server's event
+        loop; from then on ``/`` is the page. A failure is logged and shown at ``/`` and in
+        ``/ready``; the API keeps working."""
+        try:
+            from .page import GradioPage
+
+            page = GradioPage(self.fastapi, self.config, self.services, self.scratch, self.metrics)
+            loop = self._uvicorn.loop if self._uvicorn is not None else None
+            if loop is None:
+                raise RuntimeError("open_page needs the server running")
+            asyncio.run_coroutine_threadsafe(self._start_page(page), loop).result(STARTUP_TIMEOUT_SECONDS)
+        except Exception:
+            logger.exception("the web page failed to start")
+            self.starting.state = PageState.FAILED
+            raise
+
+    async def _start_page(self, page: GradioPage) -> None:
+        await self._page_lifespan.enter_async_context(page.running())
+        self.page = page
+        self.starting.state = PageState.READY
 
     async def _health(self) -> JSONResponse:
         """Alive: the server answers (whatever the models' state)."""
         return JSONResponse({"status": "ok"})
 
     async def _ready(self) -> JSONResponse:
-        """Ready: every model is loaded (503 while one is loading or has failed)."""
+        """Ready: every model is loaded (503 while one is loading or has failed), so the API
+        answers; ``page`` says whether the full page is up yet (the starting page answers
+        until then)."""
         status = self.services.status()
         ready = self.services.ready(summarize=True) and not self.draining.active
         models = {role: {"state": item.state.value, "detail": item.detail} for role, item in status.items()}
-        body = {"status": "ready" if ready else "shutting down" if self.draining.active else "not ready", "models": models}
+        status_word = "ready" if ready else "shutting down" if self.draining.active else "not ready"
+        body = {"status": status_word, "models": models, "page": self.starting.state.value}
         return JSONResponse(body, status_code=200 if ready else 503)
 
     async def _metrics_route(self) -> Response:
@@ -139,24 +177,40 @@ class WebServer:
     local_url = url  # the name Gradio's launched apps use
 
     def run(self) -> None:
-        """Serve until SIGTERM or SIGINT, then stop cleanly (see the module's docstring)."""
+        """Serve until SIGTERM or SIGINT, then stop cleanly (see the module's docstring); the
+        page is built in the background meanwhile."""
         self._uvicorn = self._server()
+        threading.Thread(target=self._open_page_when_listening, name="passerelle-page", daemon=True).start()
         try:
             self._uvicorn.run()
         finally:
             self.scratch.close()
 
-    def start(self) -> "WebServer":
-        """Serve in a background thread (signals stay with the caller); returns once listening."""
+    def _open_page_when_listening(self) -> None:
+        with contextlib.suppress(Exception):  # open_page logged it and /ready shows it
+            if self._wait_listening(lambda: True):
+                self.open_page()
+
+    def start(self, *, page: bool = True) -> "WebServer":
+        """Serve in a background thread (signals stay with the caller); returns once listening
+        and, unless ``page`` is False (then ``open_page`` adds it), with the page up."""
         self._uvicorn = self._server()
         self._thread = threading.Thread(target=self._uvicorn.run, name="passerelle-web", daemon=True)
         self._thread.start()
-        deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
-        while not self._uvicorn.started:
-            if not self._thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError(f"the web server did not start on {self.config.host}:{self.config.port}")
-            time.sleep(0.02)
+        if not self._wait_listening(self._thread.is_alive):
+            raise RuntimeError(f"the web server did not start on {self.config.host}:{self.config.port}")
+        if page:
+            self.open_page()
         return self
+
+    def _wait_listening(self, alive: Callable[[], bool]) -> bool:
+        """Whether the server came to listen (False: it stopped or timed out first)."""
+        deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
+        while self._uvicorn is None or not self._uvicorn.started:
+            if not alive() or time.monotonic() > deadline or (self._uvicorn is not None and self._uvicorn.should_exit):
+                return False
+            time.sleep(0.02)
+        return True
 
     def close(self) -> None:
         """Stop a server started with ``start``, as a signal would (its scratch files stay for
@@ -181,31 +235,14 @@ class WebServer:
     async def _drain(self) -> None:
         """Tell waiting jobs at once, give running ones the grace period, tell those still
         running, then close what is left open (the pages' heartbeats) so the stop ends."""
-        queue = getattr(self.blocks, "_queue", None)
-        if queue is not None:
-            for event_queue in list(queue.event_queue_per_concurrency_id.values()):
-                for event in list(event_queue.queue):
-                    _fail(queue, event, NOT_STARTED)
-                    await queue.remove_from_queue(event._id)
-            grace = self.config.shutdown_grace_seconds
-            deadline = time.monotonic() + grace
-            while any(jobs for jobs in queue.active_jobs) and time.monotonic() < deadline:
-                await asyncio.sleep(0.1)
-            for jobs in queue.active_jobs:
-                for event in jobs or []:
-                    _fail(queue, event, STOPPED.format(grace))
+        if self.page is not None:
+            await self.page.drain(self.config.shutdown_grace_seconds)
         await asyncio.sleep(LAST_WORDS_SECONDS)
         assert self._uvicorn is not None
         for connection in list(self._uvicorn.server_state.connections):
             transport = getattr(connection, "transport", None)
             if transport is not None:
                 transport.close()
-
-
-def _fail(queue: Any, event: Any, message: str) -> None:
-    """End a queued or running job with ``message`` for its client."""
-    payload = error_payload(gr.Error(message, print_exception=False), True)
-    queue.send_message(event, ProcessCompletedMessage(output=payload, success=False, title="Error"))
 
 
 class _Uvicorn(uvicorn.Server):

@@ -1,0 +1,80 @@
+"""The server before its Gradio page exists (``passerelle ui`` listens first, then imports
+Gradio): the API and a light page of its own answer, the page's other paths say "try again",
+and the page takes over ``/`` once mounted. A real server on tiny models, over HTTP."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from typing import Callable, Iterator
+
+import httpx
+import pytest
+
+from tests.helpers import free_port
+from ui.article import Services
+from ui.config import AppConfig
+from ui.web import WebServer
+
+pytestmark = pytest.mark.web
+
+FRENCH = "Le conseil municipal a voté le budget mardi soir."
+
+
+@pytest.fixture()
+def starting(tiny_config: Callable[..., AppConfig]) -> Iterator[WebServer]:
+    """A listening server whose page is not built yet (``open_page`` builds it)."""
+    config = tiny_config(port=free_port())
+    services = Services(config)
+    services.warm_up()
+    server = WebServer(config, services).start(page=False)
+    yield server
+    server.close()
+
+
+def test_before_the_page_the_api_and_a_light_page_answer(starting: WebServer) -> None:
+    with httpx.Client(base_url=starting.url, timeout=120) as client:
+        ready = client.get("/ready")
+        assert ready.status_code == 200 and ready.json()["page"] == "loading"
+        page = client.get("/")
+        assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+        assert page.headers["cache-control"] == "no-store"
+        assert '"interactive": true' in page.text and "Translate and summarise" in page.text
+        assert "gradio" not in page.text.lower()
+        asset = client.get("/gradio_api/info")
+        assert asset.status_code == 503 and asset.headers["retry-after"] == "1"
+        assert "starting" in asset.json()["error"]
+        # What the light page sends: the REST API is up and translates with the loaded models.
+        answer = client.post("/translate", json={"q": FRENCH, "source": "fr", "target": "en", "format": "text"})
+        assert answer.status_code == 200 and answer.json()["translatedText"].strip()
+        summary = client.post("/summarize", json={"q": FRENCH, "source": "fr"})
+        assert summary.status_code == 200 and set(summary.json()["summary"]) == {"en", "fr"}
+
+
+def test_the_page_takes_over_once_mounted(starting: WebServer) -> None:
+    with httpx.Client(base_url=starting.url, timeout=120) as client:
+        assert client.get("/gradio_api/info").status_code == 503
+        starting.open_page()
+        assert client.get("/ready").json()["page"] == "ready"
+        page = client.get("/")
+        assert page.status_code == 200 and "gradio" in page.text.lower() and "Translate and summarise" not in page.text
+        info = client.get("/gradio_api/info")
+        assert info.status_code == 200 and "/translate" in info.json()["named_endpoints"]
+        assert client.get("/languages").status_code == 200  # the routes before the page still come first
+
+
+def test_with_a_login_the_light_page_offers_no_form(tiny_config: Callable[..., AppConfig]) -> None:
+    config = tiny_config(port=free_port(), auth="lectrice:une phrase de passe")
+    server = WebServer(config, Services(config)).start(page=False)
+    try:
+        page = httpx.get(server.url, timeout=30)
+        assert page.status_code == 200 and '"interactive": false' in page.text
+    finally:
+        server.close()
+
+
+def test_the_web_module_does_not_import_gradio() -> None:
+    """What lets the server answer before Gradio's seconds-long import."""
+    code = "import sys, ui.web; print('gradio' in sys.modules, 'pandas' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False", "False"]
