@@ -56,6 +56,7 @@ DELIVERY_SECONDS = 3.0
 LAST_WORDS_SECONDS = 0.5
 STARTUP_TIMEOUT_SECONDS = 60.0
 WARM_UP_EXIT_SECONDS = 30.0  # how long an exit waits for models still loading
+MODELS_BEFORE_PAGE_SECONDS = 30.0  # the page is built once the models are loaded, or after this
 
 
 class WebServer:
@@ -189,6 +190,9 @@ class WebServer:
     def _open_page_when_listening(self) -> None:
         with contextlib.suppress(Exception):  # open_page logged it and /ready shows it
             if self._wait_listening(lambda: True):
+                # Gradio's import and the models' loading compete for the cores and the GIL:
+                # the models first, so the API and the starting page can answer sooner.
+                self.services.wait_warm_up(MODELS_BEFORE_PAGE_SECONDS)
                 self.open_page()
 
     def start(self, *, page: bool = True) -> "WebServer":
