@@ -14,7 +14,7 @@ import pytest
 from tests.helpers import free_port
 from ui.article import Services
 from ui.config import AppConfig
-from ui.web import WebServer
+from ui.web import API_NAME, WebServer
 
 pytestmark = pytest.mark.web
 
@@ -44,6 +44,8 @@ def test_before_the_page_the_api_and_a_light_page_answer(starting: WebServer) ->
         asset = client.get("/gradio_api/info")
         assert asset.status_code == 503 and asset.headers["retry-after"] == "1"
         assert "starting" in asset.json()["error"]
+        call = client.post(f"/gradio_api/call/{API_NAME}", json={"data": [FRENCH]})
+        assert call.status_code == 503  # not "no such API": the page's API is on its way
         # What the light page sends: the REST API is up and translates with the loaded models.
         answer = client.post("/translate", json={"q": FRENCH, "source": "fr", "target": "en", "format": "text"})
         assert answer.status_code == 200 and answer.json()["translatedText"].strip()

@@ -90,10 +90,10 @@ class WebServer:
         app.add_exception_handler(RestError, rest_error_response)
         # A login or required API keys: the starting page must not offer what they guard.
         interactive = config.credentials() is None and not config.require_api_key
-        self.starting = StartingPage(app, app.router, interactive=interactive, max_chars=config.max_chars)
-        guarded: ASGIApp = RefuseWhileDraining(self.starting, self.draining, is_new_work)
+        guarded: ASGIApp = RefuseWhileDraining(app, self.draining, is_new_work)
         guarded = KnownApiNames(guarded, self._api_names, self._fn_indexes)
-        guarded = OriginGuard(guarded, config.allowed_origins)
+        self.starting = StartingPage(guarded, app.router, interactive=interactive, max_chars=config.max_chars)
+        guarded = OriginGuard(self.starting, config.allowed_origins)
         guarded = LoginThrottle(guarded, config.max_login_failures, config.login_window_seconds, config.login_lockout_seconds)
         guarded = RequestLimits(guarded, config.max_request_bytes, config.max_upload_bytes, config.max_files)
         guarded = self.metrics.middleware(guarded)
