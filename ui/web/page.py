@@ -10,9 +10,9 @@ import time
 from typing import Any, AsyncIterator
 
 import gradio as gr
-from fastapi import FastAPI
 from gradio.server_messages import ProcessCompletedMessage
 from gradio.utils import error_payload
+from starlette.applications import Starlette
 from starlette.routing import Mount
 
 from ..article import Services
@@ -30,9 +30,9 @@ class GradioPage:
     keep answering first), its startup events still to run in the server's event loop
     (``running``)."""
 
-    def __init__(self, app: FastAPI, config: AppConfig, services: Services, scratch: Scratch, metrics: Metrics) -> None:
+    def __init__(self, app: Starlette, config: AppConfig, services: Services, scratch: Scratch, metrics: Metrics) -> None:
         self.blocks = build_app(config, services, scratch, metrics)
-        gr.mount_gradio_app(app, self.blocks, path="/", **mount_options(config))
+        gr.mount_gradio_app(app, self.blocks, path="/", **mount_options(config))  # type: ignore[arg-type]  # a Starlette app is all it uses
         mount = app.router.routes[-1]
         assert isinstance(mount, Mount), "mount_gradio_app adds one Mount, last"
         self.gradio_app: Any = mount.app

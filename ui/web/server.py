@@ -1,4 +1,4 @@
-"""The web server: a FastAPI app run by uvicorn, behind the guards (host, body size, uploads,
+"""The web server: a Starlette app run by uvicorn, behind the guards (host, body size, uploads,
 logins, origins, API names), with the REST API, /health, /ready and /metrics, and Gradio's page
 mounted at ``/``.
 
@@ -24,10 +24,13 @@ from types import FrameType
 from typing import TYPE_CHECKING, Any, AsyncIterator, Callable, Collection
 
 import uvicorn
-from fastapi import FastAPI
-from fastapi.responses import JSONResponse, Response
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
 
 from ..article import Services
 from ..config import AppConfig
@@ -70,24 +73,34 @@ class WebServer:
         self.metrics = Metrics(self._queue_length)
         self.page: GradioPage | None = None
         self._page_lifespan = contextlib.AsyncExitStack()
-        self.fastapi = FastAPI(openapi_url=None, docs_url=None, redoc_url=None, lifespan=self._lifespan)
+        self.base_app = self._base_app()
         self.app = self._asgi()
         self._uvicorn: _Uvicorn | None = None
         self._thread: threading.Thread | None = None
 
     # The app ----------------------------------------------------------------------------------
 
+    def _base_app(self) -> Starlette:
+        """The routes that answer from the start (the page joins them when built). Plain
+        Starlette: FastAPI's import alone costs a quarter of a second before listening."""
+        config = self.config
+        operators = [
+            Route("/health", self._health, methods=["GET"]),
+            Route("/ready", self._ready, methods=["GET"]),
+            Route("/metrics", self._metrics_route, methods=["GET"]),
+        ]
+        return Starlette(
+            routes=operators + RestApi(config, self.services, self.scratch, self.metrics).routes(),
+            # Gradio adds no CORS headers of its own when the parent app has a CORS policy: this
+            # one allows no other origin unless configured (Gradio echoed any Host into it).
+            middleware=[Middleware(CORSMiddleware, allow_origins=list(config.allowed_origins), allow_credentials=False)],
+            exception_handlers={RestError: rest_error_response},
+            lifespan=self._lifespan,
+        )
+
     def _asgi(self) -> ASGIApp:
         config = self.config
-        app = self.fastapi
-        # Gradio adds no CORS headers of its own when the parent app has a CORS policy: this
-        # one allows no other origin unless configured (Gradio echoed any Host into it).
-        app.add_middleware(CORSMiddleware, allow_origins=list(config.allowed_origins), allow_credentials=False)
-        app.add_api_route("/health", self._health, methods=["GET"], include_in_schema=False)
-        app.add_api_route("/ready", self._ready, methods=["GET"], include_in_schema=False)
-        app.add_api_route("/metrics", self._metrics_route, methods=["GET"], include_in_schema=False)
-        app.include_router(RestApi(config, self.services, self.scratch, self.metrics).router(), include_in_schema=False)
-        app.add_exception_handler(RestError, rest_error_response)
+        app = self.base_app
         # A login or required API keys: the starting page must not offer what they guard.
         interactive = config.credentials() is None and not config.require_api_key
         guarded: ASGIApp = RefuseWhileDraining(app, self.draining, is_new_work)
@@ -109,7 +122,7 @@ class WebServer:
         return self.page.queue_length() if self.page is not None else 0.0
 
     @contextlib.asynccontextmanager
-    async def _lifespan(self, app: FastAPI) -> AsyncIterator[None]:
+    async def _lifespan(self, app: Starlette) -> AsyncIterator[None]:
         yield
         await self._page_lifespan.aclose()  # the page's queue, if it was mounted
 
@@ -122,7 +135,7 @@ class WebServer:
         try:
             from .page import GradioPage
 
-            page = GradioPage(self.fastapi, self.config, self.services, self.scratch, self.metrics)
+            page = GradioPage(self.base_app, self.config, self.services, self.scratch, self.metrics)
             loop = self._uvicorn.loop if self._uvicorn is not None else None
             if loop is None:
                 raise RuntimeError("open_page needs the server running")
@@ -137,11 +150,11 @@ class WebServer:
         self.page = page
         self.starting.state = PageState.READY
 
-    async def _health(self) -> JSONResponse:
+    async def _health(self, _request: Request) -> JSONResponse:
         """Alive: the server answers (whatever the models' state)."""
         return JSONResponse({"status": "ok"})
 
-    async def _ready(self) -> JSONResponse:
+    async def _ready(self, _request: Request) -> JSONResponse:
         """Ready: every model is loaded (503 while one is loading or has failed), so the API
         answers; ``page`` says whether the full page is up yet (the starting page answers
         until then)."""
@@ -152,7 +165,7 @@ class WebServer:
         body = {"status": status_word, "models": models, "page": self.starting.state.value}
         return JSONResponse(body, status_code=200 if ready else 503)
 
-    async def _metrics_route(self) -> Response:
+    async def _metrics_route(self, _request: Request) -> Response:
         return Response(self.metrics.exposition(), media_type=CONTENT_TYPE)
 
     # Running ----------------------------------------------------------------------------------

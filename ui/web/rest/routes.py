@@ -8,10 +8,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
-from fastapi import APIRouter
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse
+from starlette.routing import Route
 
 from summarize import LENGTH_PRESETS
 from translate import InputTextError, InvalidOptionError, PasserelleError
@@ -51,16 +51,17 @@ class RestApi:
         self.metrics = metrics
         self.access = Access(config)
 
-    def router(self) -> APIRouter:
-        router = APIRouter()
-        router.add_api_route("/translate", self.translate, methods=["POST"])
-        router.add_api_route("/detect", self.detect, methods=["POST"])
-        router.add_api_route("/languages", self.languages, methods=["GET"])
-        router.add_api_route("/translate_file", self.translate_file, methods=["POST"])
-        router.add_api_route("/download_file/{name}", self.download_file, methods=["GET"])
-        router.add_api_route("/frontend/settings", self.frontend_settings, methods=["GET"])
-        router.add_api_route("/summarize", self.summarize, methods=["POST"])
-        return router
+    def routes(self) -> list[Route]:
+        """Plain Starlette routes: the server answers before FastAPI (Gradio's) is imported."""
+        return [
+            Route("/translate", self.translate, methods=["POST"]),
+            Route("/detect", self.detect, methods=["POST"]),
+            Route("/languages", self.languages, methods=["GET"]),
+            Route("/translate_file", self.translate_file, methods=["POST"]),
+            Route("/download_file/{name}", self.download_file, methods=["GET"]),
+            Route("/frontend/settings", self.frontend_settings, methods=["GET"]),
+            Route("/summarize", self.summarize, methods=["POST"]),
+        ]
 
     # Routes -----------------------------------------------------------------------------------
 
@@ -107,10 +108,10 @@ class RestApi:
         answer = [{"confidence": round(g.confidence * 100, 1), "language": g.code} for g in found if g.code]
         return JSONResponse(answer or [{"confidence": 0.0, "language": "en"}])
 
-    async def languages(self) -> JSONResponse:
+    async def languages(self, _request: Request) -> JSONResponse:
         return JSONResponse([{"code": code, "name": NAMES[code], "targets": PAIRS[code]} for code in sorted(PAIRS)])
 
-    async def frontend_settings(self) -> JSONResponse:
+    async def frontend_settings(self, _request: Request) -> JSONResponse:
         return JSONResponse({
             "charLimit": self.config.max_chars,
             "frontendTimeout": FRONTEND_TIMEOUT_MS,
@@ -144,8 +145,8 @@ class RestApi:
         public = self.scratch.write_file(f"{stem}.{result.target_language}{extension}", content)
         return JSONResponse({"translatedFileUrl": f"{str(request.base_url).rstrip('/')}/download_file/{public}"})
 
-    async def download_file(self, name: str) -> FileResponse:
-        path = self.scratch.find_file(name)
+    async def download_file(self, request: Request) -> FileResponse:
+        path = self.scratch.find_file(request.path_params["name"])
         if path is None:
             raise RestError(404, "No such file (translated files are kept for an hour)")
         return FileResponse(path, filename=path.name, media_type="application/octet-stream")
