@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
 import pytest
 
 from tests.corpus import ENGLISH_LINES, ENGLISH_NEWS_LINES, FRENCH_LINES
 from ui.bench.builders import build_bart, build_marian
 from ui.config import AppConfig
+
+if TYPE_CHECKING:
+    from ui.web import WebServer
 
 
 @pytest.fixture(scope="session")
@@ -91,3 +94,19 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             wrong.append(f"{item.nodeid}: {sorted(tiers) or 'no tier'}")
     if wrong:
         raise pytest.UsageError("tests need exactly one tier marker " + str(TIERS) + ":\n" + "\n".join(wrong))
+
+
+@pytest.fixture()
+def starting_server(tiny_config: Callable[..., AppConfig]) -> Iterator["WebServer"]:
+    """A listening server on the tiny models, loaded, whose Gradio page is not built yet
+    (``open_page`` builds it): what ``passerelle ui`` is in its first seconds."""
+    from tests.helpers import free_port
+    from ui.article import Services
+    from ui.web import WebServer
+
+    config = tiny_config(port=free_port())
+    services = Services(config)
+    services.warm_up()
+    server = WebServer(config, services).start(page=False)
+    yield server
+    server.close()

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from typing import Callable, Iterator
+from typing import Callable
 
 import httpx
 import pytest
@@ -21,19 +21,8 @@ pytestmark = pytest.mark.web
 FRENCH = "Le conseil municipal a voté le budget mardi soir."
 
 
-@pytest.fixture()
-def starting(tiny_config: Callable[..., AppConfig]) -> Iterator[WebServer]:
-    """A listening server whose page is not built yet (``open_page`` builds it)."""
-    config = tiny_config(port=free_port())
-    services = Services(config)
-    services.warm_up()
-    server = WebServer(config, services).start(page=False)
-    yield server
-    server.close()
-
-
-def test_before_the_page_the_api_and_a_light_page_answer(starting: WebServer) -> None:
-    with httpx.Client(base_url=starting.url, timeout=120) as client:
+def test_before_the_page_the_api_and_a_light_page_answer(starting_server: WebServer) -> None:
+    with httpx.Client(base_url=starting_server.url, timeout=120) as client:
         ready = client.get("/ready")
         assert ready.status_code == 200 and ready.json()["page"] == "loading"
         page = client.get("/")
@@ -53,10 +42,10 @@ def test_before_the_page_the_api_and_a_light_page_answer(starting: WebServer) ->
         assert summary.status_code == 200 and set(summary.json()["summary"]) == {"en", "fr"}
 
 
-def test_the_page_takes_over_once_mounted(starting: WebServer) -> None:
-    with httpx.Client(base_url=starting.url, timeout=120) as client:
+def test_the_page_takes_over_once_mounted(starting_server: WebServer) -> None:
+    with httpx.Client(base_url=starting_server.url, timeout=120) as client:
         assert client.get("/gradio_api/info").status_code == 503
-        starting.open_page()
+        starting_server.open_page()
         assert client.get("/ready").json()["page"] == "ready"
         page = client.get("/")
         assert page.status_code == 200 and "gradio" in page.text.lower() and "Translate and summarise" not in page.text

@@ -20,7 +20,7 @@ import playwright.sync_api as playwright_api  # noqa: E402
 from tests.helpers import free_port  # noqa: E402
 from ui.article import Services  # noqa: E402
 from ui.config import AppConfig  # noqa: E402
-from ui.web import serve  # noqa: E402
+from ui.web import WebServer, serve  # noqa: E402
 from ui.web.render import ACTIVE_CLASS, FLAG_CLASS, KEY_CLASS, PINNED_CLASS, UNSURE_CLASS  # noqa: E402
 
 pytestmark = pytest.mark.browser
@@ -255,3 +255,33 @@ def test_a_word_file_is_uploaded_and_its_translation_downloaded_as_word(page: "p
     original = docx.Document(str(source))
     assert [p.style.name for p in translated.paragraphs] == [p.style.name for p in original.paragraphs]
     assert len(translated.tables) == 1 and "conseil" not in " ".join(p.text for p in translated.paragraphs)
+
+
+# The starting page: a reader who opens Passerelle while its Gradio page is still being built
+# can translate at once; the full page then takes over by itself, or with a link once the
+# reader has typed something.
+STARTING_FRENCH = "Le conseil municipal a voté le budget mardi soir.\n\nLes travaux commencent en mai."
+
+
+def test_translate_on_the_starting_page_then_the_full_page_takes_over(
+    starting_server: WebServer, browser: "playwright_api.Browser"
+) -> None:
+    reader, idle = browser.new_page(), browser.new_page()
+    for page in reader, idle:
+        page.goto(starting_server.url, wait_until="load")
+        page.wait_for_selector("#text", state="visible", timeout=UI_TIMEOUT_MS)
+    reader.fill("#text", STARTING_FRENCH)
+    reader.click("#summarize")
+    reader.wait_for_function(
+        "() => document.querySelector('#summary').textContent.includes('Résumé')", timeout=UI_TIMEOUT_MS
+    )
+    translation = reader.text_content("#translation") or ""
+    assert translation.strip() and "Working" not in translation
+    assert reader.get_attribute("#translation", "class") == "pane"  # not an error
+
+    starting_server.open_page()
+    idle.wait_for_selector("#translate-button", timeout=UI_TIMEOUT_MS)  # reloaded by itself: Gradio's page
+    reader.wait_for_selector("#status.ready a[href='/']", timeout=UI_TIMEOUT_MS)  # typed text is not thrown away
+    assert reader.input_value("#text") == STARTING_FRENCH
+    reader.click("#status a")
+    reader.wait_for_selector("#translate-button", timeout=UI_TIMEOUT_MS)
