@@ -266,8 +266,8 @@ STARTING_FRENCH = "Le conseil municipal a voté le budget mardi soir.\n\nLes tra
 def test_translate_on_the_starting_page_then_the_full_page_takes_over(
     starting_server: WebServer, browser: "playwright_api.Browser"
 ) -> None:
-    reader, idle = browser.new_page(), browser.new_page()
-    for page in reader, idle:
+    reader, typist, idle = browser.new_page(), browser.new_page(), browser.new_page()
+    for page in reader, typist, idle:
         page.goto(starting_server.url, wait_until="load")
         page.wait_for_selector("#text", state="visible", timeout=UI_TIMEOUT_MS)
     reader.fill("#text", STARTING_FRENCH)
@@ -278,10 +278,22 @@ def test_translate_on_the_starting_page_then_the_full_page_takes_over(
     translation = reader.text_content("#translation") or ""
     assert translation.strip() and "Working" not in translation
     assert reader.get_attribute("#translation", "class") == "pane"  # not an error
+    typist.fill("#text", STARTING_FRENCH)
 
     starting_server.open_page()
-    idle.wait_for_selector("#translate-button", timeout=UI_TIMEOUT_MS)  # reloaded by itself: Gradio's page
-    reader.wait_for_selector("#status.ready a[href='/']", timeout=UI_TIMEOUT_MS)  # typed text is not thrown away
+    # Nothing on screen to lose: the full page takes over by itself, with any typed text.
+    for page, text in ((idle, ""), (typist, STARTING_FRENCH)):
+        page.wait_for_selector("#translate-button", timeout=UI_TIMEOUT_MS)
+        page.wait_for_function(
+            "text => document.querySelector('#article-text textarea').value === text", arg=text, timeout=UI_TIMEOUT_MS
+        )
+    # A result on screen stays until the reader clicks; the text comes along then.
+    reader.wait_for_selector("#status.ready a#open-full", timeout=UI_TIMEOUT_MS)
     assert reader.input_value("#text") == STARTING_FRENCH
-    reader.click("#status a")
+    reader.click("#open-full")
     reader.wait_for_selector("#translate-button", timeout=UI_TIMEOUT_MS)
+    reader.wait_for_function(
+        "text => document.querySelector('#article-text textarea').value === text", arg=STARTING_FRENCH, timeout=UI_TIMEOUT_MS
+    )
+    reader.click("#translate-button")  # Gradio took the text in: the article translates
+    reader.wait_for_selector("#pane-translation .seg", timeout=MODEL_TIMEOUT_MS)

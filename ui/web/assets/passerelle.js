@@ -36,3 +36,22 @@
     });
   });
 })();
+
+// Text typed on the starting page (starting.html, served while this page was being built)
+// comes along: it is put in the article box once Gradio has drawn it.
+(() => {
+  const KEY = "passerelle-text";
+  const text = sessionStorage.getItem(KEY);
+  if (text === null) return;
+  const fill = () => {
+    const box = document.querySelector("#article-text textarea");
+    if (!box) {
+      setTimeout(fill, 100);
+      return;
+    }
+    sessionStorage.removeItem(KEY);
+    box.value = text;
+    box.dispatchEvent(new Event("input", { bubbles: true }));
+  };
+  fill();
+})();
