@@ -354,7 +354,8 @@ def test_the_ray_actor_carries_the_direction(tmp_path: Path, tiny_config: Callab
     """What a Ray actor does with its rows, in this process (Ray itself: tests/test_ray_engine.py)."""
     import pyarrow as pa
 
-    from ui.batch.ray_engine import TranslateBatch, _collect, _job_schema, _languages, job_rows
+    from ui.batch.ray_engine import TranslateBatch, _collect, _languages
+    from ui.batch.ray_rows import job_rows, job_schema
 
     folder = tmp_path / "mixed"
     folder.mkdir()
@@ -369,7 +370,7 @@ def test_the_ray_actor_carries_the_direction(tmp_path: Path, tiny_config: Callab
     assert _languages(rows, options) == ("fr", "en")
     actor = TranslateBatch(config, options, False, os.getcwd(), _languages(rows, options))
     assert actor.fatal is None
-    table = actor(pa.Table.from_pylist(rows, schema=_job_schema()))
+    table = actor(pa.Table.from_pylist(rows, schema=job_schema()))
     outcomes = _collect(table.to_pylist(), jobs, None)
     assert [(o.status, o.job.translation_path.name) for o in outcomes] == [("done", "a.en.txt"), ("done", "b.fr.txt")]
     assert json.loads((tmp_path / "out" / "b.json").read_text())["target_language"] == "fr"

@@ -171,6 +171,31 @@ def test_groups_write_what_one_by_one_writes(services: GivenServices, tmp_path: 
 
 
 @pytest.mark.model
+def test_a_ray_actor_makes_its_rows_in_groups_as_the_local_run_does(tmp_path: Path, tiny_config: Any) -> None:
+    """The actor's side of ``--engine ray`` in this process (Ray itself: tests/test_ray_engine.py):
+    a call's rows made ``batch_group`` at a time, with the local run's outputs."""
+    import io
+
+    import pyarrow as pa
+
+    from ui.article import Services
+    from ui.batch.ray_engine import TranslateBatch, _collect
+    from ui.batch.ray_rows import job_rows, job_schema
+
+    folder = write_folder(tmp_path / "in", 5)
+    config: AppConfig = tiny_config(batch_group=2)
+    options = ArticleOptions(summarize=False, num_beams=1)
+    local = run_local(discover([str(folder)], tmp_path / "local", config), Services(config), options, False, stream=io.StringIO())
+    jobs = discover([str(folder)], tmp_path / "ray", config)
+    actor = TranslateBatch(config, options, False, os.getcwd())
+    outcomes = _collect(actor(pa.Table.from_pylist(job_rows(jobs), schema=job_schema())).to_pylist(), jobs, None)
+    assert [o.group for o in outcomes] == [o.group for o in local] == [2, 2, 2, 2, 1]
+    assert [o.status for o in outcomes] == [Status.DONE] * 5
+    assert outputs(tmp_path / "ray") == outputs(tmp_path / "local")
+    assert json.loads((tmp_path / "ray" / "article00.json").read_text())["job"]["group"] == 2
+
+
+@pytest.mark.model
 def test_a_bad_file_in_a_group_fails_alone(services: GivenServices, tmp_path: Path) -> None:
     bad = {"article01b.txt": bytes(range(256)) * 8, "article02b.txt": b"  \n"}
     folder = write_folder(tmp_path / "in", 4, bad)

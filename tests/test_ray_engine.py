@@ -22,8 +22,8 @@ import ray
 
 from tests.corpus import FRENCH_LINES
 from translate import PasserelleError
-from ui.article import ArticleOptions
-from ui.batch import Outcome, discover
+from ui.article import ArticleOptions, Services
+from ui.batch import Outcome, discover, run_local
 from ui.batch.ray_engine import ClusterShape, plan_run, run_ray
 from ui.config import AppConfig
 
@@ -150,6 +150,26 @@ def test_rerun_skips_finished_files_and_keeps_input_order(runs: Runs, marian_fr_
     assert statuses == {"a.txt": "skipped", "b.md": "skipped", "c.txt": "skipped", "binary.txt": "failed", "empty.txt": "failed"}
     assert sorted(o.job.name for o in reported) == sorted(job.name for job in jobs)
     assert ray.is_initialized()
+
+
+def test_a_call_of_several_files_makes_them_in_groups(runs: Runs, tmp_path: Path, marian_fr_en_dir: Path) -> None:
+    """``--batch-files 2`` with groups of 2: each call's files share the engine's batches, as
+    the local engine's groups of 2 do, with the same outputs."""
+    inputs = tmp_path / "in"
+    for name, lines in GOOD_FILES.items():
+        (inputs / name).parent.mkdir(parents=True, exist_ok=True)
+        (inputs / name).write_text("\n\n".join(lines) + "\n", encoding="utf-8")
+    config = AppConfig(model=str(marian_fr_en_dir), backend="transformers", batch_group=2)
+    options = ArticleOptions(summarize=False, num_beams=1)
+    args = argparse.Namespace(ray_address=None, actors=1, gpus_per_actor=0.0, batch_files=2, force=False)
+    grouped = run_ray(discover([str(inputs)], tmp_path / "ray", config), config, options, args)
+    with (tmp_path / "local.log").open("w") as log:
+        local = run_local(discover([str(inputs)], tmp_path / "local", config), Services(config), options, False, stream=log)
+    assert [o.group for o in grouped] == [o.group for o in local] == [2, 2, 1]
+    for name in ("a.json", "b.json", "sub/c.json"):
+        ray_doc, local_doc = (json.loads((tmp_path / side / name).read_text()) for side in ("ray", "local"))
+        assert ray_doc["translation"] == local_doc["translation"] and ray_doc["segments"] == local_doc["segments"]
+        assert ray_doc["job"].get("group") == local_doc["job"].get("group")
 
 
 def test_missing_model_is_one_clear_error(tmp_path: Path, ray_address: str) -> None:

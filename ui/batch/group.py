@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import IO, Sequence
+from typing import IO, Iterator, Sequence
 
 from ..article import ArticleOptions, Services
 from ..article.many import process_many
@@ -82,6 +82,24 @@ def _made_together(
     return outcomes
 
 
+def grouped_outcomes(
+    jobs: Sequence[Job], services: Services, options: ArticleOptions, force: bool, size: int, reporter: BatchReporter
+) -> Iterator[list[Outcome]]:
+    """Each group's outcomes, in order, as soon as it is made: ``size`` jobs at a time (1: one
+    after another, :func:`run_job`). The local run and each Ray call go through here."""
+    if size < 1:
+        raise ValueError(f"a group holds at least one article, got {size}")
+    for start in range(0, len(jobs), size):
+        members = jobs[start : start + size]
+        if size == 1:
+            reporter.start(members[0])
+            outcome = run_job(members[0], services, options, force=force, progress=reporter.progress)
+            reporter.finish(outcome)
+            yield [outcome]
+        else:
+            yield run_group(members, services, options, force, reporter)
+
+
 def run_local(
     jobs: Sequence[Job],
     services: Services,
@@ -93,18 +111,7 @@ def run_local(
     """Every job in order, ``group`` at a time (default ``config.batch_group``; 1: one after
     another), with a progress bar (or log lines) on ``stream`` (stderr)."""
     size = services.config.batch_group if group is None else group
-    if size < 1:
-        raise ValueError(f"a group holds at least one article, got {size}")
     reporter = BatchReporter(len(jobs), stream)
-    outcomes: list[Outcome] = []
-    for start in range(0, len(jobs), size):
-        members = jobs[start : start + size]
-        if size == 1:
-            reporter.start(members[0])
-            outcome = run_job(members[0], services, options, force=force, progress=reporter.progress)
-            reporter.finish(outcome)
-            outcomes.append(outcome)
-        else:
-            outcomes += run_group(members, services, options, force, reporter)
+    outcomes = [outcome for made in grouped_outcomes(jobs, services, options, force, size, reporter) for outcome in made]
     reporter.close(outcomes)
     return outcomes

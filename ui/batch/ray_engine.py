@@ -1,10 +1,11 @@
 """``passerelle translate --engine ray``: the batch run spread over a Ray cluster.
 
 Ray Data batch inference: the jobs become a dataset of plain rows, a fixed pool of actors each
-loads the models once and runs :func:`ui.batch.local.run_job` on its rows, and the outcomes come back
-as rows. Each file is still translated by ``run_job``, so the outputs, the atomic writes, the
-skipping of finished files and the per-file errors are the local engine's, and so is the
-direction: ``options.source`` reaches ``run_job`` unchanged, each actor loads the translator(s)
+loads the models once and makes the rows of each call as the local engine makes a folder
+(:func:`ui.batch.group.grouped_outcomes`: ``AppConfig.batch_group`` articles together, or one
+by one with :func:`ui.batch.local.run_job`), and the outcomes come back as rows. So the
+outputs, the atomic writes, the skipping of finished files and the per-file errors are the
+local engine's, and so is the direction: ``options.source`` reaches ``run_job`` unchanged, each actor loads the translator(s)
 it needs (French → English, English → French, or both for ``--source auto``), and each outcome
 row brings back the target language the file got, hence its output name. Workers must see the
 same filesystem paths as the driver (one machine, or a shared filesystem).
@@ -15,12 +16,12 @@ Ray is imported only inside :func:`run_ray`: the local engine must not need it.
 from __future__ import annotations
 
 import argparse
+import io
 import logging
 import math
 import os
 import socket
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from translate import PasserelleError
@@ -28,8 +29,9 @@ from translate.languages import Language
 
 from ..article import ArticleOptions, Services
 from ..config import AppConfig, UsageError
+from .group import grouped_outcomes
 from .jobs import Job, Outcome, Status, source_languages
-from .local import run_job
+from .ray_rows import FATAL, job_rows, job_schema, outcome_fields, outcome_schema, row_job
 from .report import BatchReporter
 
 if TYPE_CHECKING:
@@ -48,9 +50,6 @@ BATCHES_PER_ACTOR = 4
 MAX_DEFAULT_BATCH_FILES = 4
 # One call running and one waiting per actor: no idle gap between calls, little tail imbalance.
 MAX_CALLS_QUEUED_PER_ACTOR = 2
-
-FATAL = "fatal"  # an outcome status that only travels between actor and driver
-
 
 @dataclass(frozen=True)
 class RayPlan:
@@ -113,69 +112,10 @@ def plan_run(jobs: int, shape: ClusterShape, actors: int | None, gpus_per_actor:
     return RayPlan(count, cpus_per_actor(shape, count), gpus_per_actor, batch)
 
 
-def job_rows(jobs: Iterable[Job]) -> list[dict[str, Any]]:
-    """Jobs as plain rows; paths made absolute so they mean the same in every worker."""
-    return [
-        {
-            "index": index,
-            "name": job.name,
-            "stem": str(job.stem.absolute()),
-            "ext": job.ext,
-            "source": None if job.source is None else str(job.source.absolute()),
-            "data": job.data,
-            "problem": job.problem,
-            "target": job.target,
-        }
-        for index, job in enumerate(jobs)
-    ]
-
-
-def row_job(row: dict[str, Any]) -> Job:
-    return Job(
-        name=row["name"],
-        stem=Path(row["stem"]),
-        ext=row["ext"],
-        source=None if row["source"] is None else Path(row["source"]),
-        data=row["data"],
-        problem=row["problem"],
-        target=row["target"],
-    )
-
-
-def _job_schema() -> "pyarrow.Schema":
-    import pyarrow as pa
-
-    return pa.schema(
-        [
-            ("index", pa.int64()),
-            ("name", pa.string()),
-            ("stem", pa.string()),
-            ("ext", pa.string()),
-            ("source", pa.string()),
-            ("data", pa.binary()),
-            ("problem", pa.string()),
-            ("target", pa.string()),
-        ]
-    )
-
-
-def _outcome_schema() -> "pyarrow.Schema":
-    import pyarrow as pa
-
-    return pa.schema(
-        [
-            ("index", pa.int64()),
-            ("status", pa.string()),
-            ("error", pa.string()),
-            ("pieces", pa.int64()),
-            ("seconds", pa.float64()),
-            ("target", pa.string()),  # the language of the translation, as run_job settled it
-        ]
-    )
-
-
 class TranslateBatch:
-    """A Ray Data actor: the models are loaded once here, then ``run_job`` runs on each row.
+    """A Ray Data actor: the models are loaded once here, then each call's rows are made in
+    groups of ``config.batch_group`` (so a call of ``--batch-files`` rows fills the engines'
+    batches as a local group does).
 
     A model that cannot be loaded (or any other PasserelleError outside one file's input) is
     not raised inside the actor, where Ray would bury it in a retried-actor traceback: it is
@@ -202,25 +142,22 @@ class TranslateBatch:
     def __call__(self, batch: "pyarrow.Table") -> "pyarrow.Table":
         import pyarrow as pa
 
-        rows = [self._outcome_row(row) for row in batch.to_pylist()]
-        return pa.Table.from_pylist(rows, schema=_outcome_schema())
-
-    def _outcome_row(self, row: dict[str, Any]) -> dict[str, Any]:
+        rows = batch.to_pylist()
+        done: list[dict[str, Any]] = []
         if self.fatal is None:
+            # The driver reports each outcome as it arrives: the actor's reporter says nothing.
+            reporter = BatchReporter(len(rows), io.StringIO(), bar=False)
+            made = grouped_outcomes([row_job(row) for row in rows], self.services, self.options, self.force,
+                                    self.services.config.batch_group, reporter)  # fmt: skip
             try:
-                outcome = run_job(row_job(row), self.services, self.options, force=self.force)
+                for outcomes in made:
+                    for outcome in outcomes:
+                        fields = (outcome.status.value, outcome.error, outcome.pieces, outcome.seconds, outcome.job.target)
+                        done.append(outcome_fields(rows[len(done)]["index"], *fields, group=outcome.group))
             except PasserelleError as error:
                 self.fatal = str(error)
-            else:
-                fields = (outcome.status.value, outcome.error, outcome.pieces, outcome.seconds, outcome.job.target)
-                return _outcome_fields(row["index"], *fields)
-        return _outcome_fields(row["index"], FATAL, self.fatal)
-
-
-def _outcome_fields(
-    index: int, status: str, error: str | None, pieces: int = 0, seconds: float = 0.0, target: str | None = None
-) -> dict[str, Any]:
-    return {"index": index, "status": status, "error": error, "pieces": pieces, "seconds": seconds, "target": target}
+        done += [outcome_fields(row["index"], FATAL, self.fatal) for row in rows[len(done) :]]
+        return pa.Table.from_pylist(done, schema=outcome_schema())
 
 
 def _enter(cwd: str) -> None:
@@ -296,7 +233,7 @@ def _translation_dataset(
     """One block per call, so calls spread over the actors instead of sharing one block."""
     import pyarrow as pa
 
-    schema = _job_schema()
+    schema = job_schema()
     step = plan.batch_files
     blocks = [pa.Table.from_pylist(rows[start : start + step], schema=schema) for start in range(0, len(rows), step)]
     return ray.data.from_arrow(blocks).map_batches(
@@ -331,7 +268,7 @@ def _collect(results: Iterable[dict[str, Any]], jobs: list[Job], report: Callabl
             raise PasserelleError(row["error"])
         job = jobs[row["index"]]
         job = job if row["target"] is None else replace(job, target=row["target"])
-        outcome = Outcome(job, Status(row["status"]), row["error"], row["pieces"], row["seconds"])
+        outcome = Outcome(job, Status(row["status"]), row["error"], row["pieces"], row["seconds"], group=row["group"])
         found[row["index"]] = outcome
         if report is not None:
             report(outcome)
