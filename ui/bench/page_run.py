@@ -50,17 +50,13 @@ def _fix_lengths(job: dict[str, Any]) -> None:
     from dataclasses import replace
 
     from summarize import LengthPreset, Summarizer, SummarizerSettings
-    from translate import GenerationOptions, Translator, TranslatorSettings
+    from translate import GenerationOptions
 
-    tokens, summary_tokens = job["new_tokens"], job["summary_new_tokens"]
-    translator_init, summarizer_init = Translator.__init__, Summarizer.__init__
+    from .startup_run import fix_translator
 
-    def fixed_translator(self: Translator, *args: Any, **kwargs: Any) -> None:
-        settings = kwargs.get("settings") or TranslatorSettings()
-        kwargs["settings"] = replace(settings, repetition_guard=False, protect=False)
-        kwargs["generation"] = {"num_beams": job["beams"], "min_new_tokens": tokens, "max_new_tokens": tokens}
-        kwargs["compute_type"] = job["quantization"]
-        translator_init(self, *args, **kwargs)
+    fix_translator(job, beams=job["beams"])
+    summary_tokens = job["summary_new_tokens"]
+    summarizer_init = Summarizer.__init__
 
     def fixed_summarizer(self: Summarizer, *args: Any, **kwargs: Any) -> None:
         settings = kwargs.get("settings") or SummarizerSettings()
@@ -77,7 +73,6 @@ def _fix_lengths(job: dict[str, Any]) -> None:
     def stand_in(self: Summarizer, english_text: str, *args: Any, **kwargs: Any) -> Any:
         return summarize_stream(self, english, *args, **{**kwargs, "passages": passages})
 
-    Translator.__init__ = fixed_translator  # type: ignore[method-assign]
     Summarizer.__init__ = fixed_summarizer  # type: ignore[method-assign]
     Summarizer.summarize_stream = stand_in  # type: ignore[method-assign]
 

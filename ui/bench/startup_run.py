@@ -19,7 +19,7 @@ HEAVY_MODULES = ("torch", "transformers")
 
 def run_passerelle(job: dict[str, Any], out: Path) -> dict[str, Any]:
     """The command on the job's sentence file, with the benchmark's fixed length."""
-    _fix_translator(job)
+    fix_translator(job)
     from ..cli import main
 
     os.environ.update(
@@ -35,22 +35,24 @@ def run_passerelle(job: dict[str, Any], out: Path) -> dict[str, Any]:
     return {"imports": {name: name in sys.modules for name in HEAVY_MODULES}}
 
 
-def _fix_translator(job: dict[str, Any]) -> None:
-    """Every Translator made in this process: fixed output length, no repetition guard nor
-    span protection, the benchmark's compute type (what ``bench_translator_settings`` and
-    ``fixed_generation`` give the other sections; the command has no options for them, and
-    random weights would otherwise decode to the length cap and trip the guard)."""
+def fix_translator(job: dict[str, Any], beams: int | None = None) -> None:
+    """Every Translator made in this process: fixed output length (at ``beams`` beams when
+    given), no repetition guard nor span protection, the benchmark's compute type (what
+    ``bench_translator_settings`` and ``fixed_generation`` give the other sections; the
+    commands have no options for them, and random weights would otherwise decode to the length
+    cap and trip the guard). The page benchmark's server uses it too."""
     from dataclasses import replace
 
     from translate import Translator, TranslatorSettings
 
     original = Translator.__init__
     tokens = job["new_tokens"]
+    generation = {"min_new_tokens": tokens, "max_new_tokens": tokens} | ({"num_beams": beams} if beams else {})
 
     def fixed(self: Translator, *args: Any, **kwargs: Any) -> None:
         settings = kwargs.get("settings") or TranslatorSettings()
         kwargs["settings"] = replace(settings, repetition_guard=False, protect=False)
-        kwargs["generation"] = {"min_new_tokens": tokens, "max_new_tokens": tokens}
+        kwargs["generation"] = generation
         kwargs["compute_type"] = job["quantization"]
         original(self, *args, **kwargs)
 

@@ -132,13 +132,13 @@ class WebServer:
         """Import Gradio, build the page, mount it and start its queue in the server's event
         loop; from then on ``/`` is the page. A failure is logged and shown at ``/`` and in
         ``/ready``; the API keeps working."""
+        loop = self._uvicorn.loop if self._uvicorn is not None else None
+        if loop is None:
+            raise RuntimeError("open_page needs the server running")
         try:
             from .page import GradioPage
 
             page = GradioPage(self.base_app, self.config, self.services, self.scratch, self.metrics)
-            loop = self._uvicorn.loop if self._uvicorn is not None else None
-            if loop is None:
-                raise RuntimeError("open_page needs the server running")
             asyncio.run_coroutine_threadsafe(self._start_page(page), loop).result(STARTUP_TIMEOUT_SECONDS)
         except Exception:
             logger.exception("the web page failed to start")
@@ -201,12 +201,15 @@ class WebServer:
             self.scratch.close()
 
     def _open_page_when_listening(self) -> None:
-        with contextlib.suppress(Exception):  # open_page logged it and /ready shows it
-            if self._wait_listening(lambda: True):
-                # Gradio's import and the models' loading compete for the cores and the GIL:
-                # the models first, so the API and the starting page can answer sooner.
-                self.services.wait_warm_up(MODELS_BEFORE_PAGE_SECONDS)
-                self.open_page()
+        if not self._wait_listening(lambda: True):
+            return
+        # Gradio's import and the models' loading compete for the cores and the GIL: the
+        # models first, so the API and the starting page can answer sooner.
+        self.services.wait_warm_up(MODELS_BEFORE_PAGE_SECONDS)
+        try:
+            self.open_page()
+        except Exception:  # noqa: BLE001  # open_page logged it; / and /ready show it
+            return
 
     def start(self, *, page: bool = True) -> "WebServer":
         """Serve in a background thread (signals stay with the caller); returns once listening
