@@ -374,3 +374,17 @@ def test_the_ray_actor_carries_the_direction(tmp_path: Path, tiny_config: Callab
     outcomes = _collect(table.to_pylist(), jobs, None)
     assert [(o.status, o.job.translation_path.name) for o in outcomes] == [("done", "a.en.txt"), ("done", "b.fr.txt")]
     assert json.loads((tmp_path / "out" / "b.json").read_text())["target_language"] == "fr"
+
+
+def test_a_bom_then_undecodable_bytes_is_one_files_error(tmp_path: Path, marian_fr_en_dir: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "good.txt").write_text(FRENCH_B, encoding="utf-8")
+    (folder / "broken.txt").write_bytes(b"\xff\xfe" + "Le maire".encode("utf-16-le") + b"\x00\xd8")
+    (folder / "wide.txt").write_bytes("Le maire a parlé.".encode("utf-32"))  # UTF-32 with its byte-order mark
+    out = tmp_path / "out"
+    result = run_cli(*translate_args([str(folder)], out, marian_fr_en_dir), timeout=120)
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "broken.txt: starts with a UTF-16-LE byte-order mark" in result.stderr
+    assert (out / "good.en.txt").exists() and (out / "wide.en.txt").exists() and not (out / "broken.en.txt").exists()

@@ -74,7 +74,7 @@ def test_a_streamed_oversized_body_is_refused_as_it_arrives(url: str) -> None:
         for _ in range(100):
             yield b" " * 100_000
 
-    with httpx.Client(base_url=url, timeout=30) as client:
+    with logged_in(url) as client:
         response = client.post("/gradio_api/queue/join", content=endless(), headers={"content-type": "application/json"})
     assert "content-length" not in response.request.headers
     assert_json_error(response, 413, f"over the limit of {MAX_REQUEST_BYTES:,} bytes")
@@ -135,12 +135,16 @@ def test_the_page_calls_its_functions_by_number_but_only_existing_ones(url: str)
     assert "model" in str(answer.json()["data"][0])
 
 
-def test_health_ready_and_metrics_need_no_login(url: str) -> None:
+def test_health_and_a_bare_ready_need_no_login_metrics_do(url: str) -> None:
     with httpx.Client(base_url=url, timeout=30) as client:
         assert client.get("/health").json() == {"status": "ok"}
+        bare = client.get("/ready")
+        assert_json_error(client.get("/metrics"), 401, "sign in")
+    assert bare.status_code in (200, 503)
+    assert set(bare.json()) == {"status"}  # no models, no folder paths for strangers
+    with logged_in(url) as client:
         ready = client.get("/ready")
         metrics = client.get("/metrics")
-    assert ready.status_code in (200, 503)
     assert set(ready.json()["models"]) == {"translation", "summary"}
     assert metrics.status_code == 200
     for name in ("passerelle_http_requests_total", "passerelle_queue_length", "passerelle_http_request_seconds", "passerelle_generated_tokens_total"):

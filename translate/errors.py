@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 
 class PasserelleError(Exception):
-    """Base class for every error Passerelle raises on purpose."""
+    """Base class for every error Passerelle raises on purpose. Each class says once how a
+    front end reports it: the HTTP status of a web answer and the exit status of a command."""
+
+    http_status: ClassVar[int] = 500
+    exit_code: ClassVar[int] = 1
 
 
 @dataclass(frozen=True)
@@ -19,6 +24,8 @@ class ModelSetting:
 
 class ModelNotAvailableError(PasserelleError):
     """The weights for a model are neither on disk nor downloadable from here."""
+
+    http_status = 503  # the server's state, not the client's request
 
     def __init__(self, model: str, reason: str, setting: ModelSetting | None = None) -> None:
         self.model = model
@@ -53,6 +60,11 @@ def _looks_like_a_path(model: str) -> bool:
 class InvalidOptionError(PasserelleError, ValueError):
     """An option has a value outside the ones Passerelle understands."""
 
+    http_status = 400
+    exit_code = 2
+
 
 class InputTextError(PasserelleError, ValueError):
     """The text handed in cannot be translated as it is (empty, too long, ...)."""
+
+    http_status = 400

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import socket
 import sys
 from pathlib import Path
 from typing import Sequence
@@ -172,13 +173,37 @@ def cmd_translate(args: argparse.Namespace) -> int:
     return exit_status(run_local(jobs, Services(config), options, args.force))
 
 
+class PortBusyError(PasserelleError):
+    """The server cannot listen where it was asked to."""
+
+    exit_code = 3  # what uvicorn answered a busy port with
+
+
+def listening_socket(host: str, port: int) -> socket.socket:
+    """A socket bound to ``host:port`` (uvicorn listens on it), or a PortBusyError."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as error:
+        sock.close()
+        raise PortBusyError(
+            f"cannot listen on {host}:{port}: {error.strerror or error}. "
+            "Is another server using that port? Choose another with --port (or PASSERELLE_PORT)."
+        ) from None
+    sock.set_inheritable(True)
+    return sock
+
+
 def cmd_ui(args: argparse.Namespace) -> int:
     config = _config(args)
+    sock = listening_socket(config.host, config.port)  # a busy port says so before any model loads
     services = Services(config)
     services.start_warm_up()  # the models load while the web app is imported and built
     from .web import launch
 
-    launch(config, services)
+    launch(config, services, sock)
     return 0
 
 
@@ -251,7 +276,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(str(error))  # exits with status 2
     except PasserelleError as error:
         print(f"passerelle: {error}", file=sys.stderr)
-        return EXIT_FAILED
+        return error.exit_code
     except KeyboardInterrupt:
         print("passerelle: interrupted; finished files are complete, rerun to continue", file=sys.stderr)
         return EXIT_INTERRUPTED

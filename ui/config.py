@@ -28,6 +28,9 @@ FALSE_WORDS = ("0", "false", "no", "off")  # under PASSERELLE_CACHE_DIR
 class UsageError(PasserelleError):
     """The command line or the settings are wrong (exit status 2)."""
 
+    http_status = 400
+    exit_code = 2
+
 
 @dataclass(frozen=True)
 class EnvVar:
@@ -69,6 +72,13 @@ ENVIRONMENT: tuple[EnvVar, ...] = (
     EnvVar("PASSERELLE_AUTH", "auth", "user:password turns on the web app's login"),
     EnvVar("PASSERELLE_ALLOWED_HOSTS", "allowed_hosts", "comma-separated names the server answers to (e.g. its public name)"),
     EnvVar("PASSERELLE_ALLOWED_ORIGINS", "allowed_origins", "comma-separated web origins allowed to call the server"),
+    EnvVar(
+        "PASSERELLE_TRUSTED_PROXIES",
+        "trusted_proxies",
+        "comma-separated addresses of reverse proxies whose X-Forwarded-For/-Proto are believed (none by default)",
+    ),
+    EnvVar("PASSERELLE_METRICS_TOKEN", "metrics_token", "a token that reads /metrics (Authorization: Bearer TOKEN) without the login"),
+    EnvVar("PASSERELLE_SESSION_SECONDS", "session_ttl_seconds", "how long a sign-in on the page lasts (43,200: 12 hours)"),
     EnvVar("PASSERELLE_HOST", "host", "address the server listens on (127.0.0.1: this machine only)", "--host", True),
     EnvVar("PASSERELLE_PORT", "port", "the server's port (7860)", "--port", True),
     EnvVar("PASSERELLE_BATCH_GROUP", "batch_group", "articles the batch script makes together (4; 1: one after another)"),
@@ -129,6 +139,13 @@ class AppConfig:
     # Web origins allowed to call the server from a page of theirs (CORS, and state-changing
     # requests); none by default: only the server's own page.
     allowed_origins: tuple[str, ...] = ()
+    # Reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (uvicorn's
+    # forwarded_allow_ips); from anyone else, those headers are ignored: they would let a
+    # client choose its own address and dodge the login lockout and the rate limits.
+    trusted_proxies: tuple[str, ...] = ()
+    # A token for Prometheus to read /metrics with when a login guards the server (None: the login).
+    metrics_token: str | None = None
+    session_ttl_seconds: float = 43_200.0
     # Bodies are refused (413) over these sizes, before they are read.
     max_request_bytes: int = 1_000_000
     # Wrong logins: after this many within the window, that client waits out the lockout.

@@ -18,6 +18,8 @@ from translate import PasserelleError
 class GateFullError(PasserelleError):
     """Too many requests of one client are waiting already."""
 
+    http_status = 429
+
 
 class FairGate:
     def __init__(self, slots: int, max_waiting_per_lane: int) -> None:

@@ -21,7 +21,14 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 MAX_CHAOS = 0.2
 MIN_TEXT_RATIO = 0.85
 ORDINARY_PUNCTUATION = set(".,;:!?'\"«»“”‘’()[]{}-–—…/%&@#*+=<>_|$€£°§~^`\\")
-BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+# Byte-order marks, UTF-32's before UTF-16's (UTF-32 LE's starts with UTF-16 LE's).
+BOMS = (
+    (b"\xef\xbb\xbf", "utf-8"),
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
 # What French text in Windows-1252 has beyond ASCII; a decoding full of other signs is not it.
 FRENCH_CHARACTERS = frozenset("àâäçéèêëîïôöùûüÿœæÀÂÄÇÉÈÊËÎÏÔÖÙÛÜŸŒÆ«»‘’“”…–—•°€©®™·\u00a0")
 MIN_FRENCH_SHARE = 0.9
@@ -31,6 +38,8 @@ MAX_FOREIGN_SHARE = 0.25
 
 class ArticleInputError(PasserelleError, ValueError):
     """An input that cannot become article text; the message says why and what to do."""
+
+    http_status = 400
 
 
 @dataclass
@@ -106,7 +115,13 @@ def decode_bytes(data: bytes, name: str = "input") -> tuple[str, str]:
     """The text and the encoding it was in; binary data and undecodable bytes are refused."""
     for bom, encoding in BOMS:
         if data.startswith(bom):
-            return data[len(bom):].decode(encoding, errors="strict"), encoding
+            try:
+                return data[len(bom):].decode(encoding, errors="strict"), encoding
+            except UnicodeDecodeError as error:
+                raise ArticleInputError(
+                    f"{name}: starts with a {encoding.upper()} byte-order mark, but its bytes are not valid "
+                    f"{encoding.upper()} ({error.reason} at byte {error.start + len(bom)}); save it again as UTF-8"
+                ) from None
     if b"\x00" in data[:8192]:
         raise ArticleInputError(f"{name}: this looks like a binary file (it contains NUL bytes), not text")
     try:

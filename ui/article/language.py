@@ -66,6 +66,16 @@ def detect_source(text: str) -> tuple[Language, LanguageGuess]:
     return ("en" if best.code == "en" else "fr"), best
 
 
+def detect_served(text: str) -> tuple[list[LanguageGuess], LanguageGuess | None]:
+    """The served languages (French, English), most likely first, with the detector's
+    confidence in each; and the language the text is really in when it is neither (the
+    detector is sure enough of another), else None."""
+    found = guesses(text)
+    served = [guess for guess in found if guess.code in LANGUAGES]
+    elsewhere = found[0] if found and found[0].code not in LANGUAGES and found[0].confidence >= MIN_CONFIDENCE else None
+    return served or [LanguageGuess(NAMES[code].lower(), 0.0, code) for code in LANGUAGES], elsewhere
+
+
 def language_warning(text: str, expected: Language) -> str | None:
     """A warning for the user when the text does not look like ``expected``, else None."""
     guess = guess_language(text)

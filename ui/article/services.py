@@ -35,6 +35,8 @@ WARM_GENERATION = {"num_beams": 1, "min_new_tokens": 0, "max_new_tokens": 1}
 class StoppingError(PasserelleError):
     """The process is stopping: work still running is dropped."""
 
+    http_status = 503
+
 
 class ModelState(StrEnum):
     WAITING = "waiting"  # not asked for yet

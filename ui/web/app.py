@@ -191,8 +191,9 @@ def mount_options(config: AppConfig) -> dict[str, Any]:
     return {
         "server_name": config.host,
         "server_port": config.port,
-        "auth": config.credentials(),
-        "auth_message": "Passerelle: please sign in.",
+        # No login of Gradio's own: the server's access guard (ui/web/access.py) signs every
+        # caller in before Gradio sees the request; ``GradioPage`` tells Gradio who it is.
+        "auth": None,
         "max_file_size": config.max_file_bytes,
         "show_error": False,
         "enable_monitoring": False,

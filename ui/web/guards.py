@@ -8,9 +8,7 @@ from __future__ import annotations
 import json
 import re
 import threading
-import time
 from collections import defaultdict, deque
-from dataclasses import dataclass
 from typing import Any, Awaitable, Callable, Collection
 from urllib.parse import urlsplit
 
@@ -24,8 +22,8 @@ UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 UPLOAD_PATH = re.compile(r"^/(?:gradio_api/upload|translate_file)/?$")
 # The REST API's routes that run the models.
 REST_WORK = re.compile(r"^/(?:translate|translate_file|detect|summarize)/?$")
-# Where Gradio runs a named endpoint: /gradio_api/call/NAME, /gradio_api/api/NAME, /gradio_api/run/NAME.
-API_CALL = re.compile(r"^/gradio_api/(?P<kind>call|api|run)/(?P<name>[^/]+)")
+# Where Gradio runs a named endpoint: /gradio_api/call/NAME (or call/v2/NAME), /gradio_api/api/NAME, /gradio_api/run/NAME.
+API_CALL = re.compile(r"^/gradio_api/(?P<kind>call|api|run)/(?:v2/)?(?P<name>[^/]+)")
 QUEUE_JOIN = re.compile(r"^/gradio_api/queue/join/?$")
 FILE_PART = re.compile(rb'filename="')
 
@@ -130,49 +128,6 @@ class RecentEvents:
             self._times.pop(key, None)
 
 
-class LoginThrottle:
-    """After ``max_failures`` wrong logins from one client within ``window`` seconds, that
-    client's logins are refused (429) for ``lockout`` seconds, right password or not."""
-
-    def __init__(self, app: ASGIApp, max_failures: int, window: float, lockout: float) -> None:
-        self.app = app
-        self.max_failures = max_failures
-        self.window = window
-        self.lockout = lockout
-        self._failures = RecentEvents(window)
-        self._locked_until: dict[str, float] = {}
-        self._lock = threading.Lock()
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] != "POST" or scope["path"].rstrip("/") != "/login":
-            return await self.app(scope, receive, send)
-        client = (scope.get("client") or ("unknown", 0))[0]
-        now = time.monotonic()
-        with self._lock:
-            until = self._locked_until.get(client, 0.0)
-        if until > now:
-            wait = int(until - now) + 1
-            return await send_error(send, 429, f"Too many wrong logins; try again in {wait} s.", [(b"retry-after", str(wait).encode())])
-        status = {"code": 200}
-
-        async def watching(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                status["code"] = message["status"]
-            await send(message)
-
-        await self.app(scope, receive, watching)
-        if status["code"] in (400, 401, 403):
-            self._failed(client, time.monotonic())
-
-    def _failed(self, client: str, now: float) -> None:
-        # This failure is the max_failures-th of the window when max_failures - 1 came before it.
-        if self._failures.add_if_under(client, self.max_failures - 1, now) is not None:
-            with self._lock:
-                self._locked_until = {c: t for c, t in self._locked_until.items() if t > now}  # bounded too
-                self._locked_until[client] = now + self.lockout
-            self._failures.forget(client)
-
-
 class OriginGuard:
     """State-changing requests sent by a web page of another origin (a cross-site form post,
     a script on another site) are refused with 403, unless that origin is allowed. Requests
@@ -196,9 +151,10 @@ class OriginGuard:
 
 
 class KnownApiNames:
-    """Calls to API names the app does not have get 404, not a 500 and a traceback. The page
-    itself calls its functions by number (``/run/predict`` with ``fn_index`` in the body):
-    those bodies (already bounded by ``RequestLimits``) are read here, checked, and handed on."""
+    """Calls to API names or function numbers the app does not have get a JSON error, not a
+    500 and a traceback. The page itself calls its functions by number (``fn_index`` in the
+    body of ``/queue/join`` or ``/run/predict``): those bodies (already bounded by
+    ``RequestLimits``) are read here, checked, and handed on."""
 
     def __init__(self, app: ASGIApp, names: Callable[[], Collection[str]], indexes: Callable[[], Collection[int]]) -> None:
         self.app = app
@@ -206,17 +162,26 @@ class KnownApiNames:
         self.indexes = indexes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        match = API_CALL.match(scope["path"]) if scope["type"] == "http" else None
+        if scope["type"] != "http" or scope["method"] != "POST":
+            return await self.app(scope, receive, send)
+        if QUEUE_JOIN.match(scope["path"]):
+            body, messages = await read_body(receive)
+            index = _fn_index(body)
+            if index is not None and index not in self.indexes():
+                return await send_error(send, 400, f"There is no function number {index} here.")
+            return await self.app(scope, replay(messages, receive), send)
+        match = API_CALL.match(scope["path"])
         if match is None or match["name"] in self.names():
             return await self.app(scope, receive, send)
         if match["kind"] != "call":
-            body, messages = await _read_body(receive)
+            body, messages = await read_body(receive)
             if _fn_index(body) in self.indexes():
-                return await self.app(scope, _replay(messages, receive), send)
+                return await self.app(scope, replay(messages, receive), send)
         await send_error(send, 404, f"There is no API named {match['name']!r} here.")
 
 
-async def _read_body(receive: Receive) -> tuple[bytes, list[Message]]:
+async def read_body(receive: Receive) -> tuple[bytes, list[Message]]:
+    """The whole body (bounded by ``RequestLimits``) and the messages it came in, to replay."""
     messages = []
     while True:
         message = await receive()
@@ -226,7 +191,8 @@ async def _read_body(receive: Receive) -> tuple[bytes, list[Message]]:
     return b"".join(m.get("body", b"") for m in messages if m["type"] == "http.request"), messages
 
 
-def _replay(messages: list[Message], receive: Receive) -> Receive:
+def replay(messages: list[Message], receive: Receive) -> Receive:
+    """A ``receive`` that hands ``messages`` on again, then the client's own."""
     pending = list(messages)
 
     async def replaying() -> Message:
@@ -238,34 +204,9 @@ def _replay(messages: list[Message], receive: Receive) -> Receive:
 def _fn_index(body: bytes) -> int | None:
     try:
         value = json.loads(body).get("fn_index")
-    except (ValueError, AttributeError):
+    except (ValueError, AttributeError, RecursionError):
         return None
     return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
-@dataclass
-class Draining:
-    """Whether the server is shutting down: set by the signal handler, read by the guard."""
-
-    since: float | None = None
-
-    @property
-    def active(self) -> bool:
-        return self.since is not None
-
-
-class RefuseWhileDraining:
-    """Once the server is shutting down, new work is refused (503); work under way goes on."""
-
-    def __init__(self, app: ASGIApp, draining: Draining, work_paths: Callable[[str], bool]) -> None:
-        self.app = app
-        self.draining = draining
-        self.work_paths = work_paths
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and self.draining.active and self.work_paths(scope["path"]):
-            return await send_error(send, 503, "Passerelle is shutting down; try again in a moment.", [(b"retry-after", b"10")])
-        await self.app(scope, receive, send)
 
 
 def is_new_work(path: str) -> bool:

@@ -22,7 +22,7 @@ ROUTE_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("api", re.compile(r"^/gradio_api/(?:call|api|run)/")),
     ("file", re.compile(r"^/gradio_api/file=")),
     ("ops", re.compile(r"^/(?:health|ready|metrics)$")),
-    ("rest", re.compile(r"^/(?:translate|translate_file|download_file|detect|languages|summarize|frontend)")),
+    ("rest", re.compile(r"^/(?:translate|translate_file|download_file|detect|languages|summarize|frontend|spec|docs)")),
     ("page", re.compile(r"^/(?:$|login|logout|config|theme|assets|static|gradio_api/)")),
 )
 

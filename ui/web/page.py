@@ -17,6 +17,8 @@ from starlette.routing import Mount
 
 from ..article import Services
 from ..config import AppConfig
+from .access import caller_of
+from .credentials import AccessPolicy
 from .app import build_app, mount_options
 from .metrics import Metrics
 from .scratch import Scratch
@@ -30,9 +32,15 @@ class GradioPage:
     keep answering first), its startup events still to run in the server's event loop
     (``running``)."""
 
-    def __init__(self, app: Starlette, config: AppConfig, services: Services, scratch: Scratch, metrics: Metrics) -> None:
+    def __init__(
+        self, app: Starlette, config: AppConfig, services: Services, scratch: Scratch, metrics: Metrics, access: AccessPolicy
+    ) -> None:
         self.blocks = build_app(config, services, scratch, metrics)
-        gr.mount_gradio_app(app, self.blocks, path="/", **mount_options(config))  # type: ignore[arg-type]  # a Starlette app is all it uses
+        # The access guard lets only signed-in callers reach the page of a locked server; Gradio
+        # learns their name from it (and runs its own login checks on that).
+        signed_in_user = (lambda request: caller_of(request.scope).user) if access.locked else None
+        options = {**mount_options(config), "auth_dependency": signed_in_user}
+        gr.mount_gradio_app(app, self.blocks, path="/", **options)  # type: ignore[arg-type]  # a Starlette app is all it uses
         mount = app.router.routes[-1]
         assert isinstance(mount, Mount), "mount_gradio_app adds one Mount, last"
         self.gradio_app: Any = mount.app

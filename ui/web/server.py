@@ -1,6 +1,7 @@
-"""The web server: a Starlette app run by uvicorn, behind the guards (host, body size, uploads,
-logins, origins, API names), with the REST API, /health, /ready and /metrics, and Gradio's page
-mounted at ``/``.
+"""The web server: a Starlette app run by uvicorn, behind one declared stack of middlewares that
+every request crosses (``MIDDLEWARE ORDER`` in ``_asgi``: errors in shape, host, body size,
+access, origins, methods, API names, stopping), with the REST API, /health, /ready and
+/metrics, and Gradio's page mounted at ``/``.
 
 It listens before the page exists: importing Gradio and building the page take seconds, so the
 API and a light starting page (``starting``) answer as soon as the models are loaded, and the
@@ -18,6 +19,8 @@ import asyncio
 import contextlib
 import logging
 import signal
+import socket
+import sys
 import threading
 import time
 from types import FrameType
@@ -33,20 +36,16 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from ..article import Services
+from ..article.services import ModelState
 from ..config import AppConfig
-from .rest import RestApi, RestError, rest_error_response
-from .guards import (
-    ASGIApp,
-    Draining,
-    KnownApiNames,
-    LoginThrottle,
-    OriginGuard,
-    RefuseWhileDraining,
-    RequestLimits,
-    is_new_work,
-)
+from .access import AccessGuard, signed_in
+from .credentials import AccessPolicy
+from .draining import Draining, RefuseWhileDraining
+from .guards import ASGIApp, KnownApiNames, OriginGuard, RequestLimits, is_new_work
 from .metrics import CONTENT_TYPE, Metrics
+from .rest import RestApi, RestError, rest_error_response
 from .scratch import ScratchLimits, process_scratch
+from .shape import JsonErrors, MergeSlashes, MethodCheck
 from .starting import PageState, StartingPage
 
 if TYPE_CHECKING:
@@ -54,6 +53,8 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger("passerelle.web")
 
+CORS_METHODS = ("GET", "POST")
+CORS_HEADERS = ("Content-Type", "Authorization", "X-API-Key")
 # Beyond the grace period, time for the last messages to reach the clients.
 DELIVERY_SECONDS = 3.0
 LAST_WORDS_SECONDS = 0.5
@@ -70,6 +71,7 @@ class WebServer:
         self.services = services or Services(config)
         self.scratch = process_scratch(ScratchLimits(config.temp_ttl_seconds, config.max_temp_files, config.max_temp_bytes))
         self.draining = Draining()
+        self.access = AccessPolicy(config)
         self.metrics = Metrics(self._queue_length)
         self.page: GradioPage | None = None
         self._page_lifespan = contextlib.AsyncExitStack()
@@ -89,28 +91,47 @@ class WebServer:
             Route("/ready", self._ready, methods=["GET"]),
             Route("/metrics", self._metrics_route, methods=["GET"]),
         ]
+        rest = RestApi(config, self.services, self.scratch, self.metrics, self.access)
         return Starlette(
-            routes=operators + RestApi(config, self.services, self.scratch, self.metrics).routes(),
+            routes=operators + rest.routes(),
             # Gradio adds no CORS headers of its own when the parent app has a CORS policy: this
             # one allows no other origin unless configured (Gradio echoed any Host into it).
-            middleware=[Middleware(CORSMiddleware, allow_origins=list(config.allowed_origins), allow_credentials=False)],
+            middleware=[
+                Middleware(
+                    CORSMiddleware,
+                    allow_origins=list(config.allowed_origins),
+                    allow_methods=list(CORS_METHODS),
+                    allow_headers=list(CORS_HEADERS),
+                    allow_credentials=False,
+                )
+            ],
             exception_handlers={RestError: rest_error_response},
             lifespan=self._lifespan,
         )
 
     def _asgi(self) -> ASGIApp:
+        """The one stack every request crosses, outermost first; a route added to the app,
+        the page's included, is behind all of it by construction."""
         config = self.config
-        app = self.base_app
-        # A login or required API keys: the starting page must not offer what they guard.
-        interactive = config.credentials() is None and not config.require_api_key
-        guarded: ASGIApp = RefuseWhileDraining(app, self.draining, is_new_work)
-        guarded = KnownApiNames(guarded, self._api_names, self._fn_indexes)
-        self.starting = StartingPage(guarded, app.router, interactive=interactive, max_chars=config.max_chars)
-        guarded = OriginGuard(self.starting, config.allowed_origins)
-        guarded = LoginThrottle(guarded, config.max_login_failures, config.login_window_seconds, config.login_lockout_seconds)
-        guarded = RequestLimits(guarded, config.max_request_bytes, config.max_upload_bytes, config.max_files)
-        guarded = self.metrics.middleware(guarded)
-        return TrustedHostMiddleware(guarded, allowed_hosts=config.hosts())
+        own_routes = list(self.base_app.router.routes)  # the server's own, before the page's mount
+        self.starting = StartingPage(own_routes, max_chars=config.max_chars)
+        stack = [
+            Middleware(self.metrics.middleware),  # every answer counted, refusals included
+            Middleware(JsonErrors),  # every error as {"error": ...}, never a traceback
+            Middleware(MergeSlashes),  # a base URL with a trailing slash
+            Middleware(TrustedHostMiddleware, allowed_hosts=config.hosts()),  # DNS rebinding
+            Middleware(RequestLimits, max_bytes=config.max_request_bytes, max_upload_bytes=config.max_upload_bytes, max_files=config.max_files),
+            Middleware(AccessGuard, policy=self.access),  # login, keys, rates: one rule for every way in
+            Middleware(OriginGuard, allowed_origins=config.allowed_origins),  # cross-site posts
+            Middleware(MethodCheck, routes=own_routes),  # 405, not the page's 404
+            Middleware(self.starting.middleware),  # until the page is up
+            Middleware(KnownApiNames, names=self._api_names, indexes=self._fn_indexes),
+            Middleware(RefuseWhileDraining, draining=self.draining, work_paths=is_new_work),
+        ]
+        app: ASGIApp = self.base_app
+        for factory, args, options in reversed(stack):
+            app = factory(app, *args, **options)
+        return app
 
     def _api_names(self) -> set[str]:
         return self.page.api_names() if self.page is not None else set()
@@ -138,7 +159,7 @@ class WebServer:
         try:
             from .page import GradioPage
 
-            page = GradioPage(self.base_app, self.config, self.services, self.scratch, self.metrics)
+            page = GradioPage(self.base_app, self.config, self.services, self.scratch, self.metrics, self.access)
             asyncio.run_coroutine_threadsafe(self._start_page(page), loop).result(STARTUP_TIMEOUT_SECONDS)
         except Exception:
             logger.exception("the web page failed to start")
@@ -154,15 +175,16 @@ class WebServer:
         """Alive: the server answers (whatever the models' state)."""
         return JSONResponse({"status": "ok"})
 
-    async def _ready(self, _request: Request) -> JSONResponse:
+    async def _ready(self, request: Request) -> JSONResponse:
         """Ready: every model is loaded (503 while one is loading or has failed), so the API
         answers; ``page`` says whether the full page is up yet (the starting page answers
-        until then)."""
-        status = self.services.status()
+        until then). Behind a login, strangers learn only ready or not (no paths)."""
         ready = self.services.ready(summarize=True) and not self.draining.active
-        models = {role: {"state": item.state.value, "detail": item.detail} for role, item in status.items()}
         status_word = "ready" if ready else "shutting down" if self.draining.active else "not ready"
-        body = {"status": status_word, "models": models, "page": self.starting.state.value}
+        body: dict[str, Any] = {"status": status_word}
+        if not self.access.locked or signed_in(request.scope):
+            models = {role: {"state": item.state.value, "detail": item.detail} for role, item in self.services.status().items()}
+            body.update(models=models, page=self.starting.state.value)
         return JSONResponse(body, status_code=200 if ready else 503)
 
     async def _metrics_route(self, _request: Request) -> Response:
@@ -179,6 +201,10 @@ class WebServer:
             log_level="warning",
             timeout_graceful_shutdown=int(grace + DELIVERY_SECONDS),
             server_header=False,
+            # X-Forwarded-For and -Proto only from the configured proxies: from anyone else they
+            # would choose the client's address (lockouts, rates) and scheme.
+            proxy_headers=bool(self.config.trusted_proxies),
+            forwarded_allow_ips=list(self.config.trusted_proxies),
         )
         return _Uvicorn(settings, self._begin_stop)
 
@@ -190,13 +216,14 @@ class WebServer:
 
     local_url = url  # the name Gradio's launched apps use
 
-    def run(self) -> None:
+    def run(self, sock: socket.socket | None = None) -> None:
         """Serve until SIGTERM or SIGINT, then stop cleanly (see the module's docstring); the
-        page is built in the background meanwhile."""
+        page is built in the background meanwhile. ``sock``: already bound (``passerelle ui``
+        binds it before loading the models, so a busy port is reported at once)."""
         self._uvicorn = self._server()
         threading.Thread(target=self._open_page_when_listening, name="passerelle-page", daemon=True).start()
         try:
-            self._uvicorn.run()
+            self._uvicorn.run(sockets=[sock] if sock is not None else None)
         finally:
             self.scratch.close()
 
@@ -206,6 +233,7 @@ class WebServer:
         # Gradio's import and the models' loading compete for the cores and the GIL: the
         # models first, so the API and the starting page can answer sooner.
         self.services.wait_warm_up(MODELS_BEFORE_PAGE_SECONDS)
+        self._say_ready()
         try:
             self.open_page()
         except Exception:  # noqa: BLE001  # open_page logged it; / and /ready show it
@@ -222,6 +250,17 @@ class WebServer:
         if page:
             self.open_page()
         return self
+
+    def _say_ready(self) -> None:
+        """Ready only when it is: every model loaded; otherwise what failed, once."""
+        failed = {role: item.detail for role, item in self.services.status().items() if item.state == ModelState.FAILED}
+        if not failed and self.services.ready(summarize=True):
+            print(f"Passerelle is ready on {self.url} (Ctrl-C to stop)", flush=True)
+        elif failed:
+            roles = " and ".join(sorted(failed))
+            print(f"Passerelle answers on {self.url}, but the {roles} model could not be loaded (see above; /ready says why)", file=sys.stderr, flush=True)
+        else:
+            print(f"Passerelle answers on {self.url}; the models are still loading (/ready says when they are)", flush=True)
 
     def _wait_listening(self, alive: Callable[[], bool]) -> bool:
         """Whether the server came to listen (False: it stopped or timed out first)."""
@@ -255,8 +294,8 @@ class WebServer:
     async def _drain(self) -> None:
         """Tell waiting jobs at once, give running ones the grace period, tell those still
         running, then close what is left open (the pages' heartbeats) so the stop ends."""
-        if self.page is not None:
-            await self.page.drain(self.config.shutdown_grace_seconds)
+        grace = self.config.shutdown_grace_seconds
+        await asyncio.gather(self.page.drain(grace) if self.page is not None else asyncio.sleep(0), self.draining.settle(grace))
         await asyncio.sleep(LAST_WORDS_SECONDS)
         assert self._uvicorn is not None
         for connection in list(self._uvicorn.server_state.connections):
@@ -296,16 +335,16 @@ def serve(config: AppConfig, services: Services | None = None, *, share: bool = 
     return WebServer(config, services).start()
 
 
-def launch(config: AppConfig, services: Services | None = None) -> None:
+def launch(config: AppConfig, services: Services | None = None, sock: socket.socket | None = None) -> None:
     """Serve until stopped (what ``passerelle ui`` runs). The models load in the background
     meanwhile (``passerelle ui`` starts that before importing the web app), so the first
-    request does not wait for them; the process waits for a load under way before exiting."""
+    request does not wait for them; the process waits for a load under way before exiting.
+    It says it is ready once the models are loaded (or what failed)."""
     services = services or Services(config)
     services.start_warm_up()
     server = WebServer(config, services)
-    print(f"Passerelle is ready on {server.url} (Ctrl-C to stop)", flush=True)
     try:
-        server.run()
+        server.run(sock)
     finally:
         services.close()
         if not services.wait_warm_up(WARM_UP_EXIT_SECONDS):

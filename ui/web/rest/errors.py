@@ -16,4 +16,10 @@ class RestError(Exception):
 
 async def rest_error_response(_request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, RestError)
-    return JSONResponse({"error": error.message}, status_code=error.status, headers=error.headers)
+    return JSONResponse({"error": error.message or "Invalid request"}, status_code=error.status, headers=error.headers)
+
+
+def status_of(error: Exception) -> int:
+    """The HTTP status an error class declares (``PasserelleError.http_status``); 500 if none."""
+    status = getattr(error, "http_status", 500)
+    return status if isinstance(status, int) else 500

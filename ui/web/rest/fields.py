@@ -11,11 +11,13 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 
 from ...config import TRUE_WORDS
+from ..forms import FormError, parse_urlencoded
 from ..options import parse_whole_number
 from .errors import RestError
 
 JSON_TYPES = ("application/json",)
-FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+URLENCODED = "application/x-www-form-urlencoded"
+MULTIPART = "multipart/form-data"
 
 
 @dataclass
@@ -31,6 +33,16 @@ class Fields:
         if not isinstance(value, (str, int, float)) or isinstance(value, bool):
             raise RestError(400, f"Invalid request: {name} must be a string")
         return str(value)
+
+    def texts(self, name: str) -> list[str]:
+        """A field that is a string or a list of strings (LibreTranslate's ``q``), never empty."""
+        value = self.values.get(name)
+        if value is None or value == "" or value == []:
+            raise RestError(400, f"Invalid request: missing {name} parameter")
+        texts = value if isinstance(value, list) else [value]
+        if not all(isinstance(text, str) for text in texts):
+            raise RestError(400, f"Invalid request: {name} must be a string or a list of strings")
+        return texts
 
     def required(self, name: str) -> str:
         value = self.text(name)
@@ -58,12 +70,18 @@ async def read_fields(request: Request) -> Fields:
         if body.strip():
             try:
                 data = json.loads(body)
-            except ValueError:
+            except (ValueError, RecursionError):  # RecursionError: nested thousands deep
                 raise RestError(400, "Invalid JSON format") from None
             if not isinstance(data, dict):
                 raise RestError(400, "Invalid JSON format")
+            check_encodable(data)
             fields.values.update(data)
-    elif kind in FORM_TYPES:
+    elif kind == URLENCODED:
+        try:
+            fields.values.update(parse_urlencoded(await request.body(), request.headers.get("content-type", "")))
+        except FormError as error:
+            raise RestError(400, f"Invalid request: {error}") from None
+    elif kind == MULTIPART:
         form = await request.form()
         for name, value in form.multi_items():
             if isinstance(value, UploadFile):
@@ -71,3 +89,21 @@ async def read_fields(request: Request) -> Fields:
             else:
                 fields.values[name] = value
     return fields
+
+
+def check_encodable(value: Any) -> None:
+    """Refuse strings no text can hold: JSON may escape a lone surrogate (``"\\udcff"``),
+    which no encoder, tokenizer or response writer accepts."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                raise RestError(400, "Invalid request: the text holds a lone surrogate (\\udXXX), which is not a character") from None
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)

@@ -10,11 +10,12 @@ from typing import Any, Iterator
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse
+from starlette.responses import FileResponse, HTMLResponse, JSONResponse
 from starlette.routing import Route
 
 from summarize import LENGTH_PRESETS
-from translate import InputTextError, InvalidOptionError, PasserelleError
+from translate import InvalidOptionError, PasserelleError
+from translate.faithful import Glossary
 from translate.languages import LANGUAGES, NAMES, other
 from translate.formats import Form, HtmlForm
 
@@ -28,28 +29,32 @@ from ...article import (
     read_article_bytes,
 )
 from ...article.gate import GateFullError
-from ...article.language import AUTO, SOURCES, detect_source, guesses
+from ...article.language import AUTO, SOURCES, detect_served, detect_source
 from ...config import AppConfig
 from ..metrics import Metrics
 from ..scratch import Scratch
-from .access import Access
-from .errors import RestError
+from ..access import caller_of
+from ..credentials import AccessPolicy
+from .errors import RestError, status_of
 from .fields import Fields, read_fields
+from .spec import FORMATS, docs_page, openapi_document
 
 PAIRS = {language: [other(language)] for language in LANGUAGES}
-FORMATS = ("text", "html")
 FRONTEND_TIMEOUT_MS = 500
+BUSY_RETRY_SECONDS = 5  # a full lane: its waiting requests take about this long to move on
 
 
 class RestApi:
     """The routes, sharing the page's models and its gate (one queue for every front end)."""
 
-    def __init__(self, config: AppConfig, services: Services, scratch: Scratch, metrics: Metrics) -> None:
+    def __init__(self, config: AppConfig, services: Services, scratch: Scratch, metrics: Metrics, access: AccessPolicy) -> None:
         self.config = config
         self.services = services
         self.scratch = scratch
         self.metrics = metrics
-        self.access = Access(config)
+        self.access = access  # who may call is the access guard's business; its keys are shown here
+        self.glossary = config.load_glossary()  # the server's own, unless a request brings one
+        self.document = openapi_document(config)
 
     def routes(self) -> list[Route]:
         """Plain Starlette routes: the server answers before FastAPI (Gradio's) is imported."""
@@ -61,20 +66,19 @@ class RestApi:
             Route("/download_file/{name}", self.download_file, methods=["GET"]),
             Route("/frontend/settings", self.frontend_settings, methods=["GET"]),
             Route("/summarize", self.summarize, methods=["POST"]),
+            Route("/spec", self.spec, methods=["GET"]),
+            Route("/docs", self.docs, methods=["GET"]),
         ]
 
     # Routes -----------------------------------------------------------------------------------
 
     async def translate(self, request: Request) -> JSONResponse:
         fields = await read_fields(request)
-        lane = self._admit(fields, request)
-        q = fields.values.get("q")
-        if q is None or q == "" or q == []:
-            raise RestError(400, "Invalid request: missing q parameter")
-        texts = q if isinstance(q, list) else [q]
-        if not all(isinstance(text, str) for text in texts):
-            raise RestError(400, "Invalid request: q must be a string or a list of strings")
+        lane = self._lane(request)
+        texts = fields.texts("q")
+        q = fields.values["q"]
         source, target = self._pair(fields)
+        glossary = self._glossary(fields)
         text_format = fields.text("format") or "text"
         if text_format not in FORMATS:
             raise RestError(400, f"{text_format} format is not supported")
@@ -84,13 +88,13 @@ class RestApi:
         self._check_length(texts)
         with_segments = fields.flag("segments")
         answers = [
-            await run_in_threadpool(self._translate_one, text, source, target, alternatives, lane, text_format)
+            await run_in_threadpool(self._translate_one, text, source, target, alternatives, lane, text_format, glossary)
             for text in texts
         ]
         body: dict[str, Any] = {"translatedText": [a["translatedText"] for a in answers]}
-        for key in ("detectedLanguage", "alternatives", "segments"):
-            if key in answers[0]:
-                body[key] = [a[key] for a in answers]
+        for key in ("detectedLanguage", "alternatives", "segments", "warnings"):
+            if any(key in a for a in answers):
+                body[key] = [a.get(key, []) for a in answers]
         if not isinstance(q, list):
             body = {key: value[0] for key, value in body.items()}
         if not with_segments:
@@ -99,24 +103,32 @@ class RestApi:
 
     async def detect(self, request: Request) -> JSONResponse:
         fields = await read_fields(request)
-        self._admit(fields, request)
-        q = fields.values.get("q")
-        if not q:
-            raise RestError(400, "Invalid request: missing q parameter")
-        text = "\n".join(q) if isinstance(q, list) else str(q)
-        found = await run_in_threadpool(guesses, text)
-        answer = [{"confidence": round(g.confidence * 100, 1), "language": g.code} for g in found if g.code]
-        return JSONResponse(answer or [{"confidence": 0.0, "language": "en"}])
+        text = "\n".join(fields.texts("q"))
+        self._check_length([text])
+        found, elsewhere = await run_in_threadpool(detect_served, text)
+        answer: list[dict[str, Any]] = [{"confidence": round(g.confidence * 100, 1), "language": g.code} for g in found]
+        if elsewhere is not None:  # LibreTranslate's shape, and a word on what the text is
+            for item in answer:
+                item["warning"] = f"The text looks like {elsewhere.language.capitalize()}, which this server does not translate."
+        return JSONResponse(answer)
 
     async def languages(self, _request: Request) -> JSONResponse:
         return JSONResponse([{"code": code, "name": NAMES[code], "targets": PAIRS[code]} for code in sorted(PAIRS)])
+
+    async def spec(self, _request: Request) -> JSONResponse:
+        """The OpenAPI document of this API, as LibreTranslate serves its own."""
+        return JSONResponse(self.document)
+
+    async def docs(self, request: Request) -> HTMLResponse:
+        page = docs_page(self.document, base_url=str(request.base_url).rstrip("/"))
+        return HTMLResponse(page, headers={"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'"})
 
     async def frontend_settings(self, _request: Request) -> JSONResponse:
         return JSONResponse({
             "charLimit": self.config.max_chars,
             "frontendTimeout": FRONTEND_TIMEOUT_MS,
             "apiKeys": self.access.keys_enabled,
-            "keyRequired": self.access.required,
+            "keyRequired": self.access.keys_required,
             "suggestions": False,
             "filesTranslation": True,
             "supportedFilesFormat": list(self.config.extensions),
@@ -125,7 +137,7 @@ class RestApi:
 
     async def translate_file(self, request: Request) -> JSONResponse:
         fields = await read_fields(request)
-        lane = self._admit(fields, request)
+        lane = self._lane(request)
         upload = fields.files.get("file")
         if upload is None:
             raise RestError(400, "Invalid request: missing file parameter")
@@ -153,7 +165,7 @@ class RestApi:
 
     async def summarize(self, request: Request) -> JSONResponse:
         fields = await read_fields(request)
-        lane = self._admit(fields, request)
+        lane = self._lane(request)
         text = fields.text("q") or fields.required("text")
         source = fields.text("source") or AUTO
         if source not in SOURCES:
@@ -162,7 +174,7 @@ class RestApi:
         if length not in LENGTH_PRESETS:
             raise RestError(400, f"Invalid request: length must be one of {', '.join(LENGTH_PRESETS)}")
         self._check_length([text])
-        options = ArticleOptions(summarize=True, summary_length=length, source=source)
+        options = ArticleOptions(summarize=True, summary_length=length, source=source, glossary=self._glossary(fields))
         result = await run_in_threadpool(self._process, text, options, lane)
         summary = result.summary
         assert summary is not None
@@ -175,9 +187,17 @@ class RestApi:
 
     # Helpers ----------------------------------------------------------------------------------
 
-    def _admit(self, fields: Fields, request: Request) -> str:
-        client = request.client.host if request.client else "unknown"
-        return self.access.admit(fields.text("api_key"), client)
+    def _lane(self, request: Request) -> str:
+        """The caller's turn at the models (its key, login or address): the guard let it in."""
+        return caller_of(request.scope).identity
+
+    def _glossary(self, fields: Fields) -> Glossary | None:
+        """The request's glossary (lines of "source = target"), else the server's."""
+        text = fields.text("glossary")
+        if text is None:
+            return self.glossary
+        with as_rest_errors():
+            return Glossary.parse(text, "the glossary") or None
 
     def _pair(self, fields: Fields) -> tuple[str, str]:
         source, target = fields.required("source"), fields.required("target")
@@ -194,7 +214,9 @@ class RestApi:
         if size > self.config.max_chars:
             raise RestError(400, f"Invalid request: request ({size}) exceeds text limit ({self.config.max_chars})")
 
-    def _translate_one(self, text: str, source: str, target: str, alternatives: int, lane: str, text_format: str) -> dict[str, Any]:
+    def _translate_one(
+        self, text: str, source: str, target: str, alternatives: int, lane: str, text_format: str, glossary: Glossary | None
+    ) -> dict[str, Any]:
         """One text's answer: its translation (unchanged when already in the target language
         or blank), the detected language for "auto", the alternatives when asked."""
         answer: dict[str, Any] = {}
@@ -209,8 +231,10 @@ class RestApi:
         if not text.strip() or source == target or (form is not None and not form.translatable()):
             answer["translatedText"] = text
             return answer
-        options = ArticleOptions(summarize=False, source=source, alternatives=alternatives)
+        options = ArticleOptions(summarize=False, source=source, alternatives=alternatives, glossary=glossary)
         result = self._process(text, options, lane, as_html=False, form=form)
+        if result.warnings:  # e.g. the text is in neither language: say so
+            answer["warnings"] = result.warnings
         if result.file is not None:  # markup kept; the segments are the blocks' sentences
             answer["translatedText"] = result.file.data.decode("utf-8")
             answer.pop("alternatives", None)
@@ -225,7 +249,8 @@ class RestApi:
     def _translate_file(self, data: bytes, name: str, source: str, lane: str, article_only: bool) -> ArticleResult:
         with as_rest_errors():
             article = read_article_bytes(data, name, self.config.max_file_bytes, self.config.max_chars, article_only)
-        return self._process(article.text, ArticleOptions(summarize=False, source=source), lane, cleaned=True, form=article.form)
+        options = ArticleOptions(summarize=False, source=source, glossary=self.glossary)
+        return self._process(article.text, options, lane, cleaned=True, form=article.form)
 
     def _process(
         self,
@@ -249,12 +274,10 @@ class RestApi:
 
 @contextmanager
 def as_rest_errors() -> Iterator[None]:
-    """The product's errors as the API answers them: busy 429, bad input 400, the rest 500."""
+    """The product's errors as the API answers them, each class with its own status."""
     try:
         yield
     except GateFullError as error:
-        raise RestError(429, f"Slowdown: {error}") from None
-    except (ArticleInputError, InputTextError, InvalidOptionError) as error:
-        raise RestError(400, str(error)) from None
-    except PasserelleError as error:
-        raise RestError(500, str(error)) from None
+        raise RestError(429, f"Slowdown: {error}", {"Retry-After": str(BUSY_RETRY_SECONDS)}) from None
+    except (ArticleInputError, PasserelleError) as error:
+        raise RestError(status_of(error), str(error)) from None

@@ -1,0 +1,257 @@
+"""Who may use the server, and how often: the one access rule every request crosses, whatever
+its way in (the page, Gradio's API, the REST API, the operators' routes).
+
+A caller signs in with the page's session (a cookie from ``POST /login``), HTTP Basic, or an
+API key (``Authorization: Bearer KEY``, ``X-API-Key``, or LibreTranslate's ``api_key`` field
+in the query string or a REST body). With a login (``PASSERELLE_AUTH``) or required keys, a
+caller who has not signed in reaches only ``/health``, a bare ``/ready``, the login page and
+``/login`` itself (and, when only keys are required, what LibreTranslate shows without one:
+``KEY_FREE``); then the rate limit counts every request that starts work. Wrong logins,
+whichever way they come, count towards one lockout per client address (the peer's own, or
+the one a trusted proxy forwards: see ``WebServer._server``).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hmac
+import json
+from importlib import resources
+from typing import Any
+from urllib.parse import parse_qsl
+
+from starlette.datastructures import UploadFile
+from starlette.requests import Request
+
+from .credentials import KEY_USER, AccessPolicy, Caller
+from .forms import FormError, parse_urlencoded
+from .guards import API_CALL, QUEUE_JOIN, REST_WORK, ASGIApp, Receive, Scope, Send, header, read_body, replay, send_error
+
+SESSION_COOKIE = "passerelle-session"
+CALLER = "passerelle.caller"  # where the guard leaves the caller in the request's state
+ALWAYS_PUBLIC = frozenset({"/health", "/ready"})  # /ready says only ready or not to strangers
+# What LibreTranslate answers without a key when keys are required (clients read them to learn
+# what the server offers and that it wants a key); a login keeps them in too.
+KEY_FREE = frozenset({"/languages", "/frontend/settings", "/spec", "/docs"})
+LOGIN_PATH, LOGOUT_PATH = "/login", "/logout"
+BODY_KEY_TYPES = ("application/json", "application/x-www-form-urlencoded", "multipart/form-data")
+NEED_LOGIN = "Please sign in: this server needs a login (HTTP Basic, the page's session or an API key)."
+NEED_KEY = "Please contact the server operator to get an API key"  # LibreTranslate's words
+WRONG_KEY = "Invalid API key"
+
+
+class Refusal(Exception):
+    def __init__(self, status: int, message: str, headers: list[tuple[bytes, bytes]] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.headers = headers or []
+
+
+class AccessGuard:
+    """The middleware: signs callers in, keeps strangers out of a locked server, counts rates."""
+
+    def __init__(self, app: ASGIApp, policy: AccessPolicy) -> None:
+        self.app = app
+        self.policy = policy
+        self.login_page = resources.files(__package__).joinpath("assets", "login.html").read_bytes()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            return await self.app(scope, receive, send)
+        path, method = scope["path"], scope.get("method", "GET")
+        if method == "OPTIONS" and header(scope, b"access-control-request-method"):
+            return await self.app(scope, receive, send)  # a CORS preflight carries no credentials
+        try:
+            if path.rstrip("/") == LOGIN_PATH and method == "POST":
+                return await self._login(scope, receive, send)
+            if path.rstrip("/") == LOGOUT_PATH:
+                return await self._logout(scope, send)
+            caller, receive = await self._identify(scope, receive)
+            if self.policy.locked and caller.user is None and not self._public(scope, caller):
+                if method in ("GET", "HEAD") and path == "/" and scope["type"] == "http":
+                    return await self._send_login_page(scope, send)
+                raise self._keep_out()
+            if method == "POST" and _starts_work(path):
+                wait = self.policy.over_rate(caller)
+                if wait:
+                    limit = self.policy.limit_of(caller)
+                    raise Refusal(429, f"Slowdown: {limit} per 1 minute", [(b"retry-after", str(wait).encode())])
+        except Refusal as refusal:
+            if scope["type"] == "websocket":
+                return await send({"type": "websocket.close", "code": 1008})
+            return await send_error(send, refusal.status, refusal.message, refusal.headers)
+        scope.setdefault("state", {})[CALLER] = caller
+        await self.app(scope, receive, send)
+
+    def _public(self, scope: Scope, caller: Caller) -> bool:
+        path = scope["path"]
+        if path == "/metrics" and self.policy.metrics_token:
+            return hmac.compare_digest(_bearer(scope) or "", self.policy.metrics_token)
+        return path in ALWAYS_PUBLIC or (self.policy.credentials is None and path in KEY_FREE)
+
+    def _keep_out(self) -> Refusal:
+        if self.policy.credentials is not None:
+            return Refusal(401, NEED_LOGIN, [(b"www-authenticate", b'Basic realm="Passerelle", charset="UTF-8"')])
+        return Refusal(403, NEED_KEY)
+
+    async def _identify(self, scope: Scope, receive: Receive) -> tuple[Caller, Receive]:
+        """The caller, from its session, HTTP Basic, or key; a wrong login or key is refused."""
+        client = client_address(scope)
+        user = self.policy.sessions.user(_cookie(scope, SESSION_COOKIE))
+        if user is not None:
+            return Caller(f"user:{user}", user), receive
+        basic = _basic(scope)
+        if basic is not None:
+            name = self._check_login(client, *basic)
+            return Caller(f"user:{name}", name), receive
+        key = self._header_key(scope)
+        if key is None:
+            key, receive = await _body_key(scope, receive)
+        if key and self.policy.keys_enabled:
+            if not self.policy.valid_key(key):
+                raise Refusal(403, WRONG_KEY)
+            return Caller(f"key:{key}", KEY_USER, key), receive
+        # Without keys configured, a key sent anyway is ignored, as LibreTranslate does.
+        return Caller(f"client:{client}"), receive
+
+    def _header_key(self, scope: Scope) -> str | None:
+        if scope["path"] == "/metrics" and self.policy.metrics_token:
+            return None  # the metrics token, not a key
+        key = _bearer(scope) or header(scope, b"x-api-key")
+        if key:
+            return key
+        query = dict(parse_qsl(scope.get("query_string", b"").decode("utf-8", "replace")))
+        return query.get("api_key") or None
+
+    def _check_login(self, client: str, user: str, password: str) -> str:
+        wait = self.policy.lockout.wait(client)
+        if wait:
+            raise Refusal(429, f"Too many wrong logins; try again in {wait} s.", [(b"retry-after", str(wait).encode())])
+        name = self.policy.sign_in(user, password)
+        if name is None:
+            self.policy.lockout.failed(client)
+            raise Refusal(401, "Incorrect credentials.", [(b"www-authenticate", b'Basic realm="Passerelle", charset="UTF-8"')])
+        return name
+
+    async def _login(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """The page's and gradio_client's login: a form (or JSON) of username and password."""
+        if not self.policy.locked:
+            raise Refusal(404, "This server has no login.")
+        body, _ = await read_body(receive)
+        try:
+            fields = _json_or_form(header(scope, b"content-type") or "", body)
+        except FormError as error:
+            raise Refusal(400, str(error)) from None
+        user = self._check_login(client_address(scope), str(fields.get("username", "")).strip(), str(fields.get("password", "")))
+        token = self.policy.sessions.open(user)
+        secure = "; Secure" if scope.get("scheme") == "https" else ""
+        cookie = f"{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax{secure}"
+        payload = json.dumps({"success": True}).encode()
+        headers = [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode()), (b"set-cookie", cookie.encode())]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": payload})
+
+    async def _logout(self, scope: Scope, send: Send) -> None:
+        self.policy.sessions.close(_cookie(scope, SESSION_COOKIE))
+        headers = [
+            (b"location", b"./"),
+            (b"set-cookie", f"{SESSION_COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax".encode()),
+            (b"content-length", b"0"),
+        ]
+        await send({"type": "http.response.start", "status": 303, "headers": headers})
+        await send({"type": "http.response.body", "body": b""})
+
+    async def _send_login_page(self, scope: Scope, send: Send) -> None:
+        html = self.login_page.replace(b"__KEY_LOGIN__", b"true" if self.policy.credentials is None else b"false")
+        headers = [
+            (b"content-type", b"text/html; charset=utf-8"),
+            (b"content-length", str(len(html)).encode()),
+            (b"cache-control", b"no-store"),
+        ]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else html})
+
+
+def caller_of(scope: Scope) -> Caller:
+    """The caller the guard let in (an anonymous one when called without the guard)."""
+    found = scope.get("state", {}).get(CALLER)
+    return found if isinstance(found, Caller) else Caller(f"client:{client_address(scope)}")
+
+
+def signed_in(scope: Scope) -> bool:
+    return caller_of(scope).user is not None
+
+
+def client_address(scope: Scope) -> str:
+    """The peer's address (a trusted proxy's forwarded one: uvicorn rewrites it only then)."""
+    return (scope.get("client") or ("unknown", 0))[0]
+
+
+def _starts_work(path: str) -> bool:
+    return bool(REST_WORK.match(path) or QUEUE_JOIN.match(path) or (API_CALL.match(path) and "/call/" in path))
+
+
+def _cookie(scope: Scope, name: str) -> str | None:
+    raw = header(scope, b"cookie")
+    if not raw:
+        return None
+    for part in raw.split(";"):
+        key, _, value = part.strip().partition("=")
+        if key == name:
+            return value
+    return None
+
+
+def _bearer(scope: Scope) -> str | None:
+    scheme, _, value = (header(scope, b"authorization") or "").partition(" ")
+    return value.strip() or None if scheme.lower() == "bearer" else None
+
+
+def _basic(scope: Scope) -> tuple[str, str] | None:
+    scheme, _, value = (header(scope, b"authorization") or "").partition(" ")
+    if scheme.lower() != "basic":
+        return None
+    try:
+        user, sep, password = base64.b64decode(value.strip(), validate=True).decode("utf-8").partition(":")
+    except (binascii.Error, UnicodeDecodeError):
+        raise Refusal(400, "Invalid HTTP Basic credentials (base64 of user:password, UTF-8).") from None
+    return (user, password) if sep else ("", user)
+
+
+async def _body_key(scope: Scope, receive: Receive) -> tuple[str | None, Receive]:
+    """LibreTranslate's ``api_key`` field in a REST body (read, then replayed to the app)."""
+    kind = (header(scope, b"content-type") or "").split(";")[0].strip().lower()
+    if scope["type"] != "http" or scope["method"] != "POST" or kind not in BODY_KEY_TYPES or not REST_WORK.match(scope["path"]):
+        return None, receive
+    body, messages = await read_body(receive)
+    again = replay(messages, receive)
+    if kind == "multipart/form-data":
+        form = await Request(scope, replay(messages, receive)).form()
+        try:
+            value = form.get("api_key")
+            return (value if isinstance(value, str) and value else None), again
+        finally:
+            for item in form.values():
+                if isinstance(item, UploadFile):
+                    await item.close()
+    try:
+        fields = _json_or_form(kind, body)
+    except FormError:
+        return None, again  # the route answers the bad body with its own error
+    value = fields.get("api_key")
+    return (value if isinstance(value, str) and value else None), again
+
+
+def _json_or_form(content_type: str, body: bytes) -> dict[str, Any]:
+    kind = content_type.split(";")[0].strip().lower()
+    if kind == "application/json":
+        try:
+            data = json.loads(body) if body.strip() else {}
+        except (ValueError, RecursionError):
+            raise FormError("Invalid JSON format") from None
+        return data if isinstance(data, dict) else {}
+    return dict(parse_urlencoded(body, content_type))
+
+
