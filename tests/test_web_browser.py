@@ -297,3 +297,30 @@ def test_translate_on_the_starting_page_then_the_full_page_takes_over(
     )
     reader.click("#translate-button")  # Gradio took the text in: the article translates
     reader.wait_for_selector("#pane-translation .seg", timeout=MODEL_TIMEOUT_MS)
+
+
+def test_behind_a_login_the_page_signs_in_then_translates(
+    browser: "playwright_api.Browser", tiny_config: Callable[..., AppConfig]
+) -> None:
+    config = tiny_config(port=free_port(), auth="lectrice:une phrase de passe")
+    server = serve(config, Services(config))
+    context = browser.new_context(viewport=WIDE)
+    try:
+        page = context.new_page()
+        page.goto(server.local_url)
+        page.wait_for_load_state("load")
+        assert page.locator("#translate-button").count() == 0  # nothing of the page before signing in
+        page.get_by_label("User name").fill("lectrice")
+        page.get_by_label("Password").fill("pas la bonne")
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_selector("#message:has-text('Incorrect credentials')", timeout=UI_TIMEOUT_MS)
+        page.get_by_label("Password").fill("une phrase de passe")
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_selector("#translate-button", timeout=UI_TIMEOUT_MS)
+        page.fill("#article-text textarea", "Le maire a parlé devant le conseil.")
+        page.get_by_label("None").check()
+        page.click("#translate-button")
+        page.wait_for_selector("#pane-translation .seg", timeout=MODEL_TIMEOUT_MS)
+    finally:
+        context.close()
+        server.close()

@@ -72,7 +72,7 @@ class AccessGuard:
             if self.policy.locked and caller.user is None and not self._public(scope, caller):
                 if method in ("GET", "HEAD") and path == "/" and scope["type"] == "http":
                     return await self._send_login_page(scope, send)
-                raise self._keep_out()
+                raise self._keep_out(scope)
             if method == "POST" and _starts_work(path):
                 wait = self.policy.over_rate(caller)
                 if wait:
@@ -91,9 +91,9 @@ class AccessGuard:
             return hmac.compare_digest(_bearer(scope) or "", self.policy.metrics_token)
         return path in ALWAYS_PUBLIC or (self.policy.credentials is None and path in KEY_FREE)
 
-    def _keep_out(self) -> Refusal:
+    def _keep_out(self, scope: Scope) -> Refusal:
         if self.policy.credentials is not None:
-            return Refusal(401, NEED_LOGIN, [(b"www-authenticate", b'Basic realm="Passerelle", charset="UTF-8"')])
+            return Refusal(401, NEED_LOGIN, _challenge(scope))
         return Refusal(403, NEED_KEY)
 
     async def _identify(self, scope: Scope, receive: Receive) -> tuple[Caller, Receive]:
@@ -104,7 +104,7 @@ class AccessGuard:
             return Caller(f"user:{user}", user), receive
         basic = _basic(scope)
         if basic is not None:
-            name = self._check_login(client, *basic)
+            name = self._check_login(client, *basic, challenge=_challenge(scope))
             return Caller(f"user:{name}", name), receive
         key = self._header_key(scope)
         if key is None:
@@ -125,14 +125,14 @@ class AccessGuard:
         query = dict(parse_qsl(scope.get("query_string", b"").decode("utf-8", "replace")))
         return query.get("api_key") or None
 
-    def _check_login(self, client: str, user: str, password: str) -> str:
+    def _check_login(self, client: str, user: str, password: str, challenge: list[tuple[bytes, bytes]] | None = None) -> str:
         wait = self.policy.lockout.wait(client)
         if wait:
             raise Refusal(429, f"Too many wrong logins; try again in {wait} s.", [(b"retry-after", str(wait).encode())])
         name = self.policy.sign_in(user, password)
         if name is None:
             self.policy.lockout.failed(client)
-            raise Refusal(401, "Incorrect credentials.", [(b"www-authenticate", b'Basic realm="Passerelle", charset="UTF-8"')])
+            raise Refusal(401, "Incorrect credentials.", challenge)
         return name
 
     async def _login(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -187,6 +187,14 @@ def signed_in(scope: Scope) -> bool:
 def client_address(scope: Scope) -> str:
     """The peer's address (a trusted proxy's forwarded one: uvicorn rewrites it only then)."""
     return (scope.get("client") or ("unknown", 0))[0]
+
+
+def _challenge(scope: Scope) -> list[tuple[bytes, bytes]]:
+    """HTTP Basic's challenge, for clients that answer it (curl, scripts); not for a page's own
+    script, where the browser would stop everything for a password dialog."""
+    if header(scope, b"sec-fetch-mode") in ("cors", "same-origin", "no-cors"):
+        return []
+    return [(b"www-authenticate", b'Basic realm="Passerelle", charset="UTF-8"')]
 
 
 def _starts_work(path: str) -> bool:
