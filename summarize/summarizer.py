@@ -22,6 +22,7 @@ from translate import (
     InvalidOptionError,
     LoadSettings,
     Segment,
+    TranslationResult,
     Translator,
     TranslatorSettings,
     english_sentences,
@@ -194,21 +195,12 @@ class Summarizer:
         name = self._check_length(length or self.length)
         started = time.perf_counter()
         text = english_text.strip()
-        en, chunks, verbatim = self._summarise_document(text, passages, self.bounds(name))
+        made = self._summarise_documents([text], [passages], self.bounds(name))[0]
+        yield self._summary(text, made, name, time.perf_counter() - started, None, complete=False)
+        french = self.translator.translate(made[0], glossary=glossary) if made[0] else None
         seconds = time.perf_counter() - started
-        partial = Summary(en, "", chunks, name, self.model_name, seconds, verbatim, False, check_en=check_english_summary(en, text))
-        yield partial
-        french = self.translator.translate(en, glossary=glossary) if en else None
-        seconds = time.perf_counter() - started
-        logger.info("summary (%s) of %d chunk(s) in %.1fs", name, chunks, seconds)
-        yield replace(
-            partial,
-            fr=french.text if french else "",
-            seconds=seconds,
-            complete=True,
-            segments=french.segments if french else [],
-            check_fr=check_french_summary(french.text, en) if french else None,
-        )
+        logger.info("summary (%s) of %d chunk(s) in %.1fs", name, made[1], seconds)
+        yield self._summary(text, made, name, seconds, french)
 
     def summarize_many(
         self,
@@ -235,37 +227,41 @@ class Summarizer:
         french = iter(self.translator.translate_many(wanted, glossary=glossary) if wanted else [])
         seconds = time.perf_counter() - started
         logger.info("summaries (%s) of %d texts in %.1fs", name, len(texts), seconds)
-        summaries = []
-        for text, (en, chunks, verbatim) in zip(texts, made, strict=True):
-            fr = next(french) if en else None
-            summaries.append(
-                Summary(
-                    en,
-                    fr.text if fr else "",
-                    chunks,
-                    name,
-                    self.model_name,
-                    seconds,
-                    verbatim,
-                    segments=fr.segments if fr else [],
-                    check_en=check_english_summary(en, text),
-                    check_fr=check_french_summary(fr.text, en) if fr else None,
-                )
-            )
-        return summaries
+        return [self._summary(text, one, name, seconds, next(french) if one[0] else None) for text, one in zip(texts, made, strict=True)]
+
+    def _summary(
+        self,
+        text: str,
+        made: tuple[str, int, bool],
+        length: str,
+        seconds: float,
+        french: TranslationResult | None,
+        complete: bool = True,
+    ) -> Summary:
+        """The one way a ``Summary`` is built: from ``made`` (English summary, chunks, whether
+        the text is its own summary) and its French translation (None: none yet, or none to make)."""
+        en, chunks, verbatim = made
+        return Summary(
+            en,
+            french.text if french is not None else "",
+            chunks,
+            length,
+            self.model_name,
+            seconds,
+            verbatim,
+            complete=complete,
+            segments=french.segments if french is not None else [],
+            check_en=check_english_summary(en, text),
+            check_fr=check_french_summary(french.text, en) if french is not None else None,
+        )
 
     # Map-reduce ----------------------------------------------------------------------------
-
-    def _summarise_document(
-        self, text: str, passages: Sequence[str] | None, bounds: TokenBounds
-    ) -> tuple[str, int, bool]:
-        """(English summary, chunks of the original text, whether the text is its own summary)."""
-        return self._summarise_documents([text], [passages], bounds)[0]
 
     def _summarise_documents(
         self, texts: Sequence[str], passages: Sequence[Sequence[str] | None], bounds: TokenBounds
     ) -> list[tuple[str, int, bool]]:
-        """Each text's ``_summarise_document``, every text's chunks summarised in one run."""
+        """Each text's (English summary, chunks of the original text, whether the text is its
+        own summary), every text's chunks summarised in one run."""
         made: list[tuple[str, int, bool] | None] = [None] * len(texts)
         pending: list[tuple[int, list[Chunk]]] = []
         for index, (text, own) in enumerate(zip(texts, passages, strict=True)):
@@ -287,13 +283,10 @@ class Summarizer:
             made[index] = (summary, len(chunks), False)
         return [done for done in made if done is not None]
 
-    def _reduce(self, partials: list[str], source_tokens: int, bounds: TokenBounds) -> str:
-        """Summarise the joined partial summaries, re-chunking them while they overflow."""
-        return self._reduce_many([(partials, source_tokens)], bounds)[0]
-
     def _reduce_many(self, work: Sequence[tuple[list[str], int]], bounds: TokenBounds) -> list[str]:
-        """``_reduce`` of several texts' partial summaries (with their source's tokens), in
-        lockstep: each round's chunks of every text still to reduce are summarised together."""
+        """Summarise each text's joined partial summaries (with their source's tokens),
+        re-chunking them while they overflow, in lockstep: each round's chunks of every text
+        still to reduce are summarised together."""
         partials = [list(parts) for parts, _ in work]
         previous = [tokens for _, tokens in work]
         done: list[str | None] = [None] * len(work)

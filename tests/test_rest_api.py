@@ -101,8 +101,10 @@ def test_english_to_french(url: str) -> None:
 
 def test_alternatives_when_asked(url: str) -> None:
     answer = post(url, "/translate", json={"q": FRENCH, "source": "fr", "target": "en", "alternatives": 2}).json()
-    assert isinstance(answer["alternatives"], list) and len(answer["alternatives"]) <= 2
-    assert all(isinstance(a, str) and a.strip() and a != answer["translatedText"] for a in answer["alternatives"])
+    alternatives = answer["alternatives"]
+    assert isinstance(alternatives, list) and 1 <= len(alternatives) <= 2, answer  # beam search always has runners-up
+    for alternative in alternatives:
+        assert isinstance(alternative, str) and alternative.strip() and alternative != answer["translatedText"]
     plain = post(url, "/translate", json={"q": FRENCH, "source": "fr", "target": "en"}).json()
     assert "alternatives" not in plain
 
