@@ -197,7 +197,7 @@ def _spans(text: str) -> list[_Span]:
 
 
 def _pieces(body: str, splitter: SentenceSplitter) -> tuple[Piece, ...]:
-    pieces = []
+    pieces: list[Piece] = []
     for sentence in splitter(body):
         text = sentence.rstrip()
         if not text:  # whitespace only: attach to the previous piece

@@ -146,7 +146,7 @@ def _config(args: argparse.Namespace | None, **extra: object) -> AppConfig:
     them); AppConfig checks them, and a bad value is a usage error (exit 2)."""
     options = {var.field: getattr(args, var.field, None) for var in ENVIRONMENT if var.option and args}
     try:
-        return AppConfig.from_env(**options, **extra)
+        return AppConfig.from_env(None, **options, **extra)
     except InvalidOptionError as error:
         raise UsageError(str(error)) from error
 

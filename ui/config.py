@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Mapping
+from typing import Any, Mapping
 
 from summarize import (
     DEFAULT_LENGTH,
@@ -170,11 +170,11 @@ class AppConfig:
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> "AppConfig":
         """Defaults, then environment variables, then explicit (non-None) overrides."""
         environ = os.environ if environ is None else environ
-        values: dict[str, object] = {
+        values: dict[str, Any] = {
             var.field: _from_text(var, environ[var.name]) for var in ENVIRONMENT if environ.get(var.name)
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
-        speed = values.get("summary_speed", DEFAULT_SPEED)
+        speed = str(values.get("summary_speed", DEFAULT_SPEED))
         if "summary_model" not in values and speed in SUMMARY_SPEEDS:
             values["summary_model"] = SUMMARY_SPEEDS[speed].model
         config = replace(cls(), **values)

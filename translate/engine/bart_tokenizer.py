@@ -100,9 +100,12 @@ def load(directory: Path) -> BartBpeTokenizer | None:
         return None  # a new id, which depends on the order transformers adds them in
     tokenizer.add_tokens([AddedToken(**token) for token in added])
     sep, cls = named["sep_token"], named["cls_token"]
+    sep_id, cls_id = tokenizer.token_to_id(sep), tokenizer.token_to_id(cls)
+    if sep_id is None or cls_id is None:
+        return None  # not BART's specials: let transformers load it
     tokenizer.post_processor = processors.RobertaProcessing(
-        (sep, tokenizer.token_to_id(sep)),
-        (cls, tokenizer.token_to_id(cls)),
+        (sep, sep_id),
+        (cls, cls_id),
         trim_offsets=bool(config.get("trim_offsets", True)),
         add_prefix_space=add_prefix_space,
     )
@@ -120,10 +123,10 @@ def _bpe_arguments(directory: Path) -> tuple[Any, Any] | None:
             return None
         merges = [tuple(merge.split(" ")) if isinstance(merge, str) else tuple(merge) for merge in model.get("merges", [])]
         return model["vocab"], merges
-    vocab, merges = directory / VOCAB_FILE, directory / MERGES_FILE
-    if not vocab.is_file() or not merges.is_file():
+    vocab_file, merges_file = directory / VOCAB_FILE, directory / MERGES_FILE
+    if not vocab_file.is_file() or not merges_file.is_file():
         return None
-    return str(vocab), str(merges)
+    return str(vocab_file), str(merges_file)
 
 
 def _special_tokens(directory: Path, config: Mapping[str, Any]) -> tuple[list[dict[str, Any]], dict[str, str]] | None:
@@ -131,7 +134,7 @@ def _special_tokens(directory: Path, config: Mapping[str, Any]) -> tuple[list[di
     special tokens' texts). A token text is added once, with the first flags found: the
     tokenizer config's ``added_tokens_decoder``, else the legacy files (tokenizer.json's
     ``added_tokens``, special_tokens_map.json), then the named tokens as plain special tokens."""
-    saved: dict[int, dict[str, Any]] = {}
+    saved: dict[int, dict[str, Any] | None] = {}
     legacy: Mapping[str, Any] = {}
     if "added_tokens_decoder" in config:
         decoder = config["added_tokens_decoder"]
@@ -143,9 +146,10 @@ def _special_tokens(directory: Path, config: Mapping[str, Any]) -> tuple[list[di
         legacy = read_json(directory / SPECIAL_TOKENS_MAP) or {}
         for token in (read_json(directory / TOKENIZER_FILE) or {}).get("added_tokens", []):
             saved[int(token["id"])] = _added_token(token)
-    if any(token is None for token in saved.values()):
-        return None
     added = [saved[index] for index in sorted(saved)]
+    if any(token is None for token in added):
+        return None
+    added_tokens = [token for token in added if token is not None]
     named: dict[str, str] = {}
     for key, default in NAMED_DEFAULTS.items():
         value = config.get(key, legacy.get(key, default))
@@ -153,9 +157,9 @@ def _special_tokens(directory: Path, config: Mapping[str, Any]) -> tuple[list[di
         if token is None:
             return None
         named[key] = token["content"]
-        if all(other["content"] != token["content"] for other in added):
-            added.append(token)
-    return added, named
+        if all(other["content"] != token["content"] for other in added_tokens):
+            added_tokens.append(token)
+    return added_tokens, named
 
 
 def _added_token(value: Any) -> dict[str, Any] | None:

@@ -92,7 +92,7 @@ class MarianSentencePieceTokenizer:
 
     def decode(self, ids: Sequence[int], skip_special_tokens: bool = False) -> str:
         tokens = self.convert_ids_to_tokens(list(ids), skip_special_tokens=skip_special_tokens)
-        text, pending = "", []
+        text, pending = "", list[str]()
         for token in tokens:
             if token in self.specials:  # never through SentencePiece, as MarianTokenizer
                 text += self.spm.decode_pieces(pending) + token + " "

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import queue
 import threading
-from typing import Callable, Iterator, TypeVar
+from typing import Callable, Generator, Iterator, TypeVar
 
 T = TypeVar("T")
 
@@ -26,7 +26,7 @@ class _Failure:
 
 def background_events(
     stream: Callable[[], Iterator[T]], heartbeat: float, name: str = "passerelle-work"
-) -> Iterator[T | Tick]:
+) -> Generator[T | Tick, None, None]:
     """Yield the items of ``stream()`` as they come, ``TICK`` after each ``heartbeat`` seconds
     of silence; the stream's exception is re-raised here, in the consumer. Closing this
     iterator stops the stream before its next item (and closes it, releasing what it holds)."""

@@ -9,14 +9,12 @@ import json
 import re
 import threading
 from collections import defaultdict, deque
-from typing import Any, Awaitable, Callable, Collection
+from typing import Any, Callable, Collection
 from urllib.parse import urlsplit
 
-Scope = dict[str, Any]
-Message = dict[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
-ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+__all__ = ["ASGIApp", "Message", "Receive", "Scope", "Send"]
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 UPLOAD_PATH = re.compile(r"^/(?:gradio_api/upload|translate_file)/?$")

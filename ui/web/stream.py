@@ -142,7 +142,7 @@ class StreamHandler:
             elif result.translation.units_done == 0:  # the split: show the original at once
                 yield frame.update(
                     progress=progress,
-                    original=render_original(result.translation.document),
+                    original=render_original(result.translation.document) if result.translation.document else "",
                     translation=render_placeholder("Translating the first paragraphs…"),
                 )
             else:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, cast
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -16,7 +16,7 @@ from starlette.routing import Route
 from summarize import LENGTH_PRESETS
 from translate import InvalidOptionError, PasserelleError
 from translate.faithful import Glossary
-from translate.languages import LANGUAGES, NAMES, other
+from translate.languages import LANGUAGES, NAMES, Language, other
 from translate.formats import Form, HtmlForm
 
 from ...article import (
@@ -39,7 +39,7 @@ from .errors import RestError, status_of
 from .fields import Fields, read_fields
 from .spec import FORMATS, docs_page, openapi_document
 
-PAIRS = {language: [other(language)] for language in LANGUAGES}
+PAIRS = {language: [other(cast(Language, language))] for language in LANGUAGES}
 FRONTEND_TIMEOUT_MS = 500
 BUSY_RETRY_SECONDS = 5  # a full lane: its waiting requests take about this long to move on
 

@@ -191,7 +191,9 @@ def _secure(config: AppConfig, paths: dict[str, Any]) -> dict[str, Any]:
         schemes["apiKey"] = {"type": "apiKey", "in": "query", "name": "api_key", "description": "Or the api_key field of the body"}
     if not schemes:
         return schemes
-    requirement = [{name: []} for name in schemes] + ([] if locked else [{}])  # {}: no credentials needed
+    requirement: list[dict[str, list[str]]] = [{name: []} for name in schemes]
+    if not locked:
+        requirement.append({})  # no credentials needed
     if locked:
         public = PUBLIC if login else (*PUBLIC, *KEY_FREE)
         chosen = [op for path, ops in paths.items() if path not in public for op in ops.values()]
