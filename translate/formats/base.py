@@ -26,6 +26,7 @@ class Form(ABC):
 
     def __init__(self, blocks: list[Block]) -> None:
         self.blocks = blocks
+        self.notes: list[str] = []  # what the reader should know of how the form was read
 
     @classmethod
     @abstractmethod

@@ -226,6 +226,7 @@ def _read_document(data: bytes, name: str, kind: type[Form], max_chars: int, art
     except InputTextError as error:
         raise ArticleInputError(str(error) if str(error).startswith(name) else f"{name}: {error}") from error
     text = form.article_text()
+    notes.extend(form.notes)
     if not form.translatable():
         raise ArticleInputError(f"{name}: there is no text to translate in this {kind.kind} file")
     if len(text) > max_chars:
