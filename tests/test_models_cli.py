@@ -60,6 +60,24 @@ def test_pull_without_internet_fails_fast_with_one_message(local_models: dict[st
     assert f"translation        {HUB_MODEL}: missing" in listed.stdout
 
 
+def test_hints_name_what_will_work(local_models: dict[str, str], no_hub: dict[str, str]) -> None:
+    """A registry's short name gets the hub id in its hint; pull does not advise running pull."""
+    env = {**local_models, **no_hub, "HF_HUB_OFFLINE": "1", "PASSERELLE_MODEL": "opus-mt-fr-en"}
+    pulled = run_cli("models", "pull", "--no-convert", env=env, timeout=120)
+    assert pulled.returncode == 1
+    assert f"hf download {HUB_MODEL}" in pulled.stderr and "hf download opus-mt-fr-en" not in pulled.stderr
+    assert "on a machine with internet access, then copy" in pulled.stderr
+    translated = run_cli("translate", "-", "-o", str(Path(local_models["PASSERELLE_CACHE_DIR"]) / "out"), stdin="Le maire a parlé.".encode(), env=env)
+    assert translated.returncode == 1 and f"hf download {HUB_MODEL}" in translated.stderr
+
+
+def test_models_commands_take_only_model_settings() -> None:
+    assert run_cli("models", "list", "--glossary", "x.tsv").returncode == 2
+    assert "--threads" not in run_cli("models", "pull", "--help").stdout
+    version = run_cli("--version")
+    assert version.returncode == 0 and version.stdout.startswith("passerelle ")
+
+
 def test_hub_offline_is_honoured(local_models: dict[str, str], no_hub: dict[str, str]) -> None:
     env = {**local_models, **no_hub, "HF_HUB_OFFLINE": "1", "PASSERELLE_MODEL": HUB_MODEL}
     pulled = run_cli("models", "pull", "--no-convert", env=env, timeout=120)

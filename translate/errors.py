@@ -27,15 +27,16 @@ class ModelNotAvailableError(PasserelleError):
 
     http_status = 503  # the server's state, not the client's request
 
-    def __init__(self, model: str, reason: str, setting: ModelSetting | None = None) -> None:
+    def __init__(self, model: str, reason: str, setting: ModelSetting | None = None, hub_id: str | None = None) -> None:
         self.model = model
         self.reason = reason
         self.setting = setting
+        self.hub_id = hub_id or model  # a registry's short name is not a hub id: the hint names the real one
         example = f"/path/to/{model.rsplit('/', 1)[-1]}"
         fixes = []
         if not _looks_like_a_path(model):
             fixes.append(
-                f"fetch it once on a machine with internet access: `passerelle models pull` (or `hf download {model}`),"
+                f"fetch it once on a machine with internet access: `passerelle models pull` (or `hf download {self.hub_id}`),"
                 " then rerun, with HF_HUB_OFFLINE=1 if this machine is offline"
             )
         if setting is None:
@@ -49,7 +50,14 @@ class ModelNotAvailableError(PasserelleError):
 
     def for_setting(self, setting: ModelSetting) -> "ModelNotAvailableError":
         """The same error, telling the user which option and variable choose this model."""
-        return ModelNotAvailableError(self.model, self.reason, setting)
+        return ModelNotAvailableError(self.model, self.reason, setting, self.hub_id)
+
+    def while_pulling(self) -> str:
+        """What to do when ``passerelle models pull`` itself could not fetch the model."""
+        return (
+            f"not downloaded: {self.reason}. Run `passerelle models pull` (or `hf download {self.hub_id}`) on a machine "
+            "with internet access, then copy its Hugging Face cache (~/.cache/huggingface/hub) here"
+        )
 
 
 def _looks_like_a_path(model: str) -> bool:

@@ -4,13 +4,14 @@ file's detected language to the other), run the web app, convert models, benchma
 from __future__ import annotations
 
 import argparse
+import importlib.metadata
 import logging
 import socket
 import sys
 from pathlib import Path
 from typing import Sequence
 
-from summarize import LENGTH_PRESETS, SUMMARY_SPEEDS
+from summarize import DEFAULT_LENGTH, LENGTH_PRESETS, SUMMARY_SPEEDS
 from translate import BACKENDS, InvalidOptionError, PasserelleError
 from translate.engine.shortlist import ShortlistSettings
 from translate.languages import LANGUAGES
@@ -28,10 +29,14 @@ SHORTLIST = ShortlistSettings()
 CHOICES = {"backend": BACKENDS, "summary_speed": tuple(SUMMARY_SPEEDS)}
 
 
-def _setting_arguments(parser: argparse.ArgumentParser, server: bool = False) -> None:
+# What chooses a model: the only settings ``models list`` and ``models pull`` take.
+MODEL_SETTINGS = frozenset({"model", "summary_model", "summary_speed", "summary_translation_model", "backend", "device"})
+
+
+def _setting_arguments(parser: argparse.ArgumentParser, server: bool = False, only: frozenset[str] | None = None) -> None:
     """An option for each setting that has one, documented with its environment variable."""
     for var in ENVIRONMENT:
-        if var.option is None or (var.server_only and not server):
+        if var.option is None or (var.server_only and not server) or (only is not None and var.field not in only):
             continue
         parser.add_argument(
             var.option,
@@ -47,6 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="passerelle", description="French ⇄ English translation of whole articles, with bilingual summaries."
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log more")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {package_version()}")
     commands = parser.add_subparsers(dest="command", required=True)
 
     translate = commands.add_parser("translate", help="translate files, directories or standard input")
@@ -70,7 +76,12 @@ def build_parser() -> argparse.ArgumentParser:
     translate.add_argument(
         "--article-only", action="store_true", help="reduce web pages to their article (no menus, headers, footers)"
     )
-    translate.add_argument("--summary-length", choices=list(LENGTH_PRESETS), default=None)
+    translate.add_argument(
+        "--summary-length",
+        choices=list(LENGTH_PRESETS),
+        default=None,
+        help=f"how long the summaries are (with --summarize; default: {DEFAULT_LENGTH})",
+    )
     translate.add_argument(
         "--group",
         type=int,
@@ -119,7 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
     fetch.add_argument("--all", action="store_true", help="every registered model, not only the configured ones")
     fetch.add_argument("--no-convert", action="store_true", help="download only")
     for action in (listing, fetch):
-        _setting_arguments(action)
+        _setting_arguments(action, only=MODEL_SETTINGS)
 
     bench = commands.add_parser("bench", help="side-by-side speed benchmark on same-shape models")
     bench.add_argument("--json", action="store_true", help="print the measurements as JSON")
@@ -149,6 +160,13 @@ def _config(args: argparse.Namespace | None, **extra: object) -> AppConfig:
         return AppConfig.from_env(None, **options, **extra)
     except InvalidOptionError as error:
         raise UsageError(str(error)) from error
+
+
+def package_version() -> str:
+    try:
+        return importlib.metadata.version("passerelle")
+    except importlib.metadata.PackageNotFoundError:  # run from a source tree, not installed
+        return "(not installed)"
 
 
 def cmd_translate(args: argparse.Namespace) -> int:

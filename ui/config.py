@@ -55,7 +55,7 @@ ENVIRONMENT: tuple[EnvVar, ...] = (
     EnvVar(
         "PASSERELLE_SUMMARY_TRANSLATION_MODEL",
         "summary_translation_model",
-        "English→French model for the French summary",
+        "English→French model: the French summary, and English articles translated into French",
         "--summary-translation-model",
     ),
     EnvVar("PASSERELLE_BACKEND", "backend", f"inference engine: {', '.join(BACKENDS)}", "--backend"),

@@ -82,10 +82,10 @@ def load_kwargs(name: str, repo_id: str, revision: str | None) -> dict[str, Any]
     if cached_snapshot(repo_id, revision) is not None:
         return {**kwargs, "local_files_only": True}
     if offline():
-        raise ModelNotAvailableError(name, "it is not in the local Hugging Face cache and HF_HUB_OFFLINE is set")
+        raise ModelNotAvailableError(name, "it is not in the local Hugging Face cache and HF_HUB_OFFLINE is set", hub_id=repo_id)
     ok, why = reachable()
     if not ok:
-        raise ModelNotAvailableError(name, f"it is not in the local Hugging Face cache and {why}")
+        raise ModelNotAvailableError(name, f"it is not in the local Hugging Face cache and {why}", hub_id=repo_id)
     return kwargs
 
 

@@ -93,7 +93,7 @@ def not_available_error(ref: ModelRef, error: BaseException) -> ModelNotAvailabl
         reason = "it is not in the local Hugging Face cache and HF_HUB_OFFLINE is set"
     else:
         reason = f"it is not in the local cache and could not be downloaded ({type(error).__name__}: {error})"
-    return ModelNotAvailableError(ref.name, reason)
+    return ModelNotAvailableError(ref.name, reason, hub_id=None if ref.is_local else ref.location)
 
 
 def hub_kwargs(ref: ModelRef) -> dict[str, Any]:

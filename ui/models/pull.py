@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 from typing import TextIO
 
-from translate import PasserelleError
+from translate import ModelNotAvailableError, PasserelleError
 from translate.engine import resolve_model
 from translate.engine.convert import convert_model
 from translate.engine.hub import download, load_kwargs
@@ -33,6 +33,9 @@ def pull(config: AppConfig, everything: bool = False, convert: bool = True, out:
                 shortlist = shortlist_for(entry.role, config)
                 path = convert_model(ref, QUANTIZATION, cache_dir=config.conversions_dir(), shortlist=shortlist)
                 print(f"{entry.name}: ready ({path})", file=out, flush=True)
+        except ModelNotAvailableError as error:
+            print(f"{entry.name}: {error.while_pulling()}", file=out, flush=True)
+            failed.append(entry)
         except PasserelleError as error:
             print(f"{entry.name}: {error}", file=out, flush=True)
             failed.append(entry)
