@@ -117,11 +117,23 @@ def test_glossary_terms(text: str, expected: list[tuple[str, str]]) -> None:
 
 @pytest.mark.parametrize(
     "text, message",
-    [("a\tb\tc", "more than one tab"), ("a\t", "empty term"), ("\tb", "empty term")],
+    [
+        ("a\tb\tc", "more than one separator"),
+        ("a\t", "empty term"),
+        ("\tb", "empty term"),
+        ("OTAN: keep", "is not a glossary line"),
+        ("OTAN -> NATO", "is not a glossary line"),
+        ("a = b = c", "more than one separator"),
+    ],
 )
 def test_malformed_glossaries_name_the_line(text: str, message: str) -> None:
     with pytest.raises(InvalidOptionError, match=f"line 1: .*{message}|line 1: {message}"):
         Glossary.parse(text)
+
+
+@pytest.mark.parametrize("line", ["OTAN = NATO", "OTAN=NATO", "OTAN  =  NATO", "OTAN\tNATO", "  OTAN = NATO  "])
+def test_one_syntax_however_it_is_spaced(line: str) -> None:
+    assert [(t.source, t.target) for t in Glossary.parse(line).terms.values()] == [("OTAN", "NATO")]
 
 
 PLACEHOLDERS = Placeholders("ZX{n}")

@@ -67,7 +67,12 @@ ENVIRONMENT: tuple[EnvVar, ...] = (
         "vocabulary shortlist for the French→English model (CTranslate2), from `passerelle shortlist build`",
         "--shortlist",
     ),
-    EnvVar("PASSERELLE_GLOSSARY", "glossary", "glossary file: source<TAB>target (or source: keep) lines", "--glossary"),
+    EnvVar(
+        "PASSERELLE_GLOSSARY",
+        "glossary",
+        "glossary file: lines of 'source = target' (or source<TAB>target), or 'source' alone to keep it",
+        "--glossary",
+    ),
     EnvVar("PASSERELLE_CACHE_DIR", "cache_dir", "where converted models are kept (default ~/.cache/passerelle)"),
     EnvVar("PASSERELLE_AUTH", "auth", "user:password turns on the web app's login"),
     EnvVar("PASSERELLE_ALLOWED_HOSTS", "allowed_hosts", "comma-separated names the server answers to (e.g. its public name)"),

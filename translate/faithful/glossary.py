@@ -1,5 +1,6 @@
-"""A user's glossary: terms translated their way (``source<TAB>target``) or kept as they are
-(a lone ``source``), applied as protected spans so the model cannot change them.
+"""A user's glossary: terms translated their way (``source = target``, or ``source<TAB>target``)
+or kept as they are (a lone ``source``), applied as protected spans so the model cannot change
+them.
 
 Terms match whole words only, whatever their case, also after a French elision ("l'OTAN",
 "d'Ukraine"), the longest first when terms overlap.
@@ -16,7 +17,12 @@ from typing import Iterator
 from ..errors import InvalidOptionError
 
 COMMENT = "#"
-TYPED_SEPARATOR = " = "
+# The one syntax: "source = target" (any spaces around "="), "source<TAB>target", or a lone
+# "source" kept as written. "source: target" or "source -> target" look like terms to keep,
+# and would silently never match: they are refused with their line.
+SEPARATOR = re.compile(r"\t|\s*=\s*")
+LOOKS_LIKE_A_SEPARATOR = re.compile(r"\S\s*(?::|->|=>|→)\s+\S")
+SYNTAX = "write 'source = target' (or source<TAB>target), or 'source' alone to keep it as written"
 # Bounded so that a pasted glossary cannot make every sentence's matching slow.
 MAX_TERMS = 5_000
 MAX_TERM_CHARS = 200
@@ -54,19 +60,21 @@ class Glossary:
 
     @classmethod
     def parse(cls, text: str, name: str = "glossary") -> "Glossary":
-        """Lines of ``source<TAB>target`` (or ``source = target``, easier to type in a web
-        page) or ``source`` alone; ``#`` starts a comment line."""
+        """Lines of ``source = target`` (or ``source<TAB>target``) or ``source`` alone (kept
+        as written); ``#`` starts a comment line. Anything else is refused with its line."""
         terms = []
         for number, line in enumerate(text.splitlines(), start=1):
             if not line.strip() or line.lstrip().startswith(COMMENT):
                 continue
-            fields = line.split("\t") if "\t" in line else line.split(TYPED_SEPARATOR, 1)
-            if len(fields) > 2:
-                raise InvalidOptionError(f"{name}, line {number}: more than one tab; write source<TAB>target")
+            fields = SEPARATOR.split(line.strip(" \r"), maxsplit=1)
+            if len(fields) == 1 and LOOKS_LIKE_A_SEPARATOR.search(line):
+                raise InvalidOptionError(f"{name}, line {number}: {line.strip()!r} is not a glossary line; {SYNTAX}")
+            if len(fields) == 2 and SEPARATOR.search(fields[1]):
+                raise InvalidOptionError(f"{name}, line {number}: more than one separator; {SYNTAX}")
             source = " ".join(fields[0].split())
             target = " ".join(fields[1].split()) if len(fields) == 2 else None
             if not source or (target is not None and not target):
-                raise InvalidOptionError(f"{name}, line {number}: an empty term; write source<TAB>target or source")
+                raise InvalidOptionError(f"{name}, line {number}: an empty term; {SYNTAX}")
             if len(source) > MAX_TERM_CHARS:
                 raise InvalidOptionError(f"{name}, line {number}: a term over {MAX_TERM_CHARS} characters")
             terms.append(Term(source, target))
