@@ -253,7 +253,6 @@ def test_broken_srt_is_refused(text: str, message: str) -> None:
         ("", "line 1: a WebVTT file starts with WEBVTT"),
         (DIALOGUE, "line 1: a WebVTT file starts with WEBVTT"),  # a SubRip file is not WebVTT
         ("WEBVTTX\n\n00:01.000 --> 00:02.000\nSalut\n", "line 1: a WebVTT file starts with WEBVTT"),
-        ("WEBVTT\n00:01.000 --> 00:02.000\nSalut\n", "line 2: a blank line must separate"),
         ("WEBVTT\n\n00:00:01,000 --> 00:00:02,000\nSalut\n", "line 3: the timing"),  # a comma is SubRip's
         ("WEBVTT\n\nNOTE rien d'autre\n", "no subtitle cue"),
     ],
@@ -261,6 +260,30 @@ def test_broken_srt_is_refused(text: str, message: str) -> None:
 def test_broken_webvtt_is_refused(text: str, message: str) -> None:
     with pytest.raises(InputTextError, match=message):
         VttForm.parse(text, "film.vtt")
+
+
+def test_webvtt_blocks_are_read_as_its_parsers_read_them() -> None:
+    """A timing line starts a cue right after the header or a cue's text; a whitespace-only
+    line is text, not a blank line; a block with no timing is kept as it is (players skip it)."""
+    source = "WEBVTT\n00:01.000 --> 00:02.000\nBonjour.\n \nÀ demain.\n\nsans horaire\n\n00:03.000 --> 00:04.000\nMerci.\n"
+    form = VttForm.parse(source, "film.vtt")
+    assert form.model_texts() == ["Bonjour. À demain.", "Merci."]
+    out = form.render([["Hello. See you tomorrow."], ["Thanks."]]).decode()
+    assert out == "WEBVTT\n00:01.000 --> 00:02.000\nHello. See you tomorrow.\n\nsans horaire\n\n00:03.000 --> 00:04.000\nThanks.\n"
+
+
+def test_tags_inside_a_cue_stay_where_they_were(translator: Translator) -> None:
+    source = (
+        "1\n00:00:01,000 --> 00:00:03,000\nLe train est <i>très</i> en retard\n{\\an8}ce <b>soir</b>.\n\n"
+        "2\n00:00:03,000 --> 00:00:05,000\nIl arrive.\n"
+    )
+    form = SrtForm.parse(source, "film.srt")
+    assert len(form.blocks) == 2 and [len(block.tag) for block in form.blocks] == [1, 1]  # the tagged cue alone
+    out = form.translate(translator).decode()
+    first = cue_texts(out)[0]
+    assert re.findall(r"<[^<>]+>|\{\\an8\}", first) == ["<i>", "</i>", "{\\an8}", "<b>", "</b>"]
+    assert len(first.split("\n")) == 2 and first.split("\n")[1].startswith("{\\an8}")  # its lines as they were
+    assert heads(out) == heads(source)
 
 
 def test_the_number_of_cues_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -3,6 +3,7 @@ reading order (inline markup as tokens), then the same file with the blocks tran
 
 from __future__ import annotations
 
+import codecs
 from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING, ClassVar, Sequence
 
@@ -13,6 +14,15 @@ from .inline import Block, Part, TranslateMany, place_all
 if TYPE_CHECKING:
     from ..faithful import Glossary
     from ..translator import Generation, Translator
+
+# Byte-order marks, UTF-32's before UTF-16's (UTF-32 LE's starts with UTF-16 LE's).
+BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
 
 
 class Form(ABC):
@@ -39,6 +49,10 @@ class Form(ABC):
 
     def translatable(self) -> list[Block]:
         return [block for block in self.blocks if block.translatable()]
+
+    def untouched(self) -> bytes:
+        """The file with nothing translated: what a file without text comes back as."""
+        return self.render([block.parts for block in self.blocks])
 
     def model_texts(self) -> list[str]:
         """What the translator reads: one text per translatable block."""
@@ -76,10 +90,13 @@ class Form(ABC):
 
 
 def text_of(data: str | bytes, name: str) -> str:
-    """A text format's content: already decoded by the caller, or UTF-8 (a BOM is dropped)."""
+    """A text format's content: already decoded by the caller, or Unicode as files carry it:
+    UTF-8, or UTF-16 or UTF-32 after their byte-order mark (a mark is dropped)."""
     if isinstance(data, str):
         return data
+    bom, encoding = next(((bom, encoding) for bom, encoding in BOMS if data.startswith(bom)), (b"", "utf-8"))
     try:
-        return data.decode("utf-8-sig")
+        return data[len(bom) :].decode(encoding)
     except UnicodeDecodeError as error:
-        raise InputTextError(f"{name}: not valid UTF-8 ({error.reason} at byte {error.start}); convert it to UTF-8") from error
+        where = error.start + len(bom)
+        raise InputTextError(f"{name}: not valid {encoding.upper()} ({error.reason} at byte {where}); convert it to UTF-8") from error

@@ -127,7 +127,7 @@ def place(block: Block, whole: str, translated: dict[str, str]) -> list[Part] | 
     for mark in marks:
         source = normalize(text[mark.begin : mark.end])
         candidates = [c for c in (source, translated.get(source, "").strip()) if c]
-        found = next(((at, c) for c in candidates if (at := whole.find(c, cursor)) >= 0), None)
+        found = _find(whole, candidates, cursor, mark.begin / max(len(text), 1), _bounded(text, mark.begin, mark.end))
         if found is None:
             return None
         at, words = found
@@ -136,6 +136,55 @@ def place(block: Block, whole: str, translated: dict[str, str]) -> list[Part] | 
         cursor = at + len(words)
     out.append(whole[cursor:])
     return [part for part in out if part != ""]
+
+
+def _find(whole: str, candidates: list[str], cursor: int, goal: float, bounded: bool) -> tuple[int, str] | None:
+    """Where a mark's words are in the translation, from ``cursor`` on: of all the places
+    where a candidate (its source words, then their translation) is, one that is a whole
+    word if the mark was (``bounded``), nearest to where the mark was in the source (``goal``,
+    a share of its length), so that a word seen twice keeps the mark on the right one."""
+
+    def cost(found: tuple[int, int, str]) -> tuple[bool, float, int]:
+        at, rank, word = found
+        return bounded and not _bounded(whole, at, at + len(word)), abs(at / max(len(whole), 1) - goal), rank
+
+    places = [(at, rank, word) for rank, word in enumerate(candidates) for at in _places(whole, word, cursor)]
+    if not places:
+        return None
+    at, _, word = min(places, key=cost)
+    return at, word
+
+
+def _places(text: str, word: str, start: int) -> list[int]:
+    places = []
+    while (at := text.find(word, start)) >= 0:
+        places.append(at)
+        start = at + 1
+    return places
+
+
+def _bounded(text: str, begin: int, end: int) -> bool:
+    """Whether ``text[begin:end]`` is not part of a longer word."""
+    return not (begin > 0 and text[begin - 1].isalnum()) and not (end < len(text) and text[end].isalnum())
+
+
+def paired(parts: list[Part], span: Callable[[str], tuple[str, bool] | None]) -> list[Part]:
+    """``parts`` with each atom that opens a span made a mark, with the nearest atom after it
+    that closes a span of its name (``span(markup)``: the span's name and whether the tag
+    opens it; None for another tag); a span left open stays an atom (a voice, a style)."""
+    opened: list[tuple[str, int, Any]] = []  # each open span's name, place and markup
+    for index, part in enumerate(parts):
+        if not isinstance(part, Atom) or (found := span(part.markup)) is None:
+            continue
+        name, opens = found
+        if opens:
+            opened.append((name, index, part.markup))
+        elif same := [k for k, (other, _, _) in enumerate(opened) if other == name]:
+            _, start, markup = opened[same[-1]]
+            del opened[same[-1] :]  # and the spans opened inside it, left open
+            parts[start] = opening = Open(markup, part.markup)
+            parts[index] = Close(opening)
+    return parts
 
 
 def by_runs(block: Block, translated: dict[str, str]) -> list[Part]:
@@ -164,7 +213,7 @@ def place_all(blocks: Sequence[Block], wholes: Sequence[str], translate_many: Tr
         raise ValueError(f"{len(blocks)} blocks but {len(wholes)} translations")
     wanted = sorted({source for block in blocks if block.has_tokens() for source in mark_sources(block)})
     translated = dict(zip(wanted, translate_many(wanted), strict=True)) if wanted else {}
-    placed = [place(block, whole, translated) if block.has_tokens() else [whole] for block, whole in zip(blocks, wholes)]
+    placed: list[list[Part] | None] = [place(block, whole, translated) if block.has_tokens() else [whole] for block, whole in zip(blocks, wholes)]
     missing = sorted({run for block, done in zip(blocks, placed) if done is None for run in runs(block)} - translated.keys())
     if missing:
         translated |= dict(zip(missing, translate_many(missing), strict=True))

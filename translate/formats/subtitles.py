@@ -1,33 +1,30 @@
-"""Subtitles in, subtitles out: SubRip (.srt) and WebVTT (.vtt), parsed by hand (both are
-blocks of lines between blank lines).
+"""Subtitles in, subtitles out: SubRip (.srt) and WebVTT (.vtt), parsed by hand as their
+own libraries read them: blocks of lines between blank lines (pysrt); in WebVTT only an
+empty line is blank, and a line with "-->" where a cue's text goes starts a cue of its own
+(webvtt-py and the WebVTT parser; youtube-dl writes cues so, without blank lines).
 
 Kept byte for byte, because players and editors rely on them: cue numbers and identifiers,
-timing lines with their WebVTT settings (``align:start``, ``line:90%``...), the WebVTT header
-and its NOTE, STYLE and REGION blocks, the blank lines between blocks, the file's own line
-ends (CRLF stays CRLF), and every cue with nothing to translate (``♪``, ``...``). Only the
-text lines of cues are rewritten.
+timing lines with their settings, the WebVTT header and its NOTE, STYLE and REGION blocks,
+blank lines, the file's own line ends, every cue with nothing to translate (``♪``). Only
+the text lines of cues are rewritten.
 
-A sentence spread over several cues is translated as one sentence: consecutive cues are
-grouped into one block until a cue ends a sentence (``.``, ``!``, ``?``, ``…``, perhaps
-followed by closing quotes or brackets), a pause of more than ``MAX_GAP_SECONDS``, or
-``MAX_BLOCK_CUES`` cues / ``MAX_BLOCK_CHARS`` characters. The block's text is its cues'
-texts joined with spaces. Its translation is spread back over the same cues in proportion
-to their source lengths, cut only between words (each cue gets at least one word when there
-are words enough), and each cue's text is wrapped for reading: one line up to
+A sentence spread over several cues is translated as one: consecutive cues are grouped until
+a cue ends a sentence (``.``, ``!``, ``?``, ``…``, perhaps before closing quotes), a pause
+over ``MAX_GAP_SECONDS``, ``MAX_BLOCK_CUES`` cues or ``MAX_BLOCK_CHARS`` characters. The
+translation is spread back over the cues in proportion to their source lengths, cut between
+words (a word per cue while there are enough), and wrapped for reading: one line up to
 ``LINE_WIDTH`` characters, else two balanced lines, more only when two cannot fit.
 
-Formatting tags (``<i>``, ``<b>``, ``<u>``, ``<font ...>``, WebVTT ``<c.x>``, ``<v Name>``,
-timestamps, SubRip's ``{\\an8}``) are not sent to the model. Tags that wrap a whole cue (or
-each of its lines alike), and leading position overrides such as ``{\\an8}``, are put back
-around the cue's translated text; tags inside a cue are dropped with the words they marked
-(a cue's words move between cues, so a tag cannot follow them safely). Whatever the model
-writes, it cannot add markup: tags are removed from its text in SubRip, escaped in WebVTT.
-Dialogue cues (each line starting with a dash) keep one speaker per line when the
-translation keeps the dashes.
+Tags are never sent to the model. Tags around a whole cue (or each of its lines alike) and a
+leading ``{\\an8}`` go back around its translation. A cue with tags inside its text (``<i>``,
+``<c.x>``, karaoke timestamps such as ``<00:05:04.199>``) is a block of its own, its lines
+and every tag where they were (see ``inline``). The model cannot add markup: tags are
+removed from its text in SubRip, escaped in WebVTT. Dialogue cues (a dash per speaker line)
+keep one speaker per line when the translation keeps the dashes.
 
 Refused with InputTextError naming the line: a timing that does not parse or ends before it
-starts, a block that is not a cue, a file with no cue, a WebVTT file without its ``WEBVTT``
-header, and more than ``MAX_CUES`` cues.
+starts, a SubRip block that is not a cue (a WebVTT one is kept as it is: players skip it),
+a file with no cue, a WebVTT file without its ``WEBVTT`` header, more than ``MAX_CUES`` cues.
 """
 
 from __future__ import annotations
@@ -41,7 +38,7 @@ from typing import ClassVar
 
 from ..errors import InputTextError
 from .base import Form, text_of
-from .inline import Block, Part
+from .inline import Atom, Block, Close, Part, paired
 
 LINE_WIDTH = 42  # characters per line, the usual broadcast limit
 MAX_GAP_SECONDS = 2.0  # a longer pause between cues ends a block
@@ -52,6 +49,8 @@ MAX_CUES = 20_000
 SENTENCE_END = re.compile(r"[.!?…][\s\"'»”’)\]]*$")
 TAG = re.compile(r"</?[a-zA-Z][^<>]*>|<\d[\d:.]*>|\{\\[^{}]*\}")
 OPENING = re.compile(r"<([a-zA-Z]\w*)(?:[.\s][^<>]*)?>")
+CLOSING = re.compile(r"</([a-zA-Z]\w*)\s*>")
+SPLIT_TAGS = re.compile(f"({TAG.pattern})")
 OVERRIDE = re.compile(r"\{\\[^{}]*\}")
 DASH = re.compile(r"^[-–—]")
 DIALOGUE_TURN = re.compile(r"\s+(?=[-–—]\s)")
@@ -60,8 +59,8 @@ SRT_TIME = r"(\d+):(\d{2}):(\d{2})[,.](\d{3})"
 VTT_TIME = r"(?:(\d{2,}):)?(\d{2}):(\d{2})\.(\d{3})"
 SRT_TIMING = re.compile(rf"^\s*{SRT_TIME}[ \t]*-->[ \t]*{SRT_TIME}(?:[ \t].*)?$")
 VTT_TIMING = re.compile(rf"^\s*{VTT_TIME}[ \t]*-->[ \t]*{VTT_TIME}(?:[ \t].*)?$")
+EXAMPLES = {False: "00:00:01,000 --> 00:00:03,000", True: "00:00:01.000 --> 00:00:03.000"}  # SubRip's, WebVTT's
 VTT_HEADER = re.compile(r"^\ufeff?WEBVTT(?:[ \t].*)?$")
-VTT_KEPT_BLOCK = re.compile(r"^(?:NOTE|STYLE|REGION)(?:[ \t].*)?$")
 
 
 @dataclass(frozen=True)
@@ -99,10 +98,17 @@ class _Cue:
     def translatable(self) -> bool:
         return any(ch.isalnum() for ch in self.text())
 
-    def rendered(self, text: str) -> str:
-        """The cue with ``text`` (its share of the translation, made safe) as its text."""
+    def tagged_inside(self) -> bool:
+        """Whether tags are inside the text, not only around the whole cue (or each line)."""
+        found = len(TAG.findall("".join(line.text for line in self.lines)))
+        wrapping = _wrapping(self)
+        around = 0 if wrapping is None else len(TAG.findall(wrapping.opening + wrapping.closing))
+        return found > around * (len(self.lines) if wrapping is not None and wrapping.per_line else 1)
+
+    def rendered(self, text: str | list[str]) -> str:
+        """The cue with ``text`` (its share of the translation, or its lines) as its text."""
         head = _raw(self.head)
-        lines = _dress(self, text)
+        lines = text if isinstance(text, list) else _dress(self, text)
         if not lines:
             return head
         eol = self.head[-1].end or "\n"
@@ -115,16 +121,16 @@ class SubtitleForm(Form):
     webvtt: ClassVar[bool] = False
 
     def __init__(self, text: str, name: str) -> None:
-        pieces = _chunks(_lines(text))
+        pieces = _chunks(_lines(text), self.webvtt)
         chunks = [piece for piece in pieces if isinstance(piece, list)]
-        if self.webvtt:
-            _check_header(chunks, name)
+        if self.webvtt and (not chunks or chunks[0][0].number != 1 or not VTT_HEADER.match(chunks[0][0].text)):
+            raise InputTextError(f"{name}, line 1: a WebVTT file starts with WEBVTT on its first line")
         self.items: list[str | _Cue] = []
         cues: list[_Cue] = []
         for piece in pieces:
             if isinstance(piece, str):
                 self.items.append(piece)
-            elif self.webvtt and (piece is chunks[0] or VTT_KEPT_BLOCK.match(piece[0].text)):
+            elif self.webvtt and (piece is chunks[0] or not _timed(piece)):  # NOTE, STYLE, REGION, what players skip
                 self.items.append(_raw(piece))
             else:
                 cues.append(_cue(piece, name, self.webvtt))
@@ -132,30 +138,26 @@ class SubtitleForm(Form):
                 if len(cues) > MAX_CUES:
                     raise InputTextError(f"{name}, line {piece[0].number}: more than {MAX_CUES:,} cues; split the file")
         if not cues:
-            raise InputTextError(f"{name}: no subtitle cue found (a timing line such as {_example(self.webvtt)}, then text)")
-        super().__init__([Block([" ".join(cue.text() for cue in group)], tag=group) for group in group_cues(cues)])
+            raise InputTextError(f"{name}: no subtitle cue found (a timing line such as {EXAMPLES[self.webvtt]}, then text)")
+        super().__init__([_block(group) for group in group_cues(cues)])
 
     @classmethod
     def parse(cls, data: str | bytes, name: str) -> SubtitleForm:
         return cls(text_of(data, name), name)
 
     def render(self, translated: list[list[Part]]) -> bytes:
-        texts: dict[int, str] = {}
+        texts: dict[int, str | list[str]] = {}
         for block, parts in zip(self.blocks, translated, strict=True):
             if parts is block.parts:  # handed back untranslated: the cues as written
                 continue
             group: list[_Cue] = block.tag
+            if block.has_tokens():  # a cue with tags inside: each where it was
+                texts[id(group[0])] = _tagged_lines(parts, self.webvtt)
+                continue
             whole = _clean("".join(part for part in parts if isinstance(part, str)), self.webvtt)
             for cue, share in zip(group, spread(whole, [len(cue.text()) for cue in group]), strict=True):
                 texts[id(cue)] = share
-        out = []
-        for item in self.items:
-            if isinstance(item, str):
-                out.append(item)
-            elif id(item) in texts:
-                out.append(item.rendered(texts[id(item)]))
-            else:
-                out.append(item.raw())
+        out = (item if isinstance(item, str) else item.rendered(texts[id(item)]) if id(item) in texts else item.raw() for item in self.items)
         return "".join(out).encode("utf-8")
 
 
@@ -188,33 +190,29 @@ def _lines(text: str) -> list[_Line]:
     return lines[:-1] if lines and not lines[-1].text and not lines[-1].end else lines
 
 
-def _chunks(lines: list[_Line]) -> list[str | list[_Line]]:
-    """The blank lines as written, and the runs of non-blank lines between them."""
+def _chunks(lines: list[_Line], vtt: bool) -> list[str | list[_Line]]:
+    """The blank lines as written, and the blocks of lines between them. In WebVTT, as its
+    parsers read it, only an empty line is blank, and a line with "-->" that cannot be the
+    block's timing (after the header, a cue's text or a timing) starts a block of its own."""
     pieces: list[str | list[_Line]] = []
     for line in lines:
-        if not line.text.strip():
+        block = pieces[-1] if pieces and isinstance(pieces[-1], list) else None
+        if not (line.text if vtt else line.text.strip()):
             pieces.append(line.text + line.end)
-        elif pieces and isinstance(pieces[-1], list):
-            pieces[-1].append(line)
-        else:
+        elif block is None or (vtt and "-->" in line.text and (block[0].number == 1 or len(block) > 1 or _timed(block[:1]))):
             pieces.append([line])
+        else:
+            block.append(line)
     return pieces
+
+
+def _timed(block: list[_Line]) -> bool:
+    """Whether a block has a timing line where a cue has it (first or second line)."""
+    return any("-->" in line.text for line in block[:2])
 
 
 def _raw(lines: list[_Line]) -> str:
     return "".join(line.text + line.end for line in lines)
-
-
-def _check_header(chunks: list[list[_Line]], name: str) -> None:
-    if not chunks or chunks[0][0].number != 1 or not VTT_HEADER.match(chunks[0][0].text):
-        raise InputTextError(f"{name}, line 1: a WebVTT file starts with WEBVTT on its first line")
-    for line in chunks[0][1:]:
-        if "-->" in line.text:
-            raise InputTextError(f"{name}, line {line.number}: a blank line must separate the WEBVTT header from the first cue")
-
-
-def _example(vtt: bool) -> str:
-    return "00:00:01.000 --> 00:00:03.000" if vtt else "00:00:01,000 --> 00:00:03,000"
 
 
 def _seconds(hours: str | None, minutes: str, seconds: str, millis: str) -> float:
@@ -225,7 +223,7 @@ def _cue(chunk: list[_Line], name: str, vtt: bool) -> _Cue:
     """One cue: an optional number or identifier, the timing line, the text."""
     timed = next((i for i, line in enumerate(chunk[:2]) if "-->" in line.text), None)
     if timed is None:
-        raise InputTextError(f"{name}, line {chunk[0].number}: a cue without a timing line ({_example(vtt)})")
+        raise InputTextError(f"{name}, line {chunk[0].number}: a cue without a timing line ({EXAMPLES[vtt]})")
     timing = chunk[timed]
     match = (VTT_TIMING if vtt else SRT_TIMING).match(timing.text)
     groups = match.groups() if match else ()
@@ -243,6 +241,31 @@ def _plain(line: str, vtt: bool) -> str:
     return html.unescape(bare) if vtt else bare
 
 
+def _block(group: list[_Cue]) -> Block:
+    """A group's block: its cues' texts as one, or a cue with tags inside as its parts: text
+    runs and tags where they are (a span closed in it a mark, other tags atoms), lines apart."""
+    if not group[0].tagged_inside():
+        return Block([" ".join(cue.text() for cue in group)], tag=group)
+    parts: list[Part] = []
+    for number, line in enumerate(group[0].lines):
+        parts += [" ", Atom("\n")] if number else []
+        pieces = SPLIT_TAGS.split(line.text)  # text, tag, text...
+        parts += [Atom(piece) if k % 2 else _plain(piece, group[0].vtt) for k, piece in enumerate(pieces)]
+    return Block(paired([part for part in parts if part != ""], _tag_name), tag=group)
+
+
+def _tag_name(markup: str) -> tuple[str, bool] | None:
+    """A span tag's name, and whether it opens the span (None: not a span's tag)."""
+    found = OPENING.fullmatch(markup) or CLOSING.fullmatch(markup)
+    return (found.group(1), found.re is OPENING) if found else None
+
+
+def _tagged_lines(parts: list[Part], vtt: bool) -> list[str]:
+    """A cue's lines from its parts: text made safe, tags as written."""
+    markup = (_clean(part, vtt) if isinstance(part, str) else part.opening.closing if isinstance(part, Close) else part.markup for part in parts)
+    return [line.rstrip() for line in "".join(markup).split("\n") if line.strip()]
+
+
 # Grouping ---------------------------------------------------------------------------------
 
 
@@ -252,19 +275,14 @@ def group_cues(cues: list[_Cue]) -> list[list[_Cue]]:
     groups: list[list[_Cue]] = []
     current: list[_Cue] = []
     for cue, following in zip(cues, [*cues[1:], None]):
-        if not cue.translatable():
-            current = _flush(groups, current)
-            continue
-        current.append(cue)
-        if following is None or _ends_block(current, following):
-            current = _flush(groups, current)
+        alone = not cue.translatable() or cue.tagged_inside()  # out of every group, or in its own
+        if not alone:
+            current.append(cue)
+        if current and (alone or following is None or _ends_block(current, following)):
+            groups, current = [*groups, current], []
+        if alone and cue.translatable():
+            groups.append([cue])
     return groups
-
-
-def _flush(groups: list[list[_Cue]], current: list[_Cue]) -> list[_Cue]:
-    if current:
-        groups.append(current)
-    return []
 
 
 def _ends_block(current: list[_Cue], following: _Cue) -> bool:
@@ -325,8 +343,10 @@ def _dress(cue: _Cue, text: str) -> list[str]:
     own whole-cue tags."""
     lines = _dialogue(cue, text) or wrap(text)
     wrapping = _wrapping(cue)
-    if not lines or wrapping is None:
+    if wrapping is None:
         return lines
+    if not lines:  # no word left for this cue: its tags stay (a speaker, a position)
+        return [wrapping.opening + wrapping.closing]
     if wrapping.per_line:
         return [f"{wrapping.opening}{line}{wrapping.closing}" for line in lines]
     lines[0] = wrapping.opening + lines[0]

@@ -14,6 +14,7 @@ from typing import BinaryIO
 from translate import InputTextError, PasserelleError
 from translate.formats import Form, HtmlForm, form_for
 from translate.formats.article import article_html
+from translate.formats.base import BOMS
 
 _HTML_SNIFF = re.compile(r"<\s*(html|body|p|div|article|h[1-6]|br)\b[^>]*>", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -21,14 +22,6 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 MAX_CHAOS = 0.2
 MIN_TEXT_RATIO = 0.85
 ORDINARY_PUNCTUATION = set(".,;:!?'\"«»“”‘’()[]{}-–—…/%&@#*+=<>_|$€£°§~^`\\")
-# Byte-order marks, UTF-32's before UTF-16's (UTF-32 LE's starts with UTF-16 LE's).
-BOMS = (
-    (b"\xef\xbb\xbf", "utf-8"),
-    (b"\xff\xfe\x00\x00", "utf-32-le"),
-    (b"\x00\x00\xfe\xff", "utf-32-be"),
-    (b"\xff\xfe", "utf-16-le"),
-    (b"\xfe\xff", "utf-16-be"),
-)
 # What French text in Windows-1252 has beyond ASCII; a decoding full of other signs is not it.
 FRENCH_CHARACTERS = frozenset("àâäçéèêëîïôöùûüÿœæÀÂÄÇÉÈÊËÎÏÔÖÙÛÜŸŒÆ«»‘’“”…–—•°€©®™·\u00a0")
 MIN_FRENCH_SHARE = 0.9
@@ -227,15 +220,14 @@ def _read_document(data: bytes, name: str, kind: type[Form], max_chars: int, art
         raise ArticleInputError(str(error) if str(error).startswith(name) else f"{name}: {error}") from error
     text = form.article_text()
     notes.extend(form.notes)
-    if not form.translatable():
-        raise ArticleInputError(f"{name}: there is no text to translate in this {kind.kind} file")
     if len(text) > max_chars:
         raise ArticleInputError(
             f"{name}: {len(text):,} characters of text is over the limit of {max_chars:,}; split it or raise the limit"
         )
     if encoding not in ("utf-8", "binary"):
         notes.append(f"decoded as {encoding} (not UTF-8)")
-    notes.append(f"{FORM_NAMES.get(kind.kind, kind.kind)} kept: the translation is also a {kind.suffixes[0]} file")
+    if form.translatable():  # else nothing to translate: the file comes back as it is (see untouched_result)
+        notes.append(f"{FORM_NAMES.get(kind.kind, kind.kind)} kept: the translation is also a {kind.suffixes[0]} file")
     return ArticleText(text, encoding, notes, form)
 
 

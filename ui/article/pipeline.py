@@ -16,6 +16,8 @@ from .language import AUTO, SOURCES, detect_source, language_warning
 from .result import ArticleEvent, ArticleOptions, ArticleResult, Stage, TranslatedFile
 from .services import Services
 
+NOTHING_TO_TRANSLATE = "there is no text to translate in this file: it comes back as it is"
+
 
 def article_stream(
     text: str,
@@ -50,6 +52,10 @@ def _article_events(
     started = time.perf_counter()
     if options.source not in SOURCES:
         raise InvalidOptionError(f"source must be one of {', '.join(SOURCES)}, got {options.source!r}")
+    if form is not None and not form.translatable():  # no model needed: the file as it is
+        language: Language = "fr" if options.source == AUTO else cast(Language, options.source)
+        yield ArticleEvent(Stage.DONE, 1, 1, untouched_result(form, source_file, language))
+        return
     source = detect_source(text)[0] if options.source == AUTO else cast(Language, options.source)
     warning = language_warning(text, source)
     result: ArticleResult | None = None
@@ -94,6 +100,16 @@ def _article_events(
         result.timings["summarize_s"] = round(time.perf_counter() - summary_started, 3)
     result.timings["total_s"] = round(time.perf_counter() - started, 3)
     yield ArticleEvent(Stage.DONE, 1, 1, result)
+
+
+def untouched_result(form: Form, source_file: str | None, source: Language) -> ArticleResult:
+    """The result for a file with nothing to translate (only code, images, empty cells...):
+    the file as it is, with a note, and nothing translated or summarised."""
+    translation = TranslationResult("", [], "", model="", backend="", document=Document(()), units_done=0)
+    result = ArticleResult(source="", translation=translation, warnings=[NOTHING_TO_TRANSLATE], source_file=source_file, source_language=source)
+    result.file = TranslatedFile(form.kind, form.suffixes[0], form.media_type, form.untouched())
+    result.timings["total_s"] = 0.0
+    return result
 
 
 def summary_input(

@@ -12,12 +12,12 @@ from dataclasses import dataclass, replace
 from typing import Callable, cast
 
 from translate import InputTextError
-from translate.languages import Language
+from translate.languages import Language, other
 
 from ..article import ArticleInputError, ArticleOptions, ArticleText, Services, Stage, article_stream, read_article_bytes, read_bounded
-from ..article.language import detect_source
+from ..article.language import AUTO, detect_source
+from ..article.pipeline import untouched_result
 from .files import already_done, job_key, write_outputs
-from ..article.language import AUTO
 from .jobs import Job, Outcome, Status
 
 Progress = Callable[[int, int], None]
@@ -39,8 +39,8 @@ class Prepared:
 
 
 def prepare(job: Job, services: Services, options: ArticleOptions, force: bool = False) -> Prepared | Outcome:
-    """The job read, its direction and key settled; or its Outcome when it failed to read, or
-    is already done."""
+    """The job read, its direction and key settled; or its Outcome when it failed to read, is
+    already done, or has nothing to translate (a file of code or images: written as it is, done)."""
     started = time.perf_counter()
     if job.problem:
         return Outcome(job, Status.FAILED, job.problem)
@@ -48,14 +48,29 @@ def prepare(job: Job, services: Services, options: ArticleOptions, force: bool =
     try:
         data = job.data if job.data is not None else read_bounded(job.source, config.max_file_bytes, job.name)
         article = read_article_bytes(data, job.name, config.max_file_bytes, config.max_chars, options.article_only)
-        source = detect_source(article.text)[0] if options.source == AUTO else cast(Language, options.source)
+        source = _read_as(article, options.source, job)
         job = job.towards(source)
     except (ArticleInputError, InputTextError) as error:
         return Outcome(job, Status.FAILED, str(error))
     key = job_key(data, config, options, source)
     if not force and already_done(job, key):
         return Outcome(job, Status.SKIPPED)
+    if article.form is not None and not article.form.translatable():  # nothing to translate: done as it is
+        result = untouched_result(article.form, job.name, source)
+        result.warnings[:0] = article.notes
+        write_outputs(job, result, key)
+        return Outcome(job, Status.DONE, seconds=time.perf_counter() - started)
     return Prepared(job, article, replace(options, source=source), key, started)  # detected once, here
+
+
+def _read_as(article: ArticleText, source: str, job: Job) -> Language:
+    """The language an input is read in: ``--source``, else the one detected in its text;
+    for a file without text, the one ``--target`` is not, else French."""
+    if source != AUTO:
+        return cast(Language, source)
+    if not article.text.strip():
+        return other(job.target) if job.target is not None else "fr"
+    return detect_source(article.text)[0]
 
 
 def run_job(

@@ -54,6 +54,8 @@ class BatchReporter:
             self._write(f"error: {outcome.error}")
         elif outcome.status == Status.SKIPPED:
             self._write(f"{prefix}: already done, skipped (use --force to redo)")
+        elif outcome.pieces == 0:  # a document without text: written as it is
+            self._write(f"{prefix}: nothing to translate, the file comes back as it is -> {outcome.job.translation_path}")
         else:
             rate = outcome.pieces / outcome.seconds if outcome.seconds else 0.0
             timing = f"in {outcome.seconds:.1f}s ({rate:.1f} sentences/s)"
