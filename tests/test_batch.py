@@ -124,12 +124,15 @@ def test_threads_from_the_command_line(tmp_path: Path, marian_fr_en_dir: Path) -
     assert backend.startswith("ctranslate2 int8") and backend.endswith("(2 workers x 1 thread)")
 
 
-def test_missing_model_is_one_clear_error(tmp_path: Path) -> None:
-    text = tmp_path / "a.txt"
-    text.write_text(FRENCH_B)
-    result = run_cli("translate", str(text), "--output", str(tmp_path / "out"), "--model", str(tmp_path / "no-model"))
+@pytest.mark.parametrize("group", ["4", "1"])
+def test_missing_model_is_one_clear_error(tmp_path: Path, group: str) -> None:
+    for name in ("a.txt", "b.txt", "c.txt"):
+        (tmp_path / name).write_text(FRENCH_B)
+    inputs = [str(tmp_path / name) for name in ("a.txt", "b.txt", "c.txt")]
+    result = run_cli("translate", *inputs, "--output", str(tmp_path / "out"), "--model", str(tmp_path / "no-model"), "--group", group)
     assert result.returncode == 1
-    assert "is not available" in result.stderr and "not a directory" in result.stderr
+    assert result.stderr.count("is not available") == 1, result.stderr  # said once, not per file or group
+    assert "not a directory" in result.stderr and "each one alone" not in result.stderr
     assert "hf download" not in result.stderr  # a path the user typed, not a hub model
     assert "--model" in result.stderr and "PASSERELLE_MODEL" in result.stderr  # how to choose another
     assert "Traceback" not in result.stderr

@@ -73,9 +73,7 @@ class _Slot(Generic[T]):
             self.status = ModelStatus(ModelState.LOADING)
             try:
                 self.value = self._load()
-            except PasserelleError as error:
-                if self._error is None or str(error) != str(self._error):
-                    logger.error("%s", error)  # each problem once in the log
+            except PasserelleError as error:  # its caller reports it (the warm-up logs it)
                 self._error, self._failed_at = error, time.monotonic()
                 self.status = ModelStatus(ModelState.FAILED, str(error))
                 raise
@@ -180,8 +178,8 @@ class Services:
     def _warm(self, slot: "_Slot[Any]") -> None:
         try:
             slot.get()
-        except PasserelleError:
-            pass  # logged once by the slot; the page and the probes show it
+        except PasserelleError as error:  # nobody else to tell: in the log, and the page and the probes show it
+            logger.error("%s", error)
         except Exception:
             if self._closing.is_set():
                 logger.info("model loading abandoned: Passerelle is stopping")

@@ -16,6 +16,8 @@ import logging
 import time
 from typing import IO, Iterator, Sequence
 
+from translate import ModelNotAvailableError
+
 from ..article import ArticleOptions, Services
 from ..article.many import process_many
 from .files import write_outputs
@@ -68,6 +70,8 @@ def _made_together(
             [prepared.job.name for _, prepared in members],
             progress=reporter.progress,
         )
+    except ModelNotAvailableError:
+        raise  # no article of the run can be made: one message, from the command
     except Exception as error:  # noqa: BLE001  # whichever article raised, it fails alone below
         names = ", ".join(prepared.job.name for _, prepared in members)
         logger.info("a group of %d articles failed (%s); each one alone now: %s", len(members), error, names)
