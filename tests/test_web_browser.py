@@ -324,3 +324,38 @@ def test_behind_a_login_the_page_signs_in_then_translates(
     finally:
         context.close()
         server.close()
+
+
+def test_the_results_come_into_view_and_the_last_runs_warning_goes(browser: "playwright_api.Browser", url: str) -> None:
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(url)
+        page.wait_for_selector("#translate-button", timeout=UI_TIMEOUT_MS)
+        page.fill("#article-text textarea", "The weather was getting worse over the harbour this morning.")
+        page.get_by_label("None").check()
+        page.click("#translate-button")
+        page.wait_for_selector(".toast-body", timeout=MODEL_TIMEOUT_MS)  # "looks like English, not French"
+        page.wait_for_selector("#status .progress-line.done", timeout=MODEL_TIMEOUT_MS)
+        page.fill("#article-text textarea", "Le maire a parlé devant le conseil municipal hier soir.")
+        page.click("#translate-button")
+        page.wait_for_selector(".toast-body", state="detached", timeout=UI_TIMEOUT_MS)
+        page.wait_for_selector("#pane-translation .seg", timeout=MODEL_TIMEOUT_MS)
+        page.wait_for_function("document.querySelector('#pane-translation').getBoundingClientRect().top < window.innerHeight - 100", timeout=UI_TIMEOUT_MS)
+        reachable = page.locator(".pane-scroll[tabindex='0'][role='region']")
+        assert reachable.count() == 3  # each pane's scrolling box, once
+    finally:
+        context.close()
+
+
+def test_a_long_unbroken_string_wraps_on_the_starting_page(browser: "playwright_api.Browser", starting_server: WebServer) -> None:
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(starting_server.url)
+        page.fill("#text", "Lemairea" * 600)
+        page.click("#translate")
+        page.wait_for_function("document.getElementById('translation').textContent !== 'Working…'", timeout=MODEL_TIMEOUT_MS)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 1400
+    finally:
+        context.close()

@@ -55,3 +55,35 @@
   };
   fill();
 })();
+
+// After Translate: the results come where the eye is (the panes sit below the form), the
+// previous run's warnings go, and the scrolling panes can be reached by keyboard.
+(() => {
+  if (window.__passerelleFlow) return;
+  window.__passerelleFlow = true;
+  let awaiting = false;
+  document.addEventListener("click", (event) => {
+    if (!(event.target instanceof Element) || !event.target.closest("#translate-button")) return;
+    awaiting = true;
+    document.querySelectorAll(".toast-body .toast-close, [data-testid='toast-close']").forEach((button) => button.click());
+  });
+  const reachable = () => {
+    document.querySelectorAll(".pane-scroll:not(.pane-scroll .pane-scroll):not([tabindex])").forEach((pane) => {
+      pane.setAttribute("tabindex", "0");
+      pane.setAttribute("role", "region");
+      const title = pane.closest("#panes .column, #panes > div")?.querySelector(".pane-title");
+      pane.setAttribute("aria-label", title ? title.textContent.trim() : "result");
+    });
+  };
+  new MutationObserver(() => {
+    reachable();
+    if (!awaiting) return;
+    const first = document.querySelector("#pane-translation .seg");
+    if (!first) return;
+    awaiting = false;
+    const panes = document.getElementById("status-row") || document.getElementById("panes");
+    if (panes && panes.getBoundingClientRect().top > window.innerHeight / 2) {
+      panes.scrollIntoView({ behavior: "smooth", block: "start" });
+    }
+  }).observe(document.documentElement, { childList: true, subtree: true });
+})();
