@@ -359,3 +359,22 @@ def test_a_long_unbroken_string_wraps_on_the_starting_page(browser: "playwright_
         assert page.evaluate("document.documentElement.scrollWidth") <= 1400
     finally:
         context.close()
+
+
+SERIOUS = ("serious", "critical")
+
+
+def serious_violations(page: "playwright_api.Page") -> list[str]:
+    """axe-core's audit of the page as it stands: its serious and critical violations."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    violations = Axe().run(page).response["violations"]
+    return [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:5]}" for v in violations if v["impact"] in SERIOUS]
+
+
+def test_no_serious_accessibility_violation_empty_or_after_a_translation(page: "playwright_api.Page") -> None:
+    assert serious_violations(page) == []
+    page.fill("#article-text textarea", "Le maire a parlé devant le conseil. Les prix ont augmenté de 2,5 % en un an.")
+    page.click("#translate-button")
+    page.wait_for_selector("#status .progress-line.done", timeout=MODEL_TIMEOUT_MS)
+    assert serious_violations(page) == []

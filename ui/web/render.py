@@ -195,7 +195,7 @@ def render_summary(
                 f'<p class="muted check-note">{count} of its {check.checked} numbers and names '
                 f"{'is' if count == 1 else 'are'} not in {SUMMARY_SOURCES[lang]} (marked).</p>"
             )
-        sections.append(f'<section class="summary" lang="{lang}"><h4>{title}</h4>{body}</section>')
+        sections.append(f'<section class="summary" lang="{lang}"><h2 class="summary-title">{title}</h2>{body}</section>')
     if key_count:
         sentences = "sentence" if key_count == 1 else "sentences"
         sections.append(
