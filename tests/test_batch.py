@@ -391,3 +391,20 @@ def test_a_bom_then_undecodable_bytes_is_one_files_error(tmp_path: Path, marian_
     assert "Traceback" not in result.stderr
     assert "broken.txt: starts with a UTF-16-LE byte-order mark" in result.stderr
     assert (out / "good.en.txt").exists() and (out / "wide.en.txt").exists() and not (out / "broken.en.txt").exists()
+
+
+def test_the_report_says_one_sentence_and_ends_the_bar_at_100_percent(tmp_path: Path) -> None:
+    import io
+
+    from ui.batch.jobs import Job, Outcome, Status
+    from ui.batch.report import BatchReporter
+
+    stream = io.StringIO()
+    reporter = BatchReporter(1, stream=stream, bar=True)
+    job = Job("a.txt", tmp_path / "out" / "a", ".txt", source=tmp_path / "a.txt")
+    reporter.start(job)
+    reporter.progress(61, 62)  # the last batch is not always reported
+    reporter.finish(Outcome(job, Status.DONE, pieces=1, seconds=0.5))
+    assert reporter._bar.n == reporter._bar.total == 62
+    reporter.close([Outcome(job, Status.DONE, pieces=1, seconds=0.5)])
+    assert "a.txt: 1 sentence in 0.5 s" in stream.getvalue()

@@ -310,10 +310,10 @@ def test_the_command_groups_files_and_resumes_after_a_kill(tmp_path: Path, tiny_
     assert rerun.returncode == 1, rerun.stderr  # the broken file
     assert rerun.stderr.count("already done") == len(finished)
     assert rerun.stderr.count("error: ") == 1 and f"error: {folder / 'broken.txt'}" in rerun.stderr
-    assert "made with 2 other article(s)" in rerun.stderr or len(finished) >= 7
+    assert "in a group of 3 articles made together" in rerun.stderr or len(finished) >= 7
     assert len(list(out.glob("*.json"))) == 9 and not list(out.rglob("*.part"))
     alone = run_cli(*translate_args(folder, tmp_path / "alone", "--group", "1"), env=tiny_model_env)
-    assert alone.returncode == 1 and "made with" not in alone.stderr
+    assert alone.returncode == 1 and "made together" not in alone.stderr
     for path in sorted((tmp_path / "alone").glob("*.en.*")):
         assert (out / path.name).read_bytes() == path.read_bytes()
 

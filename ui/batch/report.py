@@ -3,6 +3,7 @@ plain log lines otherwise, and every failure named on stderr with its reason."""
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from typing import IO, Any
 
@@ -18,10 +19,13 @@ class BatchReporter:
         self._bar: Any = None
         self._file_total = 0
         self._file_done = 0
+        self._logging = contextlib.ExitStack()
         if self.use_bar:
             from tqdm import tqdm
+            from tqdm.contrib.logging import logging_redirect_tqdm
 
             self._bar = tqdm(total=0, unit="sentence", file=self.stream, dynamic_ncols=True)
+            self._logging.enter_context(logging_redirect_tqdm())  # log lines above the bar, not on it
 
     def start(self, job: Job) -> None:
         self.index += 1
@@ -49,6 +53,9 @@ class BatchReporter:
         self._file_done = max(done, self._file_done)
 
     def finish(self, outcome: Outcome) -> None:
+        if self._bar is not None and self._file_done < self._file_total:  # the last batch counted: 100 %
+            self._bar.update(self._file_total - self._file_done)
+            self._file_done = self._file_total
         prefix = f"[{self.index}/{self.total_files}] {outcome.job.name}"
         if outcome.status == Status.FAILED:
             self._write(f"error: {outcome.error}")
@@ -58,14 +65,15 @@ class BatchReporter:
             self._write(f"{prefix}: nothing to translate, the file comes back as it is -> {outcome.job.translation_path}")
         else:
             rate = outcome.pieces / outcome.seconds if outcome.seconds else 0.0
-            timing = f"in {outcome.seconds:.1f}s ({rate:.1f} sentences/s)"
-            if outcome.group > 1:
-                timing = f"made with {outcome.group - 1} other article(s) in {outcome.seconds:.1f}s"
-            self._write(f"{prefix}: {outcome.pieces} sentences {timing} -> {outcome.job.translation_path}")
+            timing = f"in {outcome.seconds:.1f} s ({rate:.1f} sentences/s)"
+            if outcome.group > 1:  # made together: the time is the group's, not this article's
+                timing = f"in a group of {outcome.group} articles made together in {outcome.seconds:.1f} s"
+            self._write(f"{prefix}: {plural(outcome.pieces, 'sentence')} {timing} -> {outcome.job.translation_path}")
 
     def close(self, outcomes: list[Outcome]) -> None:
         if self._bar is not None:
             self._bar.close()
+        self._logging.close()
         counts = {status: sum(1 for o in outcomes if o.status == status) for status in Status}
         done, skipped, failed = counts[Status.DONE], counts[Status.SKIPPED], counts[Status.FAILED]
         self._write(f"{done} translated, {skipped} skipped, {failed} failed")
@@ -75,3 +83,8 @@ class BatchReporter:
             self._bar.write(line, file=self.stream)
         else:
             print(line, file=self.stream, flush=True)
+
+
+def plural(count: int, noun: str) -> str:
+    """"1 sentence", "2 sentences"."""
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
