@@ -25,7 +25,7 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 
 from .credentials import KEY_USER, AccessPolicy, Caller
-from .forms import FormError, parse_urlencoded
+from .bodies import BodyError, parse_urlencoded
 from .guards import API_CALL, QUEUE_JOIN, REST_WORK, ASGIApp, Receive, Scope, Send, header, read_body, replay, send_error
 
 SESSION_COOKIE = "passerelle-session"
@@ -142,7 +142,7 @@ class AccessGuard:
         body, _ = await read_body(receive)
         try:
             fields = _json_or_form(header(scope, b"content-type") or "", body)
-        except FormError as error:
+        except BodyError as error:
             raise Refusal(400, str(error)) from None
         user = self._check_login(client_address(scope), str(fields.get("username", "")).strip(), str(fields.get("password", "")))
         token = self.policy.sessions.open(user)
@@ -246,7 +246,7 @@ async def _body_key(scope: Scope, receive: Receive) -> tuple[str | None, Receive
                     await item.close()
     try:
         fields = _json_or_form(kind, body)
-    except FormError:
+    except BodyError:
         return None, again  # the route answers the bad body with its own error
     value = fields.get("api_key")
     return (value if isinstance(value, str) and value else None), again
@@ -258,7 +258,7 @@ def _json_or_form(content_type: str, body: bytes) -> dict[str, Any]:
         try:
             data = json.loads(body) if body.strip() else {}
         except (ValueError, RecursionError):
-            raise FormError("Invalid JSON format") from None
+            raise BodyError("Invalid JSON format") from None
         return data if isinstance(data, dict) else {}
     return dict(parse_urlencoded(body, content_type))
 

@@ -11,7 +11,7 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 
 from ...config import TRUE_WORDS
-from ..forms import FormError, parse_urlencoded
+from ..bodies import BodyError, parse_urlencoded
 from ..options import parse_whole_number
 from .errors import RestError
 
@@ -79,7 +79,7 @@ async def read_fields(request: Request) -> Fields:
     elif kind == URLENCODED:
         try:
             fields.values.update(parse_urlencoded(await request.body(), request.headers.get("content-type", "")))
-        except FormError as error:
+        except BodyError as error:
             raise RestError(400, f"Invalid request: {error}") from None
     elif kind == MULTIPART:
         form = await request.form()

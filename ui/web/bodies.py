@@ -1,6 +1,6 @@
-"""Form bodies as browsers and ``curl -d`` send them: UTF-8 unless the request says otherwise
-(Starlette reads ``application/x-www-form-urlencoded`` as Latin-1, turning "parlé" into
-"parlÃ©"), and bytes that do not decode are a clear error, not a garbled field."""
+"""Urlencoded request bodies as browsers and ``curl -d`` send them: UTF-8 unless the request
+says otherwise (Starlette reads ``application/x-www-form-urlencoded`` as Latin-1, turning
+"parlé" into "parlÃ©"), and bytes that do not decode are a clear error, not a garbled field."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import codecs
 from urllib.parse import parse_qsl
 
 
-class FormError(ValueError):
+class BodyError(ValueError):
     """A body that cannot be read as the form it says it is."""
 
 
@@ -21,7 +21,7 @@ def charset_of(content_type: str, default: str = "utf-8") -> str:
             try:
                 return codecs.lookup(charset).name
             except LookupError:
-                raise FormError(f"Unknown charset {charset!r} in the Content-Type") from None
+                raise BodyError(f"Unknown charset {charset!r} in the Content-Type") from None
     return default
 
 
@@ -34,10 +34,10 @@ def parse_urlencoded(body: bytes, content_type: str = "") -> list[tuple[str, str
         try:
             text = body.decode(charset)
         except UnicodeDecodeError:
-            raise FormError(f"The form body is not valid {charset} text") from None
+            raise BodyError(f"The form body is not valid {charset} text") from None
     try:
         return parse_qsl(text, keep_blank_values=True, encoding=charset, errors="strict", max_num_fields=1_000)
     except UnicodeDecodeError:
-        raise FormError(f"The form body is not valid {charset} text") from None
+        raise BodyError(f"The form body is not valid {charset} text") from None
     except ValueError as error:  # too many fields
-        raise FormError(f"Invalid form body: {error}") from None
+        raise BodyError(f"Invalid form body: {error}") from None
