@@ -248,7 +248,7 @@ def test_an_error_while_the_group_is_made_is_one_articles_own(services: GivenSer
 
 @pytest.mark.model
 def test_a_crash_mid_group_loses_nothing_written(services: GivenServices, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import ui.batch.group as group_module
+    import ui.batch.local as group_module
 
     folder = write_folder(tmp_path / "in", 5)
     out = tmp_path / "out"

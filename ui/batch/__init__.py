@@ -3,8 +3,8 @@ other language out, here or on a Ray cluster."""
 
 from .files import remove_stale_parts
 from .jobs import SOURCES, Job, Outcome, Status, check_writable, discover, exit_status, output_target
-from .group import run_local
-from .local import run_job
+from .local import run_local
+from .single import run_job
 
 __all__ = [
     "SOURCES",

@@ -1,97 +1,121 @@
-"""One batch job in this process: read, its direction settled (:func:`prepare`), translated
-(and summarised), its outputs written atomically, its failure reported as its own Outcome.
+"""The batch run in this process (:func:`run_local`): jobs in groups of
+``AppConfig.batch_group`` (1: one after another, :func:`run_job`).
 
-:func:`run_job` is also what each Ray actor runs. It reads the input, settles the direction
-(``--source auto``: the language detected in the text), hence the output names and the resume
-key, then skips the input when it is already done, or translates it in that direction."""
+A group of batch jobs is made together: read one by one, then translated in one run and
+summarised in one run per direction (``ui.article.many``), so the engines' batches hold
+several articles; then each article's outputs written atomically, the JSON ("done" mark) last,
+as the one-by-one path writes them.
+
+A failure stays the article's own: a file that cannot be read fails alone before the group is
+made; an error while the group is made sends each of its articles through the one-by-one path
+(:func:`run_job`), where it fails alone, exactly as without groups."""
 
 from __future__ import annotations
 
+import logging
 import time
-from dataclasses import dataclass, replace
-from typing import Callable, cast
+from typing import IO, Iterator, Sequence
 
-from translate import InputTextError
-from translate.languages import Language, other
+from translate import ModelNotAvailableError
 
-from ..article import ArticleInputError, ArticleOptions, ArticleText, Services, Stage, article_stream, read_article_bytes, read_bounded
-from ..article.language import AUTO, detect_source
-from ..article.pipeline import untouched_result
-from .files import already_done, job_key, write_outputs
+from ..article import ArticleOptions, Services
+from ..article.many import process_many
+from .files import write_outputs
 from .jobs import Job, Outcome, Status
+from .single import Prepared, prepare, run_job
+from .report import BatchReporter
 
-Progress = Callable[[int, int], None]
-
-
-@dataclass(frozen=True)
-class Prepared:
-    """A job read and ready: its text, its direction settled, its resume key."""
-
-    job: Job  # with its target language set
-    article: ArticleText
-    options: ArticleOptions  # with the source settled (never "auto")
-    key: str
-    started: float
-
-    @property
-    def source(self) -> Language:
-        return cast(Language, self.options.source)
+logger = logging.getLogger("passerelle.batch")
 
 
-def prepare(job: Job, services: Services, options: ArticleOptions, force: bool = False) -> Prepared | Outcome:
-    """The job read, its direction and key settled; or its Outcome when it failed to read, is
-    already done, or has nothing to translate (a file of code or images: written as it is, done)."""
+def run_group(
+    jobs: Sequence[Job], services: Services, options: ArticleOptions, force: bool, reporter: BatchReporter
+) -> list[Outcome]:
+    """The jobs' outcomes, in order; reported in order once the group is done."""
+    outcomes: dict[int, Outcome] = {}
+    ready: dict[str, list[tuple[int, Prepared]]] = {}  # by the language read, in order
+    for index, job in enumerate(jobs):
+        found = prepare(job, services, options, force)
+        if isinstance(found, Outcome):
+            outcomes[index] = found
+        else:
+            ready.setdefault(found.source, []).append((index, found))
+    reporter.start_group([prepared.job for members in ready.values() for _, prepared in members])
+    for members in ready.values():
+        outcomes |= _made_together(members, jobs, services, options, force, reporter)
+    ordered = [outcomes[index] for index in range(len(jobs))]
+    for job, outcome in zip(jobs, ordered, strict=True):
+        reporter.start(job)
+        reporter.finish(outcome)
+    return ordered
+
+
+def _made_together(
+    members: list[tuple[int, Prepared]],
+    jobs: Sequence[Job],
+    services: Services,
+    options: ArticleOptions,
+    force: bool,
+    reporter: BatchReporter,
+) -> dict[int, Outcome]:
+    """The outcomes of articles read in the same language, made in one run and written."""
     started = time.perf_counter()
-    if job.problem:
-        return Outcome(job, Status.FAILED, job.problem)
-    config = services.config
+    first = members[0][1]
     try:
-        data = job.data if job.data is not None else read_bounded(job.source, config.max_file_bytes, job.name)
-        article = read_article_bytes(data, job.name, config.max_file_bytes, config.max_chars, options.article_only)
-        source = _read_as(article, options.source, job)
-        job = job.towards(source)
-    except (ArticleInputError, InputTextError) as error:
-        return Outcome(job, Status.FAILED, str(error))
-    key = job_key(data, config, options, source)
-    if not force and already_done(job, key):
-        return Outcome(job, Status.SKIPPED)
-    if article.form is not None and not article.form.translatable():  # nothing to translate: done as it is
-        result = untouched_result(article.form, job.name, source)
-        result.warnings[:0] = article.notes
-        write_outputs(job, result, key)
-        return Outcome(job, Status.DONE, seconds=time.perf_counter() - started)
-    return Prepared(job, article, replace(options, source=source), key, started)  # detected once, here
+        results = process_many(
+            [prepared.article for _, prepared in members],
+            services,
+            first.options,
+            first.source,
+            [prepared.job.name for _, prepared in members],
+            progress=reporter.progress,
+        )
+    except ModelNotAvailableError:
+        raise  # no article of the run can be made: one message, from the command
+    except Exception as error:  # noqa: BLE001  # whichever article raised, it fails alone below
+        names = ", ".join(prepared.job.name for _, prepared in members)
+        logger.info("a group of %d articles failed (%s); each one alone now: %s", len(members), error, names)
+        return {index: run_job(jobs[index], services, options, force=force) for index, _ in members}
+    seconds = time.perf_counter() - started
+    outcomes = {}
+    for (index, prepared), result in zip(members, results, strict=True):
+        result.warnings[:0] = prepared.article.notes
+        write_outputs(prepared.job, result, prepared.key, group=len(members))
+        pieces = len(result.translation.segments)
+        outcomes[index] = Outcome(prepared.job, Status.DONE, pieces=pieces, seconds=seconds, group=len(members))
+    return outcomes
 
 
-def _read_as(article: ArticleText, source: str, job: Job) -> Language:
-    """The language an input is read in: ``--source``, else the one detected in its text;
-    for a file without text, the one ``--target`` is not, else French."""
-    if source != AUTO:
-        return cast(Language, source)
-    if not article.text.strip():
-        return other(job.target) if job.target is not None else "fr"
-    return detect_source(article.text)[0]
+def grouped_outcomes(
+    jobs: Sequence[Job], services: Services, options: ArticleOptions, force: bool, size: int, reporter: BatchReporter
+) -> Iterator[list[Outcome]]:
+    """Each group's outcomes, in order, as soon as it is made: ``size`` jobs at a time (1: one
+    after another, :func:`run_job`). The local run and each Ray call go through here."""
+    if size < 1:
+        raise ValueError(f"a group holds at least one article, got {size}")
+    for start in range(0, len(jobs), size):
+        members = jobs[start : start + size]
+        if size == 1:
+            reporter.start(members[0])
+            outcome = run_job(members[0], services, options, force=force, progress=reporter.progress)
+            reporter.finish(outcome)
+            yield [outcome]
+        else:
+            yield run_group(members, services, options, force, reporter)
 
 
-def run_job(
-    job: Job, services: Services, options: ArticleOptions, force: bool = False, progress: Progress | None = None
-) -> Outcome:
-    """Translate one input and write its outputs; input problems become a failed Outcome.
-    ``progress(done, total)`` follows the translation batch by batch. The outcome's job has
-    its target language set (see :meth:`Job.towards`)."""
-    ready = prepare(job, services, options, force)
-    if isinstance(ready, Outcome):
-        return ready
-    job, article = ready.job, ready.article
-    try:
-        result = None
-        for event in article_stream(article.text, services, ready.options, job.name, stream=False, form=article.form):
-            if progress is not None and event.stage == Stage.TRANSLATING:
-                progress(event.done, event.total)
-            result = event.result or result
-        assert result is not None
-        result.warnings[:0] = article.notes
-        write_outputs(job, result, ready.key)
-    except (ArticleInputError, InputTextError) as error:
-        return Outcome(job, Status.FAILED, str(error))
-    return Outcome(job, Status.DONE, pieces=len(result.translation.segments), seconds=time.perf_counter() - ready.started)
+def run_local(
+    jobs: Sequence[Job],
+    services: Services,
+    options: ArticleOptions,
+    force: bool,
+    group: int | None = None,
+    stream: IO[str] | None = None,
+) -> list[Outcome]:
+    """Every job in order, ``group`` at a time (default ``config.batch_group``; 1: one after
+    another), with a progress bar (or log lines) on ``stream`` (stderr)."""
+    size = services.config.batch_group if group is None else group
+    reporter = BatchReporter(len(jobs), stream)
+    outcomes = [outcome for made in grouped_outcomes(jobs, services, options, force, size, reporter) for outcome in made]
+    reporter.close(outcomes)
+    return outcomes

@@ -2,8 +2,8 @@
 
 Ray Data batch inference: the jobs become a dataset of plain rows, a fixed pool of actors each
 loads the models once and makes the rows of each call as the local engine makes a folder
-(:func:`ui.batch.group.grouped_outcomes`: ``AppConfig.batch_group`` articles together, or one
-by one with :func:`ui.batch.local.run_job`), and the outcomes come back as rows. So the
+(:func:`ui.batch.local.grouped_outcomes`: ``AppConfig.batch_group`` articles together, or one
+by one with :func:`ui.batch.single.run_job`), and the outcomes come back as rows. So the
 outputs, the atomic writes, the skipping of finished files and the per-file errors are the
 local engine's, and so is the direction: ``options.source`` reaches ``run_job`` unchanged, each actor loads the translator(s)
 it needs (French → English, English → French, or both for ``--source auto``), and each outcome
@@ -29,7 +29,7 @@ from translate.languages import Language
 
 from ..article import ArticleOptions, Services
 from ..config import AppConfig, UsageError
-from .group import grouped_outcomes
+from .local import grouped_outcomes
 from .jobs import Job, Outcome, Status, source_languages
 from .ray_rows import FATAL, job_rows, job_schema, outcome_fields, outcome_schema, row_job
 from .report import BatchReporter
