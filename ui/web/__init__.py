@@ -5,7 +5,7 @@ from .scratch import reserve_process_scratch
 
 reserve_process_scratch()  # before anything imports gradio: see its docstring
 
-from .api import API_NAME  # noqa: E402
+from .gradio_api import API_NAME  # noqa: E402
 from .server import WebServer, launch, serve  # noqa: E402
 
 __all__ = ["API_NAME", "WebServer", "launch", "serve"]

@@ -22,7 +22,7 @@ from ..article import Services
 from ..article.language import AUTO
 from ..article.services import ModelState
 from ..config import AppConfig
-from .api import API_NAME, ApiHandler
+from .gradio_api import API_NAME, ApiHandler
 from .files import FileHandlers
 from .metrics import Metrics
 from .scratch import Scratch
