@@ -1,6 +1,6 @@
 """The server as an operator runs it: ``passerelle ui`` in a subprocess, stopped by the signals
 systemd, docker and Ctrl-C send while jobs are in flight, two instances side by side, and a
-soak of a few hundred requests. Loopback only, every wait bounded."""
+soak of a thousand mixed requests. Loopback only, every wait bounded."""
 
 from __future__ import annotations
 
@@ -139,18 +139,26 @@ def test_files_are_private_to_their_instance_and_behind_its_login(
     assert not any(name == "gradio" for name in leftovers(models))  # nothing in a shared folder
 
 
-def test_memory_levels_off_over_a_few_hundred_requests(server_factory: list[ServerProcess], models: dict[str, str]) -> None:
+def test_memory_levels_off_over_mixed_requests(server_factory: list[ServerProcess], models: dict[str, str]) -> None:
+    """REST calls (some with a file to download), a gradio_client session per call and page jobs
+    (load, heartbeat, queue, download), in turns, as ``passerelle bench --only soak`` sends them.
+    Two requests in three open a Gradio session; once the sessions are at their bound (256:
+    ui/web/sessions.py), memory stays flat. Before the bound: +65 MiB per 1,000 such requests."""
+    from ui.bench.soak import SoakClients
+
     server = start(server_factory, models)
-    client = gradio_client.Client(server.url, verbose=False)
-    texts = [line for line in FRENCH_LINES if len(line) < 90]
+    clients = SoakClients(server.url, [line for line in FRENCH_LINES if len(line) < 90])
 
     def requests(count: int, offset: int) -> None:
-        for i in range(count):
-            client.predict(texts[(offset + i) % len(texts)], "short", 0, api_name=ENDPOINT)
+        for index in range(offset, offset + count):
+            clients.send(index)
 
-    requests(100, 0)  # caches fill, allocator settles
-    settled = server.rss_mib()
-    requests(200, 100)
-    grown = server.rss_mib() - settled
-    print(f"RSS {settled:.1f} MiB after 100 requests, +{grown:.2f} MiB after 200 more")
-    assert grown < 10, f"RSS grew {grown:.1f} MiB over 200 requests after settling at {settled:.0f} MiB"
+    try:
+        requests(800, 0)  # past the sessions' bound (the API's alone reach it at 768), allocator settled
+        settled = server.rss_mib()
+        requests(300, 800)
+        grown = server.rss_mib() - settled
+    finally:
+        clients.close()
+    print(f"RSS {settled:.1f} MiB after 800 requests, {grown:+.2f} MiB after 300 more")
+    assert grown < 4, f"RSS grew {grown:.1f} MiB over 300 requests after settling at {settled:.0f} MiB"

@@ -83,7 +83,7 @@ def test_segments_carry_flags_and_confidence_and_the_glossary_applies(client: "g
     segment = segments[0]
     assert isinstance(segment["confidence"], float) and segment["confidence"] < 0
     assert all({"kind", "detail", "message"} <= set(flag) for flag in segment["flags"])
-    with pytest.raises(Exception, match="more than one tab"):
+    with pytest.raises(Exception, match="more than one separator"):
         client.predict(text, "none", 1, "OTAN\tNATO\tOTAN", api_name=ENDPOINT)
 
 

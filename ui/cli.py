@@ -140,7 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         metavar="SECTION",
         help="measure just this section (repeatable): startup, translation, summary, article, memory, "
-        "or one of the extra sections; default: all",
+        "or one of the extra sections; default: all but soak (measured only when named)",
     )
     bench.add_argument(
         "--input",

@@ -17,7 +17,9 @@ English stand-in of the article's translation (see ``page_run``).
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import re
 import signal
 import socket
@@ -26,7 +28,8 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from typing import Any, Callable, Sequence
+from pathlib import Path
+from typing import Any, Callable, Iterator, Sequence
 
 from translate.engine.convert import convert_model
 from translate.engine.ct2_backend import thread_layout
@@ -47,12 +50,16 @@ STOP_SECONDS = 30.0
 BUTTON_INPUTS = 7  # text, summary, quality, glossary, loaded file, direction, article only
 MILESTONES = ("first_paragraph", "translation", "summary_en", "summary_fr")
 UNIT = re.compile(r'class="unit[ "]')
-SUMMARY_TEXT = {"en": '<section class="summary" lang="en"><h4>English</h4><p>', "fr": '<h4>Français</h4><p>'}
+# A summary's text has come: its heading (of whatever level and class), then a paragraph.
+SUMMARY_TEXT = {
+    lang: re.compile(rf'<section class="summary" lang="{lang}"><h\d[^>]*>{title}</h\d><p>')
+    for lang, title in (("en", "English"), ("fr", "Français"))
+}
 
 
 def measure_page(ctx: BenchContext) -> dict[str, Any]:
     settings = ctx.settings
-    job = _write_job(ctx)
+    job = server_job(ctx)
     article = page_article(ctx.texts, settings.page_words)
     minimal: list[float] = []
     ready: list[float] = []
@@ -97,9 +104,10 @@ def page_article(texts: BenchTexts, words: int) -> str:
     return "\n\n".join(paragraphs)
 
 
-def _write_job(ctx: BenchContext) -> dict[str, Any]:
-    """What the server's process needs: the models, a cache whose ``ct2`` is the benchmark's
-    conversions, a free port, the fixed lengths."""
+def server_job(ctx: BenchContext, name: str = "page", **overrides: Any) -> dict[str, Any]:
+    """What the server's process (``page_run``) needs: the models, a cache whose ``ct2`` is the
+    benchmark's conversions, a free port, the fixed lengths (``overrides`` change any of it);
+    written to ``NAME-job.json`` in the work directory."""
     models, settings = ctx.models, ctx.settings
     cache = ctx.workdir / "page-cache"
     cache.mkdir(parents=True, exist_ok=True)
@@ -124,8 +132,9 @@ def _write_job(ctx: BenchContext) -> dict[str, Any]:
         "english_article": english,
         "english_passages": passages,
         "layout": {"workers": workers, "threads_per_worker": threads},
+        **overrides,
     }
-    path = ctx.workdir / "page-job.json"
+    path = ctx.workdir / f"{name}-job.json"
     path.write_text(json.dumps(job), encoding="utf-8")
     return {**job, "path": str(path)}
 
@@ -159,36 +168,51 @@ def _serve(job: dict[str, Any], article: str | None) -> tuple[tuple[float, float
     """Spawn the server, time it to ready and to the full page, submit ``article`` if given,
     stop it."""
     started = time.perf_counter()
-    child = subprocess.Popen(
-        [sys.executable, "-m", "ui.bench.page_run", job["path"]],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    url = f"http://127.0.0.1:{job['port']}/"
-    try:
-        _wait_ready(child, url)
+    with running_server(job, "page") as (child, url):
+        wait_ready(child, url)
         ready = time.perf_counter() - started
-        _wait_full_page(child, url)
+        wait_full_page(child, url)
         full = time.perf_counter() - started
         answer = submit_article(url, article) if article is not None else {}
-    except BaseException as error:
-        child.kill()
-        output = child.communicate(timeout=STOP_SECONDS)[0]
-        raise RuntimeError(f"the page benchmark failed ({error}); the server's output:\n{output[-3000:]}") from error
-    child.send_signal(signal.SIGINT)
-    output = child.communicate(timeout=STOP_SECONDS)[0]
-    if child.returncode != 0:
-        raise RuntimeError(f"the page benchmark's server exited with {child.returncode}:\n{output[-3000:]}")
     return (ready, full), answer
 
 
-def _wait_ready(child: subprocess.Popen[str], url: str) -> None:
+@contextlib.contextmanager
+def running_server(
+    job: dict[str, Any], section: str, env: dict[str, str] | None = None
+) -> Iterator[tuple[subprocess.Popen[str], str]]:
+    """``page_run`` on ``job`` in a fresh process (its output in a log file of the work
+    directory: a pipe nobody reads would stall a long run), and its URL; stopped with SIGINT
+    as a user would, or killed if the block fails (the error then carries the server's output)."""
+    log_path = Path(job["path"]).with_suffix(".log")
+    with open(log_path, "w", encoding="utf-8") as log:
+        child = subprocess.Popen(
+            [sys.executable, "-m", "ui.bench.page_run", job["path"]],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env={**os.environ, **(env or {})},
+        )
+        try:
+            yield child, f"http://127.0.0.1:{job['port']}/"
+        except BaseException as error:
+            child.kill()
+            child.wait(timeout=STOP_SECONDS)
+            output = log_path.read_text(encoding="utf-8", errors="replace")
+            raise RuntimeError(f"the {section} benchmark failed ({error}); the server's output:\n{output[-3000:]}") from error
+        child.send_signal(signal.SIGINT)
+        child.wait(timeout=STOP_SECONDS)
+    if child.returncode != 0:
+        output = log_path.read_text(encoding="utf-8", errors="replace")
+        raise RuntimeError(f"the {section} benchmark's server exited with {child.returncode}:\n{output[-3000:]}")
+
+
+def wait_ready(child: subprocess.Popen[str], url: str) -> None:
     """Until ``/ready`` answers 200 and so does the page."""
     _wait(child, lambda: _status(url + "ready")[0] == 200 and _status(url)[0] == 200)
 
 
-def _wait_full_page(child: subprocess.Popen[str], url: str) -> None:
+def wait_full_page(child: subprocess.Popen[str], url: str) -> None:
     """Until ``/ready`` says the Gradio page has taken over."""
     _wait(child, lambda: json.loads(_status(url + "ready")[1] or "{}").get("page") == "ready")
 
@@ -265,7 +289,7 @@ def _milestones(frame: Sequence[Any]) -> list[str]:
         shown.append("first_paragraph")
     if translated and translated == len(UNIT.findall(original)):
         shown.append("translation")
-    shown += [f"summary_{lang}" for lang, marker in SUMMARY_TEXT.items() if marker in summary]
+    shown += [f"summary_{lang}" for lang, marker in SUMMARY_TEXT.items() if marker.search(summary)]
     return shown
 
 

@@ -13,6 +13,9 @@ repetition guard and span protection are off (random weights would trip both). A
 weights translate into noise that no summariser's tokenizer sizes like English, so the summary
 reads the job's English stand-in of the article (``article_english_tokens`` tokens, whole
 sentences), as the benchmark's whole-article section does; its French is translated for real.
+
+The soak section runs the same server, with a bound of its own on the temporary files
+(``max_temp_files`` in the job, a setting that has no environment variable).
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from typing import Any
 def run_page(job: dict[str, Any]) -> int:
     """``passerelle ui`` with the job's models and fixed lengths."""
     _fix_lengths(job)
+    _fix_limits(job)
     from ..cli import main
 
     os.environ.update(
@@ -75,6 +79,20 @@ def _fix_lengths(job: dict[str, Any]) -> None:
 
     Summarizer.__init__ = fixed_summarizer  # type: ignore[method-assign]
     Summarizer.summarize_stream = stand_in  # type: ignore[method-assign]
+
+
+def _fix_limits(job: dict[str, Any]) -> None:
+    """The job's bound on the server's temporary files, if it has one."""
+    if not job.get("max_temp_files"):
+        return
+    from ..config import AppConfig
+
+    from_env = AppConfig.from_env.__func__  # type: ignore[attr-defined]
+
+    def bounded(cls: type[AppConfig], environ: Any = None, **overrides: Any) -> AppConfig:
+        return from_env(cls, environ, **{"max_temp_files": job["max_temp_files"], **overrides})
+
+    AppConfig.from_env = classmethod(bounded)  # type: ignore[method-assign, assignment]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import operator
 from typing import Any, Callable
 
-from .extras import EXTRA_SECTIONS
+from .extras import ALL_SECTIONS
 from .setup import BenchSettings
 from .table import beam_name, cell, plural, table, times, value_range
 
@@ -56,7 +56,7 @@ def check_targets(report: dict[str, Any], settings: BenchSettings) -> list[dict[
         )
     checks += [
         (check.name, check.value, check.comparison, check.target)
-        for section in EXTRA_SECTIONS
+        for section in ALL_SECTIONS
         if section.key in report
         for check in section.checks(report[section.key], settings)
     ]
@@ -83,7 +83,7 @@ def render_table(report: dict[str, Any]) -> str:
     sections = [
         _head_lines(report),
         *[lines(report) for key, lines in core.items() if key in report],
-        *[section.lines(report[section.key], report) for section in EXTRA_SECTIONS if section.key in report],
+        *[section.lines(report[section.key], report) for section in ALL_SECTIONS if section.key in report],
         *([_memory_lines(report)] if "memory" in report else []),
         _target_lines(report),
     ]

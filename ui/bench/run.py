@@ -40,7 +40,7 @@ from .paths import (
     passerelle_summary,
     passerelle_text,
 )
-from .extras import EXTRA_SECTIONS
+from .extras import ALL_SECTIONS, EXTRA_SECTIONS, NAMED_SECTIONS
 from .inputs import article_input, selected_sentences
 from .report import check_targets, render_table
 from .rss import measure_in_child, write_job
@@ -74,6 +74,12 @@ def run_bench(
 
 
 def section_names() -> tuple[str, ...]:
+    """Every section ``--only`` can name."""
+    return default_section_names() + tuple(section.key for section in NAMED_SECTIONS)
+
+
+def default_section_names() -> tuple[str, ...]:
+    """The sections measured when none is named (not the long ones of ``NAMED_SECTIONS``)."""
     return CORE_SECTIONS + tuple(section.key for section in EXTRA_SECTIONS)
 
 
@@ -82,7 +88,7 @@ def measure(
 ) -> dict[str, Any]:
     """Every number of a run (or of the sections in ``only``), as a JSON-ready dict; models
     live only as long as the call."""
-    wanted = set(only or section_names())
+    wanted = set(only or default_section_names())
     report: dict[str, Any] = {"quick": settings.quick_mode, "settings": asdict(settings)}
     texts = load_texts(inputs)
     with (
@@ -111,7 +117,7 @@ def measure(
         if "article" in wanted:
             report["article"] = _article(passerelle, naive, article, english, settings)
         context = BenchContext(Path(tmp), settings, texts, models, passerelle, naive, english)
-        for section in EXTRA_SECTIONS:
+        for section in ALL_SECTIONS:
             if section.key in wanted:
                 logger.info("%s", section.key.replace("_", " "))
                 report[section.key] = section.measure(context)

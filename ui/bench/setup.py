@@ -63,6 +63,7 @@ class BenchTargets:
     many_articles_speedup: float = 1.2  # batch script, articles/min: groups / one after another
     page_first_paragraph_seconds: float = 1.0  # the page: submit to the first translated paragraph
     page_ready_ratio: float = 1.5  # passerelle ui spawn to ready / the minimal script's load, seconds
+    soak_mib_per_1000: float = 1.0  # a server's RSS after warm-up, MiB per 1,000 mixed requests
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,13 @@ class BenchSettings:
     many_repeats: int = 1
     page_words: int = 800  # the article the page benchmark submits (whole paragraphs)
     page_ready_repeats: int = 2  # fresh servers timed to ready; the best counts
+    # Section "soak" (only when named: it takes minutes): this many mixed requests to one
+    # server, its RSS read every soak_every, the slope fitted from soak_warmup on; the server's
+    # temporary files bounded to soak_max_temp_files (low, so the bound is reached).
+    soak_requests: int = 1200
+    soak_every: int = 100
+    soak_warmup: int = 400
+    soak_max_temp_files: int = 200
     threads: int = 0  # 0: every core, for torch and CTranslate2 alike
     quantization: str = "int8"
     seed: int = 0
@@ -133,6 +141,10 @@ class BenchSettings:
             many_group=2,
             page_words=120,
             page_ready_repeats=1,
+            soak_requests=90,
+            soak_every=30,
+            soak_warmup=30,
+            soak_max_temp_files=20,
             threads=1,  # tiny models: one thread is faster, and steadier on a busy machine
             marian_shape=MarianShape.tiny(),
             bart_shape=BartShape.tiny(),

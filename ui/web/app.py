@@ -26,6 +26,7 @@ from .gradio_api import API_NAME, ApiHandler
 from .files import FileHandlers
 from .metrics import Metrics
 from .scratch import Scratch
+from .sessions import SessionBounds
 from .options import DIRECTIONS, QUALITY_BEST, QUALITY_FAST, SUMMARY_CHOICES, glossary_text
 from .render import (
     HEADER,
@@ -133,8 +134,9 @@ def build_app(config: AppConfig, services: Services, scratch: Scratch, metrics: 
                     panes[key] = gr.HTML(
                         render_placeholder(PLACEHOLDERS[key]), elem_id=f"pane-{key}", elem_classes=[PANE_CLASS], js_on_load=None
                     )
-        files_state = gr.State({})
-        loaded_state = gr.State(None)
+        # The uploads' texts go with the uploads themselves (the scratch root's time-to-live).
+        files_state = gr.State({}, time_to_live=config.temp_ttl_seconds)
+        loaded_state = gr.State(None, time_to_live=config.temp_ttl_seconds)
 
         file_outputs = [picker, text, files_state, loaded_state, status]
         files.upload(file_handlers.load, [files], file_outputs, api_visibility="private")
@@ -182,6 +184,8 @@ def build_app(config: AppConfig, services: Services, scratch: Scratch, metrics: 
 
     # api_open=False: /gradio_api/run/... would otherwise run jobs outside the queue's limits.
     demo.queue(default_concurrency_limit=config.concurrency_limit, max_size=config.max_queue, api_open=False)
+    # Gradio holds every session's state until 10,000 sessions: bounded in number and time.
+    SessionBounds(demo, idle_seconds=config.temp_ttl_seconds).install()
     return demo
 
 

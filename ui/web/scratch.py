@@ -3,6 +3,12 @@ Gradio's uploads and cache and the result files offered for download. Articles c
 confidential: nothing goes to the shared /tmp/gradio, nothing is readable by another user or
 served by another Gradio instance, the disk it takes is bounded (oldest files go first), and
 the root is removed when the process ends; a killed process's root is removed at the next start.
+
+The bounds hold when files are written: a write that takes the root past them prunes it at
+once (down to ``WRITE_PRUNE_SHARE`` of them, so that a full root is not walked on every
+write). The root is counted, not walked, on each write: the count of the last prune plus what
+was written since; what Gradio writes itself (uploads) is counted by the cleaner, which prunes
+every ``CHECK_SECONDS`` (a walk of 2,000 files takes about 10 ms).
 """
 
 from __future__ import annotations
@@ -33,10 +39,8 @@ MAX_STEM_CHARS = 80
 _UNSAFE_NAME = re.compile(r"[^\w.-]+")
 _ROOT_NAME = re.compile(rf"^{PREFIX}(\d+)-")
 _PUBLIC_NAME = re.compile(r"^(?P<token>[0-9a-f]{32})\.(?P<name>[\w][\w.-]*)$")
-# The cleaner wakes up a few times per time-to-live, within these bounds (seconds).
-CLEAN_DIVISOR = 4
-MIN_CLEAN_INTERVAL = 10.0
-MAX_CLEAN_INTERVAL = 600.0
+CHECK_SECONDS = 5.0  # the cleaner's round: expired files, and Gradio's own writes counted
+WRITE_PRUNE_SHARE = 0.9  # a write past the bounds prunes down to this share of them
 ANALYTICS_EVENTS = 100
 
 
@@ -45,10 +49,6 @@ class ScratchLimits:
     ttl_seconds: float = 3600
     max_files: int = 2000
     max_bytes: int = 500_000_000
-
-
-def clean_interval(ttl_seconds: float) -> float:
-    return min(max(ttl_seconds / CLEAN_DIVISOR, MIN_CLEAN_INTERVAL), MAX_CLEAN_INTERVAL)
 
 
 def safe_stem(source_file: str | None) -> str:
@@ -82,7 +82,9 @@ def remove_dead_roots(parent: Path | None = None) -> int:
 
 
 class Scratch:
-    """A private root: ``gradio/`` (GRADIO_TEMP_DIR) and ``downloads/``; pruned on a schedule."""
+    """A private root: ``gradio/`` (GRADIO_TEMP_DIR: Gradio's uploads and cache, and the page's
+    results, which Gradio serves from there without copying them) and ``downloads/`` (the REST
+    API's results); pruned when a write takes it past its bounds, and on a schedule."""
 
     def __init__(self, limits: ScratchLimits = ScratchLimits(), parent: Path | None = None, root: Path | None = None) -> None:
         self.limits = limits
@@ -94,11 +96,15 @@ class Scratch:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
+        # The root's files and bytes: as the last prune left them, plus what was written since.
+        self.files = 0
+        self.bytes = 0
 
     def write(self, result: ArticleResult) -> tuple[Path, Path, Path | None]:
         """The result as Markdown and JSON, and the translated file in its own format when
-        the input had one, in a directory of its own."""
-        directory = self.downloads / uuid.uuid4().hex
+        the input had one, in a directory of its own inside Gradio's (which serves them as they
+        are: outside it, Gradio would copy each one into it)."""
+        directory = self.gradio / uuid.uuid4().hex
         directory.mkdir(mode=0o700)
         stem = f"{safe_stem(result.source_file)}.{result.target_language}"
         markdown = directory / f"{stem}.md"
@@ -109,6 +115,7 @@ class Scratch:
         if result.file is not None:
             translated = directory / f"{stem}{result.file.suffix}"
             translated.write_bytes(result.file.data)
+        self._wrote(markdown, data, *([translated] if translated is not None else []))
         return markdown, data, translated
 
     def write_file(self, name: str, content: str | bytes) -> str:
@@ -116,8 +123,20 @@ class Scratch:
         token = uuid.uuid4().hex
         directory = self.downloads / token
         directory.mkdir(mode=0o700)
-        (directory / name).write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+        path = directory / name
+        path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+        self._wrote(path)
         return f"{token}.{name}"
+
+    def _wrote(self, *paths: Path) -> None:
+        """Count new files; past the bounds, prune at once (the oldest files go)."""
+        size = sum(path.stat().st_size for path in paths)
+        with self._lock:
+            self.files += len(paths)
+            self.bytes += size
+            crowded = self.files > self.limits.max_files or self.bytes > self.limits.max_bytes
+        if crowded:
+            self.prune(share=WRITE_PRUNE_SHARE)
 
     def find_file(self, public_name: str) -> Path | None:
         """The file behind a public name from ``write_file``, if it is still there."""
@@ -127,54 +146,85 @@ class Scratch:
         path = self.downloads / match["token"] / match["name"]
         return path if path.is_file() and not path.is_symlink() else None
 
-    def prune(self, now: float | None = None) -> int:
+    def prune(self, now: float | None = None, share: float = 1.0) -> int:
         """Delete files older than the time-to-live, then the oldest until the root is within
-        its file and byte bounds; returns how many files went."""
+        ``share`` of its file and byte bounds; returns how many files went."""
         now = time.time() if now is None else now
+        max_files, max_bytes = int(self.limits.max_files * share), self.limits.max_bytes * share
         with self._lock:
-            files = []
-            for path in self.root.rglob("*"):
-                try:
-                    if path.is_file() and not path.is_symlink():
-                        stat = path.stat()
-                        files.append((stat.st_mtime, stat.st_size, path))
-                except OSError:
-                    continue  # removed meanwhile
+            files, empty = self._walk()
             files.sort()
             total = sum(size for _, size, _ in files)
             removed = 0
+            emptied = set()
             for mtime, size, path in files:
                 expired = mtime < now - self.limits.ttl_seconds
-                crowded = len(files) - removed > self.limits.max_files or total > self.limits.max_bytes
+                crowded = len(files) - removed > max_files or total > max_bytes
                 if not (expired or crowded):
                     break
                 try:
-                    path.unlink()
+                    os.unlink(path)
+                except FileNotFoundError:
+                    pass  # removed meanwhile (by Gradio)
                 except OSError as error:  # a download racing the cleaner; retried next round
                     logger.warning("could not delete %s: %s", path, error)
                     continue
                 removed += 1
                 total -= size
-            self._remove_empty_directories()
+                emptied.add(os.path.dirname(path))
+            self.files, self.bytes = len(files) - removed, total
+            # Directories whose files went, and those found empty a while ago (left by Gradio,
+            # or by an earlier round): not one just made for a file about to be written.
+            stale = now - CHECK_SECONDS
+            self._remove_directories(emptied | {path for mtime, path in empty if mtime < stale})
             return removed
 
-    def _remove_empty_directories(self) -> None:
-        for directory in sorted(self.root.rglob("*"), key=lambda p: len(p.parts), reverse=True):
-            if directory.is_dir() and directory not in (self.gradio, self.downloads):
+    def _walk(self) -> tuple[list[tuple[float, int, str]], list[tuple[float, str]]]:
+        """Every file under the root (mtime, size, path), and the empty directories (mtime,
+        path); os.scandir, about four times faster than Path.rglob and stat."""
+        files: list[tuple[float, int, str]] = []
+        empty: list[tuple[float, str]] = []
+        stack = [str(self.root)]
+        while stack:
+            directory = stack.pop()
+            try:
+                with os.scandir(directory) as found:
+                    entries = list(found)
+                if not entries:
+                    empty.append((os.stat(directory).st_mtime, directory))
+            except OSError:
+                continue  # removed meanwhile
+            for entry in entries:
                 try:
-                    directory.rmdir()
+                    if entry.is_dir(follow_symlinks=False):
+                        stack.append(entry.path)
+                    elif entry.is_file(follow_symlinks=False):
+                        stat = entry.stat(follow_symlinks=False)
+                        files.append((stat.st_mtime, stat.st_size, entry.path))
                 except OSError:
-                    pass  # not empty: it still holds a fresh file
+                    continue
+        return files, empty
+
+    def _remove_directories(self, directories: set[str]) -> None:
+        """Remove those of ``directories`` that are empty (never the root or its two parts)."""
+        kept = {str(self.root), str(self.gradio), str(self.downloads)}
+        for directory in sorted(directories - kept, key=len, reverse=True):
+            try:
+                os.rmdir(directory)
+            except OSError:
+                pass  # not empty: it still holds a fresh file
 
     def start(self) -> None:
-        """Prune on a schedule in a daemon thread (idempotent)."""
+        """Prune every ``CHECK_SECONDS`` in a daemon thread (idempotent)."""
         if self._thread is not None:
             return
-        interval = clean_interval(self.limits.ttl_seconds)
 
         def loop() -> None:
-            while not self._stop.wait(interval):
-                self.prune()
+            while not self._stop.wait(CHECK_SECONDS):
+                try:
+                    self.prune()
+                except Exception:  # the cleaner must outlive one bad round
+                    logger.exception("pruning the temporary files failed")
 
         self._thread = threading.Thread(target=loop, name="passerelle-scratch-cleaner", daemon=True)
         self._thread.start()
