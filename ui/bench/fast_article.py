@@ -13,7 +13,7 @@ from summarize import SUMMARY_SPEEDS
 from .builders import build_bart
 from .inputs import article_input
 from .machine import load_average
-from .paths import PasserelleModels, Timing, bench_summarizer, naive_article, passerelle_article
+from .code_paths import PasserelleModels, Timing, bench_summarizer, naive_article, passerelle_article
 from .sections import BenchContext, Check, Section
 from .setup import BenchSettings
 from .table import plural, table, times

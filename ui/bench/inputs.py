@@ -7,7 +7,7 @@ from typing import Any, Sequence
 
 from translate import Translator
 
-from .paths import PasserelleModels
+from .code_paths import PasserelleModels
 from .setup import BenchSettings, BenchTexts
 
 

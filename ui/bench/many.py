@@ -29,7 +29,7 @@ from ..article.services import GivenServices
 from ..batch import Status, discover, run_local
 from ..config import AppConfig
 from .machine import load_average
-from .paths import BENCH_LENGTH, fixed_generation
+from .code_paths import BENCH_LENGTH, fixed_generation
 from .sections import BenchContext, Check, Section
 from .setup import BenchSettings, english_text
 from .table import plural, table, times

@@ -90,7 +90,7 @@ def measure_in_child(job: Path, timeout: float) -> dict[str, Any]:
 
 def run_job(job: dict[str, Any]) -> dict[str, Any]:
     """Load the three models, note the resident set, do the article once, note the peak."""
-    from .paths import PasserelleModels, passerelle_article
+    from .code_paths import PasserelleModels, passerelle_article
 
     settings = replace(BenchSettings(), **job["settings"])
     paths = {name: Path(value) for name, value in job["models"].items()}

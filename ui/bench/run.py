@@ -25,7 +25,7 @@ from translate.engine.models import resolve_model
 from translate.sentences import french_sentences
 
 from .machine import load_average, machine_facts
-from .paths import (
+from .code_paths import (
     NaiveModels,
     PasserelleModels,
     Timing,

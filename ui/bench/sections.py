@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from .paths import NaiveModels, PasserelleModels
+from .code_paths import NaiveModels, PasserelleModels
 from .setup import BenchModels, BenchSettings, BenchTexts
 
 

@@ -22,7 +22,7 @@ from translate.engine.models import resolve_model
 from translate.engine.shortlist import PairTokenizer, Shortlist, ShortlistSettings, build_shortlist, write_shortlist
 
 from .machine import load_average
-from .paths import Timing, bench_translator_settings, ctranslate2_sentences, load_ctranslate2, passerelle_text
+from .code_paths import Timing, bench_translator_settings, ctranslate2_sentences, load_ctranslate2, passerelle_text
 from .sections import BenchContext, Check, Section
 from .setup import BenchSettings, BenchTexts
 from .table import plural, table, times
