@@ -101,11 +101,11 @@ def starting_server(tiny_config: Callable[..., AppConfig]) -> Iterator["WebServe
     """A listening server on the tiny models, loaded, whose Gradio page is not built yet
     (``open_page`` builds it): what ``passerelle ui`` is in its first seconds."""
     from tests.helpers import free_port
-    from ui.article import Services
+    from ui.article import LoadedModels
     from ui.web import WebServer
 
     config = tiny_config(port=free_port())
-    services = Services(config)
+    services = LoadedModels(config)
     services.warm_up()
     server = WebServer(config, services).start(page=False)
     yield server

@@ -13,7 +13,7 @@ import pytest
 from starlette.routing import Mount, Route
 
 from tests.helpers import free_port
-from ui.article import Services
+from ui.article import LoadedModels
 from ui.config import AppConfig
 from ui.web import WebServer, serve
 from ui.web.access import ALWAYS_PUBLIC, KEY_FREE, SESSION_COOKIE
@@ -28,7 +28,7 @@ PARAMETER = re.compile(r"\{(?P<name>[^}:]+)(?::[^}]+)?\}")
 
 @contextmanager
 def running(config: AppConfig) -> Iterator[WebServer]:
-    server = serve(config, Services(config))
+    server = serve(config, LoadedModels(config))
     try:
         yield server
     finally:

@@ -23,7 +23,7 @@ from tests.corpus import ENGLISH_NEWS_LINES, FRENCH_LINES
 from tests.helpers import ROOT, run_cli
 from translate import GenerationOptions, InputTextError, Translator, TranslatorSettings
 from ui.article import ArticleOptions
-from ui.article.services import GivenServices
+from ui.article.models import GivenModels
 from ui.batch import Status, discover, run_local
 from ui.config import AppConfig
 
@@ -68,11 +68,11 @@ def models(request: pytest.FixtureRequest, marian_fr_en_dir: Path, marian_en_fr_
 
 
 @pytest.fixture(scope="module")
-def services(marian_fr_en_dir: Path, marian_en_fr_dir: Path, bart_dir: Path) -> GivenServices:
+def services(marian_fr_en_dir: Path, marian_en_fr_dir: Path, bart_dir: Path) -> GivenModels:
     """The batch script's services on the tiny models, fixed lengths (CTranslate2)."""
     en_fr = translator(marian_en_fr_dir, "ctranslate2", "en")
     config = AppConfig(model=str(marian_fr_en_dir), summary_model=str(bart_dir), summary_translation_model=str(marian_en_fr_dir))
-    return GivenServices(config, translator(marian_fr_en_dir, "ctranslate2"), summarizer(bart_dir, en_fr, "ctranslate2"))
+    return GivenModels(config, translator(marian_fr_en_dir, "ctranslate2"), summarizer(bart_dir, en_fr, "ctranslate2"))
 
 
 def comparable(segments: Sequence[Any]) -> list[tuple[Any, ...]]:
@@ -132,7 +132,7 @@ def write_folder(folder: Path, count: int, extra: dict[str, bytes] | None = None
     return folder
 
 
-def run(services: GivenServices, folder: Path, out: Path, group: int, force: bool = False, **options: Any) -> list[Any]:
+def run(services: GivenModels, folder: Path, out: Path, group: int, force: bool = False, **options: Any) -> list[Any]:
     jobs = discover([str(folder)], out, services.config, source=options.get("source", "fr"))
     settings = ArticleOptions(summarize=True, summary_length=LENGTH, **options)
     log = out.parent / f"{out.name}.log"
@@ -157,7 +157,7 @@ def outputs(out: Path) -> dict[str, Any]:
 
 
 @pytest.mark.model
-def test_groups_write_what_one_by_one_writes(services: GivenServices, tmp_path: Path) -> None:
+def test_groups_write_what_one_by_one_writes(services: GivenModels, tmp_path: Path) -> None:
     folder = write_folder(tmp_path / "in", 7)
     alone = run(services, folder, tmp_path / "alone", group=1)
     grouped = run(services, folder, tmp_path / "grouped", group=3)
@@ -178,14 +178,14 @@ def test_a_ray_actor_makes_its_rows_in_groups_as_the_local_run_does(tmp_path: Pa
 
     import pyarrow as pa
 
-    from ui.article import Services
+    from ui.article import LoadedModels
     from ui.batch.ray_engine import TranslateBatch, _collect
     from ui.batch.ray_rows import job_rows, job_schema
 
     folder = write_folder(tmp_path / "in", 5)
     config: AppConfig = tiny_config(batch_group=2)
     options = ArticleOptions(summarize=False, num_beams=1)
-    local = run_local(discover([str(folder)], tmp_path / "local", config), Services(config), options, False, stream=io.StringIO())
+    local = run_local(discover([str(folder)], tmp_path / "local", config), LoadedModels(config), options, False, stream=io.StringIO())
     jobs = discover([str(folder)], tmp_path / "ray", config)
     actor = TranslateBatch(config, options, False, os.getcwd())
     outcomes = _collect(actor(pa.Table.from_pylist(job_rows(jobs), schema=job_schema())).to_pylist(), jobs, None)
@@ -196,7 +196,7 @@ def test_a_ray_actor_makes_its_rows_in_groups_as_the_local_run_does(tmp_path: Pa
 
 
 @pytest.mark.model
-def test_a_bad_file_in_a_group_fails_alone(services: GivenServices, tmp_path: Path) -> None:
+def test_a_bad_file_in_a_group_fails_alone(services: GivenModels, tmp_path: Path) -> None:
     bad = {"article01b.txt": bytes(range(256)) * 8, "article02b.txt": b"  \n"}
     folder = write_folder(tmp_path / "in", 4, bad)
     outcomes = run(services, folder, tmp_path / "out", group=6)
@@ -232,8 +232,8 @@ class PickySummarizer:
 
 
 @pytest.mark.model
-def test_an_error_while_the_group_is_made_is_one_articles_own(services: GivenServices, tmp_path: Path) -> None:
-    picky = GivenServices(services.config, services.translator("fr"), PickySummarizer(services.summarizer(), "Quarantine"))  # type: ignore[arg-type]
+def test_an_error_while_the_group_is_made_is_one_articles_own(services: GivenModels, tmp_path: Path) -> None:
+    picky = GivenModels(services.config, services.translator("fr"), PickySummarizer(services.summarizer(), "Quarantine"))  # type: ignore[arg-type]
     folder = tmp_path / "in"
     folder.mkdir()
     for index in range(3):
@@ -247,7 +247,7 @@ def test_an_error_while_the_group_is_made_is_one_articles_own(services: GivenSer
 
 
 @pytest.mark.model
-def test_a_crash_mid_group_loses_nothing_written(services: GivenServices, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_crash_mid_group_loses_nothing_written(services: GivenModels, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import ui.batch.local as group_module
 
     folder = write_folder(tmp_path / "in", 5)

@@ -13,7 +13,7 @@ from translate import Translator
 from translate.document import split_blocks
 from translate.formats import Block, Close, HtmlForm, Open
 from translate.formats.inline import place, place_all
-from ui.article import ArticleOptions, Services, process_article, read_article_bytes
+from ui.article import ArticleOptions, LoadedModels, process_article, read_article_bytes
 from ui.config import AppConfig
 
 PAGE = """<!DOCTYPE html><html><head><title>Le budget</title></head><body>
@@ -96,7 +96,7 @@ def test_translate_texts_gives_one_translation_per_text(marian_fr_en_dir: Path) 
 
 @pytest.mark.model
 def test_the_pipeline_writes_the_page_back_and_summarises_its_article(tiny_config: Callable[..., AppConfig]) -> None:
-    services = Services(tiny_config())
+    services = LoadedModels(tiny_config())
     form = HtmlForm(PAGE)
     result = process_article(form.article_text(), services, ArticleOptions(summary_length="short"), "page.html", form=form)
     assert result.file is not None and result.file.kind == "html" and result.file.suffix == ".html"

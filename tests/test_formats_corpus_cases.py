@@ -30,7 +30,7 @@ from translate import Translator
 from translate.formats import DocxForm, MarkdownForm, SrtForm, VttForm
 from translate.formats.inline import Close, Open
 from translate.formats.markdown import render_parts
-from ui.article import ArticleOptions, Services, process_article, read_article_bytes
+from ui.article import ArticleOptions, LoadedModels, process_article, read_article_bytes
 from ui.batch import Status, discover, exit_status, run_local
 from ui.config import AppConfig
 
@@ -217,7 +217,7 @@ def test_markdown_without_text_comes_back_as_it_is(tiny_config: Callable[..., Ap
     data = TEXTLESS_MARKDOWN[name].encode()
     article = read_article_bytes(data, name, 1_000_000, 100_000)
     assert article.form is not None and not article.form.translatable()
-    result = process_article(article.text, Services(tiny_config()), ArticleOptions(summarize=False), name, form=article.form)
+    result = process_article(article.text, LoadedModels(tiny_config()), ArticleOptions(summarize=False), name, form=article.form)
     assert result.file is not None and result.file.data == data
     assert result.translation.segments == [] and any("no text to translate" in warning for warning in result.warnings)
 
@@ -232,7 +232,7 @@ def test_a_folder_of_files_without_text_is_done(tmp_path: Path, tiny_config: Cal
         (folder / name).write_bytes(data)
     (folder / "article.md").write_text("Le conseil municipal a voté le budget.\n", encoding="utf-8")
     config, options, stream = tiny_config(batch_group=2), ArticleOptions(summarize=False, num_beams=1), io.StringIO()
-    outcomes = run_local(discover([str(folder)], tmp_path / "out", config), Services(config), options, False, stream=stream)
+    outcomes = run_local(discover([str(folder)], tmp_path / "out", config), LoadedModels(config), options, False, stream=stream)
     assert [outcome.status for outcome in outcomes] == [Status.DONE] * 9 and exit_status(outcomes) == 0
     for name, text in TEXTLESS_MARKDOWN.items():
         assert (tmp_path / "out" / name.replace(".md", ".en.md")).read_text(encoding="utf-8") == text
@@ -242,7 +242,7 @@ def test_a_folder_of_files_without_text_is_done(tmp_path: Path, tiny_config: Cal
         assert word_structure((tmp_path / "out" / name.replace(".docx", ".en.docx")).read_bytes()) == word_structure(data)
     assert stream.getvalue().count("nothing to translate, the file comes back as it is") == 8
     assert "0 failed" in stream.getvalue()
-    again = run_local(discover([str(folder)], tmp_path / "out", config), Services(config), options, False, stream=io.StringIO())
+    again = run_local(discover([str(folder)], tmp_path / "out", config), LoadedModels(config), options, False, stream=io.StringIO())
     assert [outcome.status for outcome in again] == [Status.SKIPPED] * 9  # done, so a rerun skips them
 
 

@@ -1,4 +1,4 @@
-"""The gate every front end passes to reach the models: turns go round the lanes, so one
+"""The gate every front end passes to reach the models: turns go round the callers, so one
 client's burst cannot starve the page."""
 
 from __future__ import annotations
@@ -13,14 +13,14 @@ from ui.article.gate import FairGate, GateFullError
 pytestmark = pytest.mark.unit
 
 
-def test_turns_go_round_the_lanes() -> None:
-    gate = FairGate(slots=1, max_waiting_per_lane=100)
+def test_turns_go_round_the_callers() -> None:
+    gate = FairGate(slots=1, max_waiting_per_caller=100)
     order: list[str] = []
     release = threading.Event()
 
-    def work(lane: str) -> None:
-        with gate.slot(lane):
-            order.append(lane)
+    def work(caller: str) -> None:
+        with gate.slot(caller):
+            order.append(caller)
 
     with gate.slot("first"):  # holds the only slot while the others line up
         threads = [threading.Thread(target=work, args=("api",)) for _ in range(5)]
@@ -36,16 +36,16 @@ def test_turns_go_round_the_lanes() -> None:
     assert order.count("api") == 5
 
 
-def test_a_lane_with_too_many_waiters_is_refused_at_once() -> None:
-    gate = FairGate(slots=1, max_waiting_per_lane=1)
+def test_a_caller_with_too_many_waiters_is_refused_at_once() -> None:
+    gate = FairGate(slots=1, max_waiting_per_caller=1)
     done: list[str] = []
 
-    def work(lane: str) -> None:
-        with gate.slot(lane):
-            done.append(lane)
+    def work(caller: str) -> None:
+        with gate.slot(caller):
+            done.append(caller)
 
     with gate.slot("page"):
-        waiters = [threading.Thread(target=work, args=(lane,)) for lane in ("api", "page")]
+        waiters = [threading.Thread(target=work, args=(caller,)) for caller in ("api", "page")]
         for count, waiter in enumerate(waiters, start=1):
             waiter.start()
             while gate.waiting() < count:

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from tests.helpers import free_port
-from ui.article import Services
+from ui.article import LoadedModels
 from ui.config import AppConfig
 from ui.web import serve
 
@@ -43,7 +43,7 @@ def running(tiny_config: Callable[..., AppConfig]) -> Iterator[str]:
         max_login_failures=MAX_LOGIN_FAILURES,
         allowed_origins=("https://lecteur.example",),
     )
-    server = serve(config, Services(config))
+    server = serve(config, LoadedModels(config))
     yield server.url.rstrip("/")
     server.close()
 

@@ -14,7 +14,7 @@ import pytest
 
 import translate.sentences
 from tests.corpus import FRENCH_LINES
-from ui.article import ArticleOptions, Services, process_article
+from ui.article import ArticleOptions, LoadedModels, process_article
 from ui.config import AppConfig
 
 pytestmark = pytest.mark.model
@@ -38,7 +38,7 @@ class CountingTokenizer:
 def test_each_piece_is_tokenised_once_and_the_english_is_not_split_again(
     tiny_config: Callable[..., AppConfig], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    services = Services(tiny_config())
+    services = LoadedModels(tiny_config())
     french = CountingTokenizer(services.translator().engine.tokens.tokenizer)
     english = CountingTokenizer(services.summarizer().engine.tokens.tokenizer)
     monkeypatch.setattr(services.translator().engine.tokens, "tokenizer", french)

@@ -20,8 +20,8 @@ from tests.helpers import ROOT, free_port
 from translate import Translator
 from translate.engine.convert import convert_model
 from translate.engine.models import resolve_model
-from ui.article import Services
-from ui.article.services import ModelState
+from ui.article import LoadedModels
+from ui.article.models import ModelState
 from ui.config import AppConfig
 
 FAST = {"num_beams": 1, "max_new_tokens": 8}
@@ -59,19 +59,19 @@ def test_warm_up_loads_every_model_side_by_side(
     tiny_config: Callable[..., AppConfig], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     loaders: dict[str, str] = {}
-    load_translator, load_summarizer = Services._load_translator, Services._load_summarizer
+    load_translator, load_summarizer = LoadedModels._load_translator, LoadedModels._load_summarizer
 
-    def translator(self: Services, field: str, source: str) -> Any:
+    def translator(self: LoadedModels, field: str, source: str) -> Any:
         loaders[field] = threading.current_thread().name
         return load_translator(self, field, source)  # type: ignore[arg-type]
 
-    def summarizer(self: Services) -> Any:
+    def summarizer(self: LoadedModels) -> Any:
         loaders["summary_model"] = threading.current_thread().name
         return load_summarizer(self)
 
-    monkeypatch.setattr(Services, "_load_translator", translator)
-    monkeypatch.setattr(Services, "_load_summarizer", summarizer)
-    services = Services(tiny_config())
+    monkeypatch.setattr(LoadedModels, "_load_translator", translator)
+    monkeypatch.setattr(LoadedModels, "_load_summarizer", summarizer)
+    services = LoadedModels(tiny_config())
     assert not services.ready()
     services.warm_up()
     assert services.ready() and services.translator_loaded("auto")
@@ -83,7 +83,7 @@ def test_warm_up_loads_every_model_side_by_side(
 
 @pytest.mark.model
 def test_a_background_warm_up_starts_once_and_can_be_awaited(tiny_config: Callable[..., AppConfig]) -> None:
-    services = Services(tiny_config())
+    services = LoadedModels(tiny_config())
     assert services.wait_warm_up(0)  # nothing started: nothing to wait for
     services.start_warm_up()
     first = services._warming
@@ -94,7 +94,7 @@ def test_a_background_warm_up_starts_once_and_can_be_awaited(tiny_config: Callab
 
 @pytest.mark.model
 def test_a_missing_model_fails_alone_and_says_which(tmp_path: Path, tiny_config: Callable[..., AppConfig]) -> None:
-    services = Services(tiny_config(summary_model=str(tmp_path / "absent")))
+    services = LoadedModels(tiny_config(summary_model=str(tmp_path / "absent")))
     services.warm_up()  # no exception: the page and the probes show it
     status = services.status()
     assert status["translation"].state == ModelState.READY
@@ -112,7 +112,7 @@ def test_a_broken_model_is_shown_failed_and_logged_with_its_traceback(
         if item.is_file():
             (broken / item.name).write_bytes(item.read_bytes())
     (broken / "model.safetensors").write_bytes(b"these are not weights")
-    services = Services(tiny_config(summary_model=str(broken)))
+    services = LoadedModels(tiny_config(summary_model=str(broken)))
     with caplog.at_level(logging.ERROR, logger="passerelle"):
         services.warm_up()
     summary = services.status()["summary"]
@@ -188,9 +188,9 @@ def test_an_article_still_running_when_the_process_stops_ends_at_its_next_batch(
     tiny_config: Callable[..., AppConfig],
 ) -> None:
     from ui.article import ArticleOptions, article_stream
-    from ui.article.services import StoppingError
+    from ui.article.models import StoppingError
 
-    services = Services(tiny_config())
+    services = LoadedModels(tiny_config())
     events = article_stream(ARTICLE, services, ArticleOptions(summarize=False))
     next(events)  # under way
     services.close()  # what ``passerelle ui`` does once its server has stopped

@@ -22,7 +22,7 @@ import ray
 
 from tests.corpus import FRENCH_LINES
 from translate import PasserelleError
-from ui.article import ArticleOptions, Services
+from ui.article import ArticleOptions, LoadedModels
 from ui.batch import Outcome, discover, run_local
 from ui.batch.ray_engine import ClusterShape, plan_run, run_ray
 from ui.config import AppConfig
@@ -164,7 +164,7 @@ def test_a_call_of_several_files_makes_them_in_groups(runs: Runs, tmp_path: Path
     args = argparse.Namespace(ray_address=None, actors=1, gpus_per_actor=0.0, batch_files=2, force=False)
     grouped = run_ray(discover([str(inputs)], tmp_path / "ray", config), config, options, args)
     with (tmp_path / "local.log").open("w") as log:
-        local = run_local(discover([str(inputs)], tmp_path / "local", config), Services(config), options, False, stream=log)
+        local = run_local(discover([str(inputs)], tmp_path / "local", config), LoadedModels(config), options, False, stream=log)
     assert [o.group for o in grouped] == [o.group for o in local] == [2, 2, 1]
     for name in ("a.json", "b.json", "sub/c.json"):
         ray_doc, local_doc = (json.loads((tmp_path / side / name).read_text()) for side in ("ray", "local"))

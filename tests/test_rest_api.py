@@ -17,7 +17,7 @@ import pytest
 
 from tests.corpus import FRENCH_LINES
 from tests.helpers import free_port
-from ui.article import Services
+from ui.article import LoadedModels
 from ui.config import AppConfig
 from ui.web import API_NAME, serve
 
@@ -30,16 +30,16 @@ ENGLISH = "The city council approved the budget on Tuesday evening after a long 
 
 
 @pytest.fixture(scope="module")
-def server(tiny_config: Callable[..., AppConfig]) -> Iterator[tuple[str, Services]]:
+def server(tiny_config: Callable[..., AppConfig]) -> Iterator[tuple[str, LoadedModels]]:
     config = tiny_config(port=free_port(), max_chars=MAX_CHARS)
-    services = Services(config)
+    services = LoadedModels(config)
     running = serve(config, services)
     yield running.url.rstrip("/"), services
     running.close()
 
 
 @pytest.fixture(scope="module")
-def url(server: tuple[str, Services]) -> str:
+def url(server: tuple[str, LoadedModels]) -> str:
     return server[0]
 
 
@@ -221,7 +221,7 @@ def test_deep_translator_unmodified(url: str) -> None:
     assert all(text.strip() for text in translator.translate_batch([FRENCH, "Le maire a parlé."]))
 
 
-def test_api_calls_cannot_starve_the_page(server: tuple[str, Services]) -> None:
+def test_api_calls_cannot_starve_the_page(server: tuple[str, LoadedModels]) -> None:
     url, services = server
     finished: dict[str, float] = {}
     lock = threading.Lock()
@@ -251,7 +251,7 @@ def keyed_url(tiny_config: Callable[..., AppConfig], tmp_path_factory: pytest.Te
     keys = tmp_path_factory.mktemp("keys") / "keys.txt"
     keys.write_text("# key and its requests per minute\nlecteur-rapide 100\nlecteur-lent\t2\n", encoding="utf-8")
     config = tiny_config(port=free_port(), api_keys_file=str(keys), require_api_key=True, api_requests_per_minute=3)
-    running = serve(config, Services(config))
+    running = serve(config, LoadedModels(config))
     yield running.url.rstrip("/")
     running.close()
 

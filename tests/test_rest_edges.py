@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.helpers import free_port
-from ui.article import Services
+from ui.article import LoadedModels
 from ui.config import AppConfig
 from ui.web import WebServer, serve
 
@@ -29,7 +29,7 @@ REST_POSTS = ("/translate", "/detect", "/summarize", "/translate_file")
 @pytest.fixture(scope="module")
 def server(tiny_config: Callable[..., AppConfig]) -> Iterator[WebServer]:
     config = tiny_config(port=free_port(), max_chars=3_000, allowed_origins=(ORIGIN,))
-    running = serve(config, Services(config))
+    running = serve(config, LoadedModels(config))
     yield running
     running.close()
 

@@ -9,7 +9,7 @@ from typing import Callable
 import pytest
 
 from translate import ModelNotAvailableError
-from ui.article import Services
+from ui.article import LoadedModels
 from ui.config import AppConfig
 
 pytestmark = pytest.mark.model
@@ -26,7 +26,7 @@ pytestmark = pytest.mark.model
 def test_a_missing_model_names_its_option_and_variable(
     field: str, option: str, variable: str, tmp_path: Path, tiny_config: Callable[..., AppConfig]
 ) -> None:
-    services = Services(tiny_config(**{field: str(tmp_path / "missing")}))
+    services = LoadedModels(tiny_config(**{field: str(tmp_path / "missing")}))
     with pytest.raises(ModelNotAvailableError) as caught:
         services.translator()
         services.summarizer()
@@ -35,7 +35,7 @@ def test_a_missing_model_names_its_option_and_variable(
 
 
 def test_models_load_once(tiny_config: Callable[..., AppConfig]) -> None:
-    services = Services(tiny_config())
+    services = LoadedModels(tiny_config())
     assert not services.translator_loaded()
     assert services.translator() is services.translator() and services.translator_loaded()
     assert services.summarizer() is services.summarizer()

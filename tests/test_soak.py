@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 @pytest.fixture(scope="module")
 def server(tiny_config: Callable[..., AppConfig]) -> Iterator["WebServer"]:
     """A server whose sessions are bounded tighter than the defaults, to see the bounds act."""
-    from ui.article import Services
+    from ui.article import LoadedModels
     from ui.web import serve, sessions
 
     with pytest.MonkeyPatch.context() as patch:
@@ -48,7 +48,7 @@ def server(tiny_config: Callable[..., AppConfig]) -> Iterator["WebServer"]:
         # Heartbeats every second (15 by default): a closed client is seen closed sooner.
         patch.setenv("GRADIO_HEARTBEAT_INTERVAL", "1")
         config = tiny_config(port=free_port())
-        services = Services(config)
+        services = LoadedModels(config)
         web = serve(config, services)
         yield web
         web.close()

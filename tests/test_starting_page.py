@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from tests.helpers import free_port
-from ui.article import Services
+from ui.article import LoadedModels
 from ui.config import AppConfig
 from ui.web import API_NAME, WebServer
 
@@ -60,7 +60,7 @@ def test_with_a_login_strangers_get_the_login_form_and_signed_in_users_the_light
     tiny_config: Callable[..., AppConfig],
 ) -> None:
     config = tiny_config(port=free_port(), auth="lectrice:une phrase de passe")
-    server = WebServer(config, Services(config)).start(page=False)
+    server = WebServer(config, LoadedModels(config)).start(page=False)
     try:
         with httpx.Client(base_url=server.url, timeout=60) as browser:
             stranger = browser.get("/")

@@ -20,7 +20,7 @@ from summarize import (
 from tests.corpus import ENGLISH_NEWS_LINES
 from translate import GenerationOptions, InvalidOptionError
 from translate.engine.models import resolve_model
-from ui.article import ArticleOptions, Services
+from ui.article import ArticleOptions, LoadedModels
 from ui.batch.files import job_key
 from ui.bench.builders import BartShape, build_bart
 from ui.cli import _config, build_parser
@@ -120,7 +120,7 @@ def test_a_12_3_model_summarises_at_the_fast_setting(
     tiny_config: Callable[..., AppConfig], bart_12_3_dir: Path, backend: str
 ) -> None:
     config = tiny_config(summary_model=str(bart_12_3_dir), summary_speed="fast", summary_length="short", backend=backend)
-    summarizer = Services(config).summarizer()
+    summarizer = LoadedModels(config).summarizer()
     assert summarizer.model_name == str(bart_12_3_dir)
     assert summarizer.options.beams == 3  # the model's generation config says 4
     assert summarizer.engine.info.config.decoder_layers == 3
@@ -131,5 +131,5 @@ def test_a_12_3_model_summarises_at_the_fast_setting(
 
 @pytest.mark.model
 def test_the_default_setting_keeps_the_models_beams(tiny_config: Callable[..., AppConfig], bart_12_3_dir: Path) -> None:
-    summarizer = Services(tiny_config(summary_model=str(bart_12_3_dir), summary_length="short")).summarizer()
+    summarizer = LoadedModels(tiny_config(summary_model=str(bart_12_3_dir), summary_length="short")).summarizer()
     assert summarizer.options.beams == 4

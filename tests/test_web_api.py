@@ -14,7 +14,7 @@ from gradio_client.utils import QueueError
 
 from tests.corpus import FRENCH_LINES
 from tests.helpers import free_port
-from ui.article import ArticleOptions, Services, Stage, article_stream
+from ui.article import ArticleOptions, LoadedModels, Stage, article_stream
 from ui.config import AppConfig
 from ui.web import API_NAME, serve
 from ui.web.scratch import ScratchLimits, process_scratch
@@ -43,26 +43,26 @@ def article(index: int, paragraphs: int = 2, per_paragraph: int = 1) -> str:
 
 
 @pytest.fixture(scope="module")
-def app(tiny_config: Callable[..., AppConfig]) -> Iterator[tuple[str, Services]]:
+def app(tiny_config: Callable[..., AppConfig]) -> Iterator[tuple[str, LoadedModels]]:
     config = tiny_config(
         max_chars=MAX_CHARS, port=free_port(), concurrency_limit=2, max_queue=CONCURRENT_REQUESTS + 8
     )
-    services = Services(config)
+    services = LoadedModels(config)
     demo = serve(config, services)
     yield demo.local_url, services
     demo.close()
 
 
 @pytest.fixture(scope="module")
-def client(app: tuple[str, Services]) -> "gradio_client.Client":
+def client(app: tuple[str, LoadedModels]) -> "gradio_client.Client":
     return gradio_client.Client(app[0], verbose=False)
 
 
-def translatable_sources(services: Services, text: str) -> list[str]:
+def translatable_sources(services: LoadedModels, text: str) -> list[str]:
     return [piece.text for piece in services.translator().split(text).translatable()]
 
 
-def test_translate_returns_every_part(client: "gradio_client.Client", app: tuple[str, Services]) -> None:
+def test_translate_returns_every_part(client: "gradio_client.Client", app: tuple[str, LoadedModels]) -> None:
     text = article(0)
     translation, summary_en, summary_fr, segments, warnings = client.predict(text, "short", 0, api_name=ENDPOINT)
     assert warnings == []  # French text, no markup
@@ -132,7 +132,7 @@ def test_the_api_returns_the_warnings_the_page_shows(client: "gradio_client.Clie
 
 def test_full_queue_refuses_new_jobs_and_finishes_accepted_ones(tiny_config: Callable[..., AppConfig]) -> None:
     config = tiny_config(port=free_port(), concurrency_limit=1, max_queue=SMALL_QUEUE)
-    demo = serve(config, Services(config))
+    demo = serve(config, LoadedModels(config))
     try:
         client = gradio_client.Client(demo.local_url, verbose=False)
         # Different inputs (no cache hits): each job takes seconds, the flood milliseconds.
@@ -180,13 +180,13 @@ def raw_get(url: str, path: str) -> tuple[int, bytes]:
         "/gradio_api/run/translate",
     ],
 )
-def test_no_file_outside_the_app_is_served(app: tuple[str, Services], path: str) -> None:
+def test_no_file_outside_the_app_is_served(app: tuple[str, LoadedModels], path: str) -> None:
     status, body = raw_get(app[0], path)
     assert status in (400, 403, 404, 405), (status, body[:200])
     assert b"root:" not in body
 
 
-def test_rest_route_cannot_skip_the_queue(app: tuple[str, Services]) -> None:
+def test_rest_route_cannot_skip_the_queue(app: tuple[str, LoadedModels]) -> None:
     import httpx
 
     url = f"{app[0].rstrip('/')}/gradio_api/run/translate"
@@ -195,7 +195,7 @@ def test_rest_route_cannot_skip_the_queue(app: tuple[str, Services]) -> None:
     assert "queue" in response.text.lower()
 
 
-def test_result_files_are_not_served_directly(app: tuple[str, Services]) -> None:
+def test_result_files_are_not_served_directly(app: tuple[str, LoadedModels]) -> None:
     secret = process_scratch(ScratchLimits()).downloads / "secret.txt"  # where results are written
     secret.parent.mkdir(parents=True, exist_ok=True)
     secret.write_text("root:secret", encoding="utf-8")
@@ -206,7 +206,7 @@ def test_result_files_are_not_served_directly(app: tuple[str, Services]) -> None
         secret.unlink()
 
 
-def test_uploads_over_the_size_limit_are_refused(app: tuple[str, Services]) -> None:
+def test_uploads_over_the_size_limit_are_refused(app: tuple[str, LoadedModels]) -> None:
     import httpx
 
     too_big = b"a" * (AppConfig().max_file_bytes + 1)
@@ -215,7 +215,7 @@ def test_uploads_over_the_size_limit_are_refused(app: tuple[str, Services]) -> N
     assert response.status_code == 413, response.text
 
 
-def test_the_english_summary_comes_before_the_french(app: tuple[str, Services]) -> None:
+def test_the_english_summary_comes_before_the_french(app: tuple[str, LoadedModels]) -> None:
     seen = []  # (stage, English, French) as each event is yielded: the result object grows
     for event in article_stream(article(0), app[1], ArticleOptions(summary_length="short", num_beams=1)):
         summary = event.result.summary if event.result else None
@@ -225,7 +225,7 @@ def test_the_english_summary_comes_before_the_french(app: tuple[str, Services]) 
     assert seen[-1][0] == Stage.DONE and seen[-1][1] == english_only[0][1] and seen[-1][2]
 
 
-def test_server_only_listens_locally(app: tuple[str, Services]) -> None:
+def test_server_only_listens_locally(app: tuple[str, LoadedModels]) -> None:
     assert urlsplit(app[0]).hostname == "127.0.0.1"
 
 

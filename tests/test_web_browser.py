@@ -18,7 +18,7 @@ if not CHROMIUM.exists():
 import playwright.sync_api as playwright_api  # noqa: E402
 
 from tests.helpers import free_port  # noqa: E402
-from ui.article import Services  # noqa: E402
+from ui.article import LoadedModels  # noqa: E402
 from ui.config import AppConfig  # noqa: E402
 from ui.web import WebServer, serve  # noqa: E402
 from ui.web.render import ACTIVE_CLASS, FLAG_CLASS, KEY_CLASS, PINNED_CLASS, UNSURE_CLASS  # noqa: E402
@@ -48,20 +48,20 @@ Le conseil municipal de Lyon a voté mardi soir un budget de 2,5 milliards d'eur
 
 
 @pytest.fixture(scope="module")
-def app(tiny_config: Callable[..., AppConfig]) -> Iterator[tuple[str, Services]]:
+def app(tiny_config: Callable[..., AppConfig]) -> Iterator[tuple[str, LoadedModels]]:
     config = tiny_config(port=free_port(), concurrency_limit=2)
-    services = Services(config)
+    services = LoadedModels(config)
     demo = serve(config, services)
     yield demo.local_url, services
     demo.close()
 
 
 @pytest.fixture(scope="module")
-def url(app: tuple[str, Services]) -> str:
+def url(app: tuple[str, LoadedModels]) -> str:
     return app[0]
 
 
-def sentence_count(services: Services, text: str) -> int:
+def sentence_count(services: LoadedModels, text: str) -> int:
     return services.translator().split(text).translatable_count()
 
 
@@ -88,7 +88,7 @@ def seg_classes(page: "playwright_api.Page", pane: str, number: int) -> list[str
 
 
 def test_translate_an_article_end_to_end(
-    page: "playwright_api.Page", app: tuple[str, Services], tmp_path: Path
+    page: "playwright_api.Page", app: tuple[str, LoadedModels], tmp_path: Path
 ) -> None:
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
@@ -195,7 +195,7 @@ def test_a_missing_model_is_explained_once_beside_the_model_line(
     browser: "playwright_api.Browser", tiny_config: Callable[..., AppConfig], tmp_path: Path
 ) -> None:
     config = tiny_config(port=free_port(), model=str(tmp_path / "no-such-model"))
-    server = serve(config, Services(config))
+    server = serve(config, LoadedModels(config))
     context = browser.new_context(viewport=WIDE)
     try:
         page = context.new_page()
@@ -303,7 +303,7 @@ def test_behind_a_login_the_page_signs_in_then_translates(
     browser: "playwright_api.Browser", tiny_config: Callable[..., AppConfig]
 ) -> None:
     config = tiny_config(port=free_port(), auth="lectrice:une phrase de passe")
-    server = serve(config, Services(config))
+    server = serve(config, LoadedModels(config))
     context = browser.new_context(viewport=WIDE)
     try:
         page = context.new_page()

@@ -16,7 +16,7 @@ from translate import BACKENDS, InvalidOptionError, PasserelleError
 from translate.engine.shortlist import ShortlistSettings
 from translate.languages import LANGUAGES
 
-from .article import ArticleOptions, Services
+from .article import ArticleOptions, LoadedModels
 from .batch import SOURCES, check_writable, discover, exit_status, output_target, remove_stale_parts, run_local
 from .config import ENVIRONMENT, AppConfig, UsageError, setting_type
 
@@ -188,7 +188,7 @@ def cmd_translate(args: argparse.Namespace) -> int:
         from .batch.ray_engine import run_ray_reported
 
         return exit_status(run_ray_reported(jobs, config, options, args))
-    return exit_status(run_local(jobs, Services(config), options, args.force))
+    return exit_status(run_local(jobs, LoadedModels(config), options, args.force))
 
 
 class PortBusyError(PasserelleError):
@@ -217,7 +217,7 @@ def listening_socket(host: str, port: int) -> socket.socket:
 def cmd_ui(args: argparse.Namespace) -> int:
     config = _config(args)
     sock = listening_socket(config.host, config.port)  # a busy port says so before any model loads
-    services = Services(config)
+    services = LoadedModels(config)
     services.start_warm_up()  # the models load while the web app is imported and built
     from .web import launch
 

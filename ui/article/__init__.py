@@ -11,7 +11,7 @@ from .inputs import (
 )
 from .pipeline import article_stream, process_article
 from .result import ArticleEvent, ArticleOptions, ArticleResult, Stage
-from .services import Services
+from .models import LoadedModels
 
 __all__ = [
     "ArticleEvent",
@@ -19,7 +19,7 @@ __all__ = [
     "ArticleOptions",
     "ArticleResult",
     "ArticleText",
-    "Services",
+    "LoadedModels",
     "Stage",
     "article_stream",
     "clean_text",

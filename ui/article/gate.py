@@ -1,8 +1,9 @@
 """One gate in front of the models for every front end of a process: the web page and the
 REST API take turns, so a burst of API calls cannot starve the page (or the other way round).
 
-Waiters queue in lanes (the page, each API client); free slots go round the lanes in turn,
-first come first served within a lane. A lane with too many waiters is refused at once.
+Waiters queue by caller (the page, each API key, user or address); free slots go round the
+callers in turn, first come first served within a caller's queue. A caller with too many
+waiters is refused at once.
 """
 
 from __future__ import annotations
@@ -22,19 +23,19 @@ class GateFullError(PasserelleError):
 
 
 class FairGate:
-    def __init__(self, slots: int, max_waiting_per_lane: int) -> None:
+    def __init__(self, slots: int, max_waiting_per_caller: int) -> None:
         if slots < 1:
             raise ValueError("a gate needs at least one slot")
         self.slots = slots
-        self.max_waiting = max_waiting_per_lane
+        self.max_waiting = max_waiting_per_caller
         self._busy = 0
-        self._lanes: OrderedDict[str, deque[threading.Event]] = OrderedDict()
+        self._callers: OrderedDict[str, deque[threading.Event]] = OrderedDict()
         self._lock = threading.Lock()
 
     @contextmanager
-    def slot(self, lane: str) -> Iterator[None]:
-        """Hold one slot while the block runs; waits its lane's turn."""
-        self._acquire(lane)
+    def slot(self, caller: str) -> Iterator[None]:
+        """Hold one slot while the block runs; waits its caller's turn."""
+        self._acquire(caller)
         try:
             yield
         finally:
@@ -42,17 +43,17 @@ class FairGate:
 
     def waiting(self) -> int:
         with self._lock:
-            return sum(len(waiters) for waiters in self._lanes.values())
+            return sum(len(waiters) for waiters in self._callers.values())
 
-    def _acquire(self, lane: str) -> None:
+    def _acquire(self, caller: str) -> None:
         with self._lock:
-            if self._busy < self.slots and not self._lanes:
+            if self._busy < self.slots and not self._callers:
                 self._busy += 1
                 return
-            waiters = self._lanes.setdefault(lane, deque())
+            waiters = self._callers.setdefault(caller, deque())
             if len(waiters) >= self.max_waiting:
                 if not waiters:
-                    del self._lanes[lane]
+                    del self._callers[caller]
                 raise GateFullError(f"{self.max_waiting} requests of this client are waiting already; try again in a moment.")
             turn = threading.Event()
             waiters.append(turn)
@@ -60,13 +61,13 @@ class FairGate:
 
     def _release(self) -> None:
         with self._lock:
-            if not self._lanes:
+            if not self._callers:
                 self._busy -= 1
                 return
-            lane, waiters = next(iter(self._lanes.items()))
+            caller, waiters = next(iter(self._callers.items()))
             turn = waiters.popleft()
-            # This lane goes to the back of the round; an empty lane leaves it.
-            del self._lanes[lane]
+            # This caller goes to the back of the round; an empty caller leaves it.
+            del self._callers[caller]
             if waiters:
-                self._lanes[lane] = waiters
+                self._callers[caller] = waiters
             turn.set()

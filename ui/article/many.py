@@ -17,31 +17,31 @@ from .inputs import ArticleText
 from .language import language_warning
 from .pipeline import _translated_file, summary_input
 from .result import ArticleOptions, ArticleResult
-from .services import Services
+from .models import LoadedModels
 
 Progress = Callable[[int, int], None]
 
 
 def process_many(
     articles: Sequence[ArticleText],
-    services: Services,
+    services: LoadedModels,
     options: ArticleOptions,
     source: Language,
     names: Sequence[str | None],
     progress: Progress | None = None,
-    lane: str = "page",
+    caller: str = "page",
 ) -> list[ArticleResult]:
     """The finished results of ``articles``, all read in ``source`` (already settled: not
     "auto"), in order; ``names`` are their source files. ``progress(done, total)`` follows
     the translation of them all. An error in any article is raised for the whole call (the
     batch script then does each article alone, so the error is that article's only)."""
-    with services.gate.slot(lane):
+    with services.gate.slot(caller):
         return _process(articles, services, options, source, names, progress)
 
 
 def _process(
     articles: Sequence[ArticleText],
-    services: Services,
+    services: LoadedModels,
     options: ArticleOptions,
     source: Language,
     names: Sequence[str | None],

@@ -14,35 +14,35 @@ from translate.languages import Language
 
 from .language import AUTO, SOURCES, detect_source, language_warning
 from .result import ArticleEvent, ArticleOptions, ArticleResult, Stage, TranslatedFile
-from .services import Services
+from .models import LoadedModels
 
 NOTHING_TO_TRANSLATE = "there is no text to translate in this file: it comes back as it is"
 
 
 def article_stream(
     text: str,
-    services: Services,
+    services: LoadedModels,
     options: ArticleOptions = ArticleOptions(),
     source_file: str | None = None,
     *,
     stream: bool = True,
     document: Document | None = None,
-    lane: str = "page",
+    caller: str = "page",
     form: Form | None = None,
 ) -> Iterator[ArticleEvent]:
     """Translate, then summarise: progress after each batch, the growing result after each
     wave, the English summary, then the finished article. ``stream=False`` translates in one
     wave (fullest batches); ``document`` is the translator's split of ``text`` if at hand;
     ``form``: the parsed file ``text`` comes from, written back translated (``result.file``)
-    as soon as the translation is done. The models are used in the turn of ``lane`` (see
+    as soon as the translation is done. The models are used in the turn of ``caller`` (see
     ``FairGate``): the page, or an API client."""
-    with services.gate.slot(lane):
+    with services.gate.slot(caller):
         yield from _article_events(text, services, options, source_file, stream, document, form)
 
 
 def _article_events(
     text: str,
-    services: Services,
+    services: LoadedModels,
     options: ArticleOptions,
     source_file: str | None,
     stream: bool,
@@ -141,13 +141,13 @@ def _translated_file(
 
 def process_article(
     text: str,
-    services: Services,
+    services: LoadedModels,
     options: ArticleOptions = ArticleOptions(),
     source_file: str | None = None,
-    lane: str = "page",
+    caller: str = "page",
     form: Form | None = None,
 ) -> ArticleResult:
     """The finished result, translated in one wave (nobody watches partial results)."""
-    final = last(article_stream(text, services, options, source_file, stream=False, lane=lane, form=form)).result
+    final = last(article_stream(text, services, options, source_file, stream=False, caller=caller, form=form)).result
     assert final is not None
     return final

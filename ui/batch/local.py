@@ -18,7 +18,7 @@ from typing import IO, Iterator, Sequence
 
 from translate import ModelNotAvailableError
 
-from ..article import ArticleOptions, Services
+from ..article import ArticleOptions, LoadedModels
 from ..article.many import process_many
 from .files import write_outputs
 from .jobs import Job, Outcome, Status
@@ -29,7 +29,7 @@ logger = logging.getLogger("passerelle.batch")
 
 
 def run_group(
-    jobs: Sequence[Job], services: Services, options: ArticleOptions, force: bool, reporter: BatchReporter
+    jobs: Sequence[Job], services: LoadedModels, options: ArticleOptions, force: bool, reporter: BatchReporter
 ) -> list[Outcome]:
     """The jobs' outcomes, in order; reported in order once the group is done."""
     outcomes: dict[int, Outcome] = {}
@@ -53,7 +53,7 @@ def run_group(
 def _made_together(
     members: list[tuple[int, Prepared]],
     jobs: Sequence[Job],
-    services: Services,
+    services: LoadedModels,
     options: ArticleOptions,
     force: bool,
     reporter: BatchReporter,
@@ -87,7 +87,7 @@ def _made_together(
 
 
 def grouped_outcomes(
-    jobs: Sequence[Job], services: Services, options: ArticleOptions, force: bool, size: int, reporter: BatchReporter
+    jobs: Sequence[Job], services: LoadedModels, options: ArticleOptions, force: bool, size: int, reporter: BatchReporter
 ) -> Iterator[list[Outcome]]:
     """Each group's outcomes, in order, as soon as it is made: ``size`` jobs at a time (1: one
     after another, :func:`run_job`). The local run and each Ray call go through here."""
@@ -106,7 +106,7 @@ def grouped_outcomes(
 
 def run_local(
     jobs: Sequence[Job],
-    services: Services,
+    services: LoadedModels,
     options: ArticleOptions,
     force: bool,
     group: int | None = None,

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable
 from translate import PasserelleError
 from translate.languages import Language
 
-from ..article import ArticleOptions, Services
+from ..article import ArticleOptions, LoadedModels
 from ..config import AppConfig, UsageError
 from .local import grouped_outcomes
 from .jobs import Job, Outcome, Status, source_languages
@@ -127,7 +127,7 @@ class TranslateBatch:
     ) -> None:
         """``languages``: those the inputs are read in, whose translators are loaded now."""
         _enter(cwd)
-        self.services = Services(config)
+        self.services = LoadedModels(config)
         self.options = options
         self.force = force
         self.fatal: str | None = None

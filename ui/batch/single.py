@@ -14,7 +14,7 @@ from typing import Callable, cast
 from translate import InputTextError
 from translate.languages import Language, other
 
-from ..article import ArticleInputError, ArticleOptions, ArticleText, Services, Stage, article_stream, read_article_bytes, read_bounded
+from ..article import ArticleInputError, ArticleOptions, ArticleText, LoadedModels, Stage, article_stream, read_article_bytes, read_bounded
 from ..article.language import AUTO, detect_source
 from ..article.pipeline import untouched_result
 from .files import already_done, job_key, write_outputs
@@ -38,7 +38,7 @@ class Prepared:
         return cast(Language, self.options.source)
 
 
-def prepare(job: Job, services: Services, options: ArticleOptions, force: bool = False) -> Prepared | Outcome:
+def prepare(job: Job, services: LoadedModels, options: ArticleOptions, force: bool = False) -> Prepared | Outcome:
     """The job read, its direction and key settled; or its Outcome when it failed to read, is
     already done, or has nothing to translate (a file of code or images: written as it is, done)."""
     started = time.perf_counter()
@@ -74,7 +74,7 @@ def _read_as(article: ArticleText, source: str, job: Job) -> Language:
 
 
 def run_job(
-    job: Job, services: Services, options: ArticleOptions, force: bool = False, progress: Progress | None = None
+    job: Job, services: LoadedModels, options: ArticleOptions, force: bool = False, progress: Progress | None = None
 ) -> Outcome:
     """Translate one input and write its outputs; input problems become a failed Outcome.
     ``progress(done, total)`` follows the translation batch by batch. The outcome's job has

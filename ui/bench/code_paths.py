@@ -266,7 +266,7 @@ class PasserelleModels:
 
     @classmethod
     def load(cls, models: BenchModels, settings: BenchSettings, backend: str = "auto") -> "PasserelleModels":
-        """As ``ui.article.Services`` loads them, with the benchmark's fixed lengths."""
+        """As ``ui.article.LoadedModels`` loads them, with the benchmark's fixed lengths."""
         translator_settings = bench_translator_settings(settings)
         fr_en = Translator(str(models.fr_en), backend=backend, settings=translator_settings, cache_dir=models.cache)
         en_fr = Translator(
@@ -289,7 +289,7 @@ def bench_summarizer(
     backend: str = "auto",
     speed: str | None = None,
 ) -> Summarizer:
-    """The Summarizer as ``ui.article.Services`` loads it, with the fixed summary length; its
+    """The Summarizer as ``ui.article.LoadedModels`` loads it, with the fixed summary length; its
     beams are ``settings.summary_beams``, or those of the speed setting ``speed`` when given."""
     length = LengthPreset(settings.summary_new_tokens, settings.summary_new_tokens)
     summary_settings = SummarizerSettings.for_speed(

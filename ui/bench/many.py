@@ -25,7 +25,7 @@ from translate import Translator
 from translate.sentences import french_sentences
 
 from ..article import ArticleOptions
-from ..article.services import GivenServices
+from ..article.models import GivenModels
 from ..batch import Status, discover, run_local
 from ..config import AppConfig
 from .machine import load_average
@@ -107,7 +107,7 @@ class StandInEnglish:
         return self.inner.summarize_many([english for english, _ in stand_ins], length, **(kwargs | {"passages": passages}))
 
 
-def _services(ctx: BenchContext, group: int) -> GivenServices:
+def _services(ctx: BenchContext, group: int) -> GivenModels:
     """The batch script's services on the benchmark's models, every output length fixed."""
     settings, models = ctx.settings, ctx.models
     fr_en = _fixed(ctx.passerelle.fr_en, settings.target_beams, settings.new_tokens)
@@ -121,7 +121,7 @@ def _services(ctx: BenchContext, group: int) -> GivenServices:
         summary_translation_model=str(models.en_fr),
         batch_group=group,
     )
-    return GivenServices(config, fr_en, reader)  # type: ignore[arg-type]  # duck-typed Summarizer
+    return GivenModels(config, fr_en, reader)  # type: ignore[arg-type]  # duck-typed Summarizer
 
 
 def _outputs(out: Path) -> dict[str, bytes]:

@@ -18,9 +18,9 @@ import gradio as gr
 
 from translate.languages import NAMES
 
-from ..article import Services
+from ..article import LoadedModels
 from ..article.language import AUTO
-from ..article.services import ModelState
+from ..article.models import ModelState
 from ..config import AppConfig
 from .gradio_api import API_NAME, ApiHandler
 from .files import FileHandlers
@@ -63,7 +63,7 @@ def pane_title(title: str) -> str:
     return f'<div class="pane-title">{title}</div>'
 
 
-def build_app(config: AppConfig, services: Services, scratch: Scratch, metrics: Metrics) -> gr.Blocks:
+def build_app(config: AppConfig, services: LoadedModels, scratch: Scratch, metrics: Metrics) -> gr.Blocks:
     """The page and the API, with the queue bounded by ``config``; not yet mounted. Its files
     live in ``scratch`` (which bounds them); finished articles are counted in ``metrics``."""
     file_handlers = FileHandlers(config)

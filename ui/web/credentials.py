@@ -23,7 +23,7 @@ MAX_SESSIONS = 10_000
 
 @dataclass(frozen=True)
 class Caller:
-    """Who is calling: ``identity`` names its lane and its rate (a user, a key or an address)."""
+    """Who is calling: ``identity`` names its caller and its rate (a user, a key or an address)."""
 
     identity: str
     user: str | None = None  # signed in as (None: anonymous)

@@ -6,7 +6,7 @@ from typing import Any
 
 from translate import PasserelleError
 
-from ..article import ArticleInputError, Services, clean_text, process_article
+from ..article import ArticleInputError, LoadedModels, clean_text, process_article
 from ..config import AppConfig
 from .metrics import Metrics
 from .options import article_options, parse_whole_number, user_error
@@ -15,7 +15,7 @@ API_NAME = "translate"
 
 
 class ApiHandler:
-    def __init__(self, config: AppConfig, services: Services, metrics: Metrics) -> None:
+    def __init__(self, config: AppConfig, services: LoadedModels, metrics: Metrics) -> None:
         self.config = config
         self.services = services
         self.metrics = metrics

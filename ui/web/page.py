@@ -15,7 +15,7 @@ from gradio.utils import error_payload
 from starlette.applications import Starlette
 from starlette.routing import Mount
 
-from ..article import Services
+from ..article import LoadedModels
 from ..config import AppConfig
 from .access import caller_of
 from .credentials import AccessPolicy
@@ -33,7 +33,7 @@ class GradioPage:
     (``running``)."""
 
     def __init__(
-        self, app: Starlette, config: AppConfig, services: Services, scratch: Scratch, metrics: Metrics, access: AccessPolicy
+        self, app: Starlette, config: AppConfig, services: LoadedModels, scratch: Scratch, metrics: Metrics, access: AccessPolicy
     ) -> None:
         self.blocks = build_app(config, services, scratch, metrics)
         # The access guard lets only signed-in callers reach the page of a locked server; Gradio

@@ -23,7 +23,7 @@ from translate import Document, TranslationResult
 from translate.document import Unit, UnitKind
 from translate.faithful import Flag, FlagKind
 
-from ..article.services import ModelState, ModelStatus
+from ..article.models import ModelState, ModelStatus
 
 SEG_CLASS = "seg"
 ACTIVE_CLASS = "seg-active"  # hovered sentence and its counterpart

@@ -35,8 +35,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from ..article import Services
-from ..article.services import ModelState
+from ..article import LoadedModels
+from ..article.models import ModelState
 from ..config import AppConfig
 from .access import AccessGuard, signed_in
 from .credentials import AccessPolicy
@@ -66,9 +66,9 @@ MODELS_BEFORE_PAGE_SECONDS = 30.0  # the page is built once the models are loade
 class WebServer:
     """One server: the page, the API and the operators' routes, on ``config.host:port``."""
 
-    def __init__(self, config: AppConfig, services: Services | None = None) -> None:
+    def __init__(self, config: AppConfig, services: LoadedModels | None = None) -> None:
         self.config = config
-        self.services = services or Services(config)
+        self.services = services or LoadedModels(config)
         self.scratch = process_scratch(ScratchLimits(config.temp_ttl_seconds, config.max_temp_files, config.max_temp_bytes))
         self.draining = Draining()
         self.access = AccessPolicy(config)
@@ -328,19 +328,19 @@ class _Uvicorn(uvicorn.Server):
             self.loop.call_soon_threadsafe(self.on_stop)
 
 
-def serve(config: AppConfig, services: Services | None = None, *, share: bool = False) -> WebServer:
+def serve(config: AppConfig, services: LoadedModels | None = None, *, share: bool = False) -> WebServer:
     """A server running in the background (for tests and embedding); ``close()`` stops it."""
     if share:
         raise ValueError("Passerelle never opens a public share link; put it behind your own proxy instead.")
     return WebServer(config, services).start()
 
 
-def launch(config: AppConfig, services: Services | None = None, sock: socket.socket | None = None) -> None:
+def launch(config: AppConfig, services: LoadedModels | None = None, sock: socket.socket | None = None) -> None:
     """Serve until stopped (what ``passerelle ui`` runs). The models load in the background
     meanwhile (``passerelle ui`` starts that before importing the web app), so the first
     request does not wait for them; the process waits for a load under way before exiting.
     It says it is ready once the models are loaded (or what failed)."""
-    services = services or Services(config)
+    services = services or LoadedModels(config)
     services.start_warm_up()
     server = WebServer(config, services)
     try:

@@ -21,7 +21,7 @@ from ..article import (
     ArticleInputError,
     ArticleResult,
     ArticleText,
-    Services,
+    LoadedModels,
     Stage,
     article_stream,
     clean_text,
@@ -55,7 +55,7 @@ Frame = tuple[Any, ...]  # one value per output: status, three panes, three down
 class StreamHandler:
     """Translates one article for the page, yielding every output after each step."""
 
-    def __init__(self, config: AppConfig, services: Services, scratch: Scratch, metrics: Metrics) -> None:
+    def __init__(self, config: AppConfig, services: LoadedModels, scratch: Scratch, metrics: Metrics) -> None:
         self.config = config
         self.services = services
         self.scratch = scratch

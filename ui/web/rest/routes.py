@@ -23,7 +23,7 @@ from ...article import (
     ArticleInputError,
     ArticleOptions,
     ArticleResult,
-    Services,
+    LoadedModels,
     clean_text,
     process_article,
     read_article_bytes,
@@ -41,13 +41,13 @@ from .spec import FORMATS, docs_page, openapi_document
 
 PAIRS = {language: [other(cast(Language, language))] for language in LANGUAGES}
 FRONTEND_TIMEOUT_MS = 500
-BUSY_RETRY_SECONDS = 5  # a full lane: its waiting requests take about this long to move on
+BUSY_RETRY_SECONDS = 5  # a full caller: its waiting requests take about this long to move on
 
 
 class RestApi:
     """The routes, sharing the page's models and its gate (one queue for every front end)."""
 
-    def __init__(self, config: AppConfig, services: Services, scratch: Scratch, metrics: Metrics, access: AccessPolicy) -> None:
+    def __init__(self, config: AppConfig, services: LoadedModels, scratch: Scratch, metrics: Metrics, access: AccessPolicy) -> None:
         self.config = config
         self.services = services
         self.scratch = scratch
@@ -74,7 +74,7 @@ class RestApi:
 
     async def translate(self, request: Request) -> JSONResponse:
         fields = await read_fields(request)
-        lane = self._lane(request)
+        caller = self._caller(request)
         texts = fields.texts("q")
         q = fields.values["q"]
         source, target = self._pair(fields)
@@ -88,7 +88,7 @@ class RestApi:
         self._check_length(texts)
         with_segments = fields.flag("segments")
         answers = [
-            await run_in_threadpool(self._translate_one, text, source, target, alternatives, lane, text_format, glossary)
+            await run_in_threadpool(self._translate_one, text, source, target, alternatives, caller, text_format, glossary)
             for text in texts
         ]
         body: dict[str, Any] = {"translatedText": [a["translatedText"] for a in answers]}
@@ -137,7 +137,7 @@ class RestApi:
 
     async def translate_file(self, request: Request) -> JSONResponse:
         fields = await read_fields(request)
-        lane = self._lane(request)
+        caller = self._caller(request)
         upload = fields.files.get("file")
         if upload is None:
             raise RestError(400, "Invalid request: missing file parameter")
@@ -151,7 +151,7 @@ class RestApi:
         data = await upload.read(self.config.max_file_bytes + 1)
         if len(data) > self.config.max_file_bytes:
             raise RestError(413, f"The file is over the limit of {self.config.max_file_bytes:,} bytes")
-        result = await run_in_threadpool(self._translate_file, data, name, source, lane, fields.flag("article_only"))
+        result = await run_in_threadpool(self._translate_file, data, name, source, caller, fields.flag("article_only"))
         stem = Path(name).stem
         content = result.file.data if result.file is not None else result.translation.text
         public = self.scratch.write_file(f"{stem}.{result.target_language}{extension}", content)
@@ -165,7 +165,7 @@ class RestApi:
 
     async def summarize(self, request: Request) -> JSONResponse:
         fields = await read_fields(request)
-        lane = self._lane(request)
+        caller = self._caller(request)
         text = fields.text("q") or fields.required("text")
         source = fields.text("source") or AUTO
         if source not in SOURCES:
@@ -175,7 +175,7 @@ class RestApi:
             raise RestError(400, f"Invalid request: length must be one of {', '.join(LENGTH_PRESETS)}")
         self._check_length([text])
         options = ArticleOptions(summarize=True, summary_length=length, source=source, glossary=self._glossary(fields))
-        result = await run_in_threadpool(self._process, text, options, lane)
+        result = await run_in_threadpool(self._process, text, options, caller)
         summary = result.summary
         assert summary is not None
         return JSONResponse({
@@ -187,7 +187,7 @@ class RestApi:
 
     # Helpers ----------------------------------------------------------------------------------
 
-    def _lane(self, request: Request) -> str:
+    def _caller(self, request: Request) -> str:
         """The caller's turn at the models (its key, login or address): the guard let it in."""
         return caller_of(request.scope).identity
 
@@ -215,7 +215,7 @@ class RestApi:
             raise RestError(400, f"Invalid request: request ({size}) exceeds text limit ({self.config.max_chars})")
 
     def _translate_one(
-        self, text: str, source: str, target: str, alternatives: int, lane: str, text_format: str, glossary: Glossary | None
+        self, text: str, source: str, target: str, alternatives: int, caller: str, text_format: str, glossary: Glossary | None
     ) -> dict[str, Any]:
         """One text's answer: its translation (unchanged when already in the target language
         or blank), the detected language for "auto", the alternatives when asked."""
@@ -232,7 +232,7 @@ class RestApi:
             answer["translatedText"] = text
             return answer
         options = ArticleOptions(summarize=False, source=source, alternatives=alternatives, glossary=glossary)
-        result = self._process(text, options, lane, as_html=False, form=form)
+        result = self._process(text, options, caller, as_html=False, form=form)
         if result.warnings:  # e.g. the text is in neither language: say so
             answer["warnings"] = result.warnings
         if result.file is not None:  # markup kept; the segments are the blocks' sentences
@@ -246,28 +246,28 @@ class RestApi:
         answer["segments"] = [segment.to_dict() for segment in result.translation.segments]
         return answer
 
-    def _translate_file(self, data: bytes, name: str, source: str, lane: str, article_only: bool) -> ArticleResult:
+    def _translate_file(self, data: bytes, name: str, source: str, caller: str, article_only: bool) -> ArticleResult:
         with as_rest_errors():
             article = read_article_bytes(data, name, self.config.max_file_bytes, self.config.max_chars, article_only)
         options = ArticleOptions(summarize=False, source=source, glossary=self.glossary)
-        return self._process(article.text, options, lane, cleaned=True, form=article.form)
+        return self._process(article.text, options, caller, cleaned=True, form=article.form)
 
     def _process(
         self,
         text: str,
         options: ArticleOptions,
-        lane: str,
+        caller: str,
         *,
         as_html: bool | None = None,
         cleaned: bool = False,
         form: Form | None = None,
     ) -> ArticleResult:
-        """``process_article`` in ``lane``'s turn, its errors as the API's; ``as_html``: the
+        """``process_article`` in ``caller``'s turn, its errors as the API's; ``as_html``: the
         text is HTML (True), plain text even if it looks like markup (False), or either (None);
         ``form``: the document ``text`` comes from, translated back into its own format."""
         with as_rest_errors():
             article_text = text if cleaned or form is not None else clean_text(text, "q", self.config.max_chars, as_html=as_html).text
-            result = process_article(article_text, self.services, options, lane=lane, form=form)
+            result = process_article(article_text, self.services, options, caller=caller, form=form)
         self.metrics.observe(result)
         return result
 

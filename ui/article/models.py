@@ -51,8 +51,8 @@ class ModelStatus:
     detail: str = ""  # what is loaded, or why it failed
 
 
-class _Slot(Generic[T]):
-    """One model: loaded once, its failure remembered for ``retry_after`` seconds."""
+class LazyModel(Generic[T]):
+    """One model, loaded on first use, once; its failure remembered for ``retry_after`` seconds."""
 
     def __init__(self, load: Callable[[], T], describe: Callable[[T], str], retry_after: float) -> None:
         self._load = load
@@ -93,18 +93,19 @@ def _pointing_at(config_field: str, load: Callable[[], T]) -> T:
         raise error.for_setting(model_setting(config_field)) from error
 
 
-class Services:
-    """The French→English translator, the English→French one, and the summariser (which
-    uses the latter for its French version)."""
+class LoadedModels:
+    """The process's models, each loaded once on first use (or by the warm-up): the
+    French→English translator, the English→French one, and the summariser (which uses the
+    latter for its French version); and the gate every front end takes its turn at."""
 
     def __init__(self, config: AppConfig) -> None:
         self.config = config
         retry = config.model_retry_seconds
-        self._french_english = _Slot(lambda: self._load_translator("model", "fr"), _describe_translator, retry)
-        self._english_french = _Slot(
+        self._french_english = LazyModel(lambda: self._load_translator("model", "fr"), _describe_translator, retry)
+        self._english_french = LazyModel(
             lambda: self._load_translator("summary_translation_model", "en"), _describe_translator, retry
         )
-        self._summarizer: _Slot[Summarizer] = _Slot(self._load_summarizer, lambda s: s.model_name, retry)
+        self._summarizer: LazyModel[Summarizer] = LazyModel(self._load_summarizer, lambda s: s.model_name, retry)
         self._closing = threading.Event()
         self._warm_lock = threading.Lock()
         self._warming: threading.Thread | None = None
@@ -155,7 +156,7 @@ class Services:
         """Load the models before the first request, side by side (the web app starts this in
         the background as the process starts); a missing model is logged now and reported
         again to whoever asks for it, any other failure is logged with its traceback."""
-        slots: list[_Slot[Any]] = [self._french_english, self._english_french, self._summarizer]
+        slots: list[LazyModel[Any]] = [self._french_english, self._english_french, self._summarizer]
         loaders = [
             threading.Thread(target=self._warm, args=(slot,), name=f"passerelle-load-{number}", daemon=True)
             for number, slot in enumerate(slots if summarize else slots[:1])
@@ -175,7 +176,7 @@ class Services:
             if thread.is_alive():
                 thread.join()
 
-    def _warm(self, slot: "_Slot[Any]") -> None:
+    def _warm(self, slot: "LazyModel[Any]") -> None:
         try:
             slot.get()
         except PasserelleError as error:  # nobody else to tell: in the log, and the page and the probes show it
@@ -247,8 +248,8 @@ def _shortlist(config: AppConfig, config_field: str) -> str | None:
     return config.shortlist if config_field == "model" else None
 
 
-class GivenServices(Services):
-    """Services around models already loaded (the benchmark's, with fixed output lengths):
+class GivenModels(LoadedModels):
+    """LoadedModels around models already loaded (the benchmark's, with fixed output lengths):
     the front ends' code paths on whatever models a caller built."""
 
     def __init__(self, config: AppConfig, french_english: Translator, summarizer: "Summarizer") -> None:
