@@ -174,8 +174,8 @@ class Refused(Exception):
 
 def passerelle(data: bytes, name: str, translate_many: TranslateMany) -> bytes:
     """The file as Passerelle writes it back, or Refused."""
-    from translate import InputTextError
-    from ui.article import ArticleInputError, read_article_bytes
+    from passerelle.translate import InputTextError
+    from passerelle.ui.article import ArticleInputError, read_article_bytes
 
     try:
         form = read_article_bytes(data, name, MAX_BYTES, MAX_CHARS).form
@@ -277,12 +277,12 @@ def translator_for(args: argparse.Namespace, scratch: Path) -> TranslateMany:
     random Marian model, built in ``scratch`` as the tests build theirs)."""
     if args.identity:
         return lambda texts: list(texts)
-    from translate import Translator
+    from passerelle.translate import Translator
 
     model = args.model
     if model is None:
         from tests.corpus import ENGLISH_LINES, FRENCH_LINES
-        from ui.bench.builders import build_marian
+        from passerelle.ui.bench.builders import build_marian
 
         model = build_marian(scratch, FRENCH_LINES, ENGLISH_LINES, source_lang="fr", target_lang="en")
     translator = Translator(str(model), backend="transformers", generation={"num_beams": 1, "max_new_tokens": 8})

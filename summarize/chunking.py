@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
-from translate.document import cut_to_budget, normalize
-from translate.engine import Tokens
+from passerelle.translate.document import cut_to_budget, normalize
+from passerelle.translate.engine import Tokens
 
 
 @dataclass(frozen=True)

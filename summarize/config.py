@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Mapping
 
-from translate import GenerationOptions, InvalidOptionError
+from passerelle.translate import GenerationOptions, InvalidOptionError
 
 DEFAULT_SUMMARY_MODEL = "sshleifer/distilbart-cnn-12-6"
 DEFAULT_SUMMARY_TRANSLATION_MODEL = "Helsinki-NLP/opus-mt-en-fr"

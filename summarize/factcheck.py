@@ -8,9 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from translate.faithful.names import name_in, names
-from translate.faithful.numbers import number_items, number_values
-from translate.languages import Language
+from passerelle.translate.faithful.names import name_in, names
+from passerelle.translate.faithful.numbers import number_items, number_values
+from passerelle.translate.languages import Language
 
 
 @dataclass(frozen=True)

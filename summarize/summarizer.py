@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
-from translate import (
+from passerelle.translate import (
     Engine,
     GenerationOptions,
     InputTextError,
@@ -29,8 +29,8 @@ from translate import (
     last,
     split_document,
 )
-from translate.engine import Request
-from translate.faithful import Glossary
+from passerelle.translate.engine import Request
+from passerelle.translate.faithful import Glossary
 
 from .chunking import Chunk, measure, pack
 from .factcheck import FactCheck, check_english_summary, check_french_summary

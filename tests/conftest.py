@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING, Callable, Iterator
 import pytest
 
 from tests.corpus import ENGLISH_LINES, ENGLISH_NEWS_LINES, FRENCH_LINES
-from ui.bench.builders import build_bart, build_marian
-from ui.config import AppConfig
+from passerelle.ui.bench.builders import build_bart, build_marian
+from passerelle.ui.config import AppConfig
 
 if TYPE_CHECKING:
-    from ui.web import WebServer
+    from passerelle.ui.web import WebServer
 
 
 @pytest.fixture(scope="session")
@@ -101,8 +101,8 @@ def starting_server(tiny_config: Callable[..., AppConfig]) -> Iterator["WebServe
     """A listening server on the tiny models, loaded, whose Gradio page is not built yet
     (``open_page`` builds it): what ``passerelle ui`` is in its first seconds."""
     from tests.helpers import free_port
-    from ui.article import LoadedModels
-    from ui.web import WebServer
+    from passerelle.ui.article import LoadedModels
+    from passerelle.ui.web import WebServer
 
     config = tiny_config(port=free_port())
     services = LoadedModels(config)

@@ -22,7 +22,7 @@ def run_cli(*args: str, stdin: bytes | None = None, env: dict[str, str] | None =
     """``passerelle ARGS`` as a user runs it, in a subprocess; output decoded."""
     environment = {**os.environ, "OMP_NUM_THREADS": "1", **(env or {})}
     completed = subprocess.run(
-        [sys.executable, "-m", "ui.cli", *args], cwd=ROOT, input=stdin, capture_output=True, env=environment, timeout=timeout
+        [sys.executable, "-m", "passerelle.ui.cli", *args], cwd=ROOT, input=stdin, capture_output=True, env=environment, timeout=timeout
     )
     return subprocess.CompletedProcess(
         completed.args, completed.returncode, completed.stdout.decode(errors="replace"), completed.stderr.decode(errors="replace")

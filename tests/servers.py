@@ -22,7 +22,7 @@ class ServerProcess:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         environment = {**os.environ, "OMP_NUM_THREADS": "1", "PYTHONUNBUFFERED": "1", **models, **(env or {})}
-        command = [sys.executable, "-m", "ui.cli", "ui", "--port", str(self.port), "--backend", "transformers", *args]
+        command = [sys.executable, "-m", "passerelle.ui.cli", "ui", "--port", str(self.port), "--backend", "transformers", *args]
         self.process = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         deadline = time.monotonic() + START_TIMEOUT_S
         while time.monotonic() < deadline:

@@ -13,10 +13,10 @@ import pytest
 from starlette.routing import Mount, Route
 
 from tests.helpers import free_port
-from ui.article import LoadedModels
-from ui.config import AppConfig
-from ui.web import WebServer, serve
-from ui.web.access import ALWAYS_PUBLIC, KEY_FREE, SESSION_COOKIE
+from passerelle.ui.article import LoadedModels
+from passerelle.ui.config import AppConfig
+from passerelle.ui.web import WebServer, serve
+from passerelle.ui.web.access import ALWAYS_PUBLIC, KEY_FREE, SESSION_COOKIE
 
 pytestmark = pytest.mark.web
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from translate import Translator, TranslatorSettings
-from translate.engine import Engine, GenerationOptions, LoadSettings
+from passerelle.translate import Translator, TranslatorSettings
+from passerelle.translate.engine import Engine, GenerationOptions, LoadSettings
 
 pytestmark = pytest.mark.model
 

@@ -15,9 +15,9 @@ import pytest
 
 from tests.corpus import FRENCH_LINES
 from tests.helpers import ROOT, run_cli
-from ui.article import ArticleOptions
-from ui.batch import discover, output_target
-from ui.config import AppConfig, UsageError
+from passerelle.ui.article import ArticleOptions
+from passerelle.ui.batch import discover, output_target
+from passerelle.ui.config import AppConfig, UsageError
 
 pytestmark = pytest.mark.cli
 
@@ -146,7 +146,7 @@ def test_sigkill_then_rerun_leaves_no_partial_files(tmp_path: Path, marian_fr_en
         lines = " ".join(FRENCH_LINES[index * 5 : index * 5 + 5])
         (folder / f"article{index}.txt").write_text(lines + "\n\n" + FRENCH_A * 3, encoding="utf-8")
     out = tmp_path / "out"
-    command = [sys.executable, "-m", "ui.cli", *translate_args([str(folder)], out, marian_fr_en_dir)]
+    command = [sys.executable, "-m", "passerelle.ui.cli", *translate_args([str(folder)], out, marian_fr_en_dir)]
     process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, "OMP_NUM_THREADS": "1"}, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 240
     while time.monotonic() < deadline and len(list(out.glob("*.json"))) < 2:
@@ -235,7 +235,7 @@ def test_an_unwritable_output_folder_is_refused_before_any_work(tmp_path: Path, 
 
 
 def test_stdin_is_read_within_the_size_limit(tmp_path: Path, marian_fr_en_dir: Path) -> None:
-    from ui.config import AppConfig
+    from passerelle.ui.config import AppConfig
 
     too_much = ("Le maire a parlé. " * 200_000).encode()
     assert len(too_much) > AppConfig().max_file_bytes
@@ -357,8 +357,8 @@ def test_the_ray_actor_carries_the_direction(tmp_path: Path, tiny_config: Callab
     """What a Ray actor does with its rows, in this process (Ray itself: tests/test_ray_engine.py)."""
     import pyarrow as pa
 
-    from ui.batch.ray_engine import TranslateBatch, _collect, _languages
-    from ui.batch.ray_rows import job_rows, job_schema
+    from passerelle.ui.batch.ray_engine import TranslateBatch, _collect, _languages
+    from passerelle.ui.batch.ray_rows import job_rows, job_schema
 
     folder = tmp_path / "mixed"
     folder.mkdir()
@@ -396,8 +396,8 @@ def test_a_bom_then_undecodable_bytes_is_one_files_error(tmp_path: Path, marian_
 def test_the_report_says_one_sentence_and_ends_the_bar_at_100_percent(tmp_path: Path) -> None:
     import io
 
-    from ui.batch.jobs import Job, Outcome, Status
-    from ui.batch.report import BatchReporter
+    from passerelle.ui.batch.jobs import Job, Outcome, Status
+    from passerelle.ui.batch.report import BatchReporter
 
     stream = io.StringIO()
     reporter = BatchReporter(1, stream=stream, bar=True)

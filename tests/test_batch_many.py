@@ -18,14 +18,14 @@ from typing import Any, Sequence
 
 import pytest
 
-from summarize import LengthPreset, Summarizer, SummarizerSettings
+from passerelle.summarize import LengthPreset, Summarizer, SummarizerSettings
 from tests.corpus import ENGLISH_NEWS_LINES, FRENCH_LINES
 from tests.helpers import ROOT, run_cli
-from translate import GenerationOptions, InputTextError, Translator, TranslatorSettings
-from ui.article import ArticleOptions
-from ui.article.models import GivenModels
-from ui.batch import Status, discover, run_local
-from ui.config import AppConfig
+from passerelle.translate import GenerationOptions, InputTextError, Translator, TranslatorSettings
+from passerelle.ui.article import ArticleOptions
+from passerelle.ui.article.models import GivenModels
+from passerelle.ui.batch import Status, discover, run_local
+from passerelle.ui.config import AppConfig
 
 FIXED = {"num_beams": 1, "min_new_tokens": 6, "max_new_tokens": 6}
 LENGTH = "fixed"
@@ -178,9 +178,9 @@ def test_a_ray_actor_makes_its_rows_in_groups_as_the_local_run_does(tmp_path: Pa
 
     import pyarrow as pa
 
-    from ui.article import LoadedModels
-    from ui.batch.ray_engine import TranslateBatch, _collect
-    from ui.batch.ray_rows import job_rows, job_schema
+    from passerelle.ui.article import LoadedModels
+    from passerelle.ui.batch.ray_engine import TranslateBatch, _collect
+    from passerelle.ui.batch.ray_rows import job_rows, job_schema
 
     folder = write_folder(tmp_path / "in", 5)
     config: AppConfig = tiny_config(batch_group=2)
@@ -248,7 +248,7 @@ def test_an_error_while_the_group_is_made_is_one_articles_own(services: GivenMod
 
 @pytest.mark.model
 def test_a_crash_mid_group_loses_nothing_written(services: GivenModels, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import ui.batch.local as group_module
+    import passerelle.ui.batch.local as group_module
 
     folder = write_folder(tmp_path / "in", 5)
     out = tmp_path / "out"
@@ -294,7 +294,7 @@ def test_the_command_groups_files_and_resumes_after_a_kill(tmp_path: Path, tiny_
     folder = write_folder(tmp_path / "in", 9, {"broken.txt": bytes(range(256)) * 8})
     out = tmp_path / "out"
     environment = {**os.environ, "OMP_NUM_THREADS": "1", **tiny_model_env}
-    command = [sys.executable, "-m", "ui.cli", *translate_args(folder, out, "--group", "3")]
+    command = [sys.executable, "-m", "passerelle.ui.cli", *translate_args(folder, out, "--group", "3")]
     process = subprocess.Popen(command, cwd=ROOT, env=environment, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 240
     while time.monotonic() < deadline and len(list(out.glob("*.json"))) < 1:

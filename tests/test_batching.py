@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from translate.engine.batching import plan_batches
+from passerelle.translate.engine.batching import plan_batches
 
 pytestmark = pytest.mark.unit
 

@@ -27,7 +27,7 @@ SAMPLES = "ui/bench/samples.py"
 
 def run_bench(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "ui.cli", "bench", "--quick", *args],
+        [sys.executable, "-m", "passerelle.ui.cli", "bench", "--quick", *args],
         cwd=REPO_ROOT,
         capture_output=True,
         text=True,
@@ -50,7 +50,7 @@ def report() -> dict[str, Any]:
 
 def test_the_users_articles_are_read_like_the_batch_script_reads_them(tmp_path: Path) -> None:
     from tests.corpus import FRENCH_LINES
-    from ui.bench.setup import load_texts
+    from passerelle.ui.bench.setup import load_texts
 
     article = tmp_path / ARTICLE_NAME
     article.write_bytes("\n\n".join(FRENCH_LINES[:4]).encode("cp1252"))
@@ -116,8 +116,8 @@ def test_memory_per_backend(report: dict[str, Any]) -> None:
 
 def test_targets_are_reported(report: dict[str, Any]) -> None:
     assert report["quick"] is True
-    from ui.bench.extras import EXTRA_SECTIONS
-    from ui.bench.setup import BenchSettings
+    from passerelle.ui.bench.extras import EXTRA_SECTIONS
+    from passerelle.ui.bench.setup import BenchSettings
 
     extra = sum(len(section.checks(report[section.key], BenchSettings.quick())) for section in EXTRA_SECTIONS)
     assert len(report["targets"]) == 5 + extra
@@ -128,7 +128,7 @@ def test_targets_are_reported(report: dict[str, Any]) -> None:
 
 
 def test_table_renders_every_section(report: dict[str, Any]) -> None:
-    from ui.bench.report import render_table
+    from passerelle.ui.bench.report import render_table
 
     table = render_table(report)
     for heading in ("Translation:", "Summary:", "Whole article:", "Memory:", "Targets"):

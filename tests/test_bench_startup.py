@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from ui.bench.report import _startup_lines
-from ui.bench.setup import BenchModels, BenchSettings
-from ui.bench.startup import measure_startup
+from passerelle.ui.bench.report import _startup_lines
+from passerelle.ui.bench.setup import BenchModels, BenchSettings
+from passerelle.ui.bench.startup import measure_startup
 
 pytestmark = pytest.mark.bench
 

@@ -11,8 +11,8 @@ import pytest
 import torch
 
 from tests.corpus import ENGLISH_LINES, ENGLISH_NEWS_LINES, FRENCH_LINES
-from translate.engine.models import load_seq2seq_model, load_tokenizer, resolve_model
-from ui.bench.builders.bart import (
+from passerelle.translate.engine.models import load_seq2seq_model, load_tokenizer, resolve_model
+from passerelle.ui.bench.builders.bart import (
     BOS_ID,
     EOS_ID as BART_EOS_ID,
     MASK_TOKEN,
@@ -23,7 +23,7 @@ from ui.bench.builders.bart import (
     build_bart,
     new_bart_model,
 )
-from ui.bench.builders.marian import (
+from passerelle.ui.bench.builders.marian import (
     EOS_ID as MARIAN_EOS_ID,
     PAD_TOKEN as MARIAN_PAD_TOKEN,
     UNK_ID as MARIAN_UNK_ID,

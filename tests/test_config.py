@@ -6,8 +6,8 @@ import pytest
 
 pytestmark = pytest.mark.unit
 
-from translate.errors import InvalidOptionError
-from ui.config import AppConfig
+from passerelle.translate.errors import InvalidOptionError
+from passerelle.ui.config import AppConfig
 
 
 def test_environment_then_overrides() -> None:
@@ -61,7 +61,7 @@ def test_limits_and_server_settings_come_from_the_environment() -> None:
 def test_the_docs_document_every_variable() -> None:
     from pathlib import Path
 
-    from ui.config import ENVIRONMENT
+    from passerelle.ui.config import ENVIRONMENT
 
     docs = Path(__file__).resolve().parents[1] / "docs"
     documented = (docs / "service.md").read_text(encoding="utf-8") + (docs / "batch.md").read_text(encoding="utf-8")

@@ -11,13 +11,13 @@ from typing import Any
 
 import pytest
 
-from translate import InvalidOptionError, ModelNotAvailableError
-from translate.engine import GenerationOptions, LoadSettings, ModelInfo, ModelRef, Output, Tokens, resolve_model
-from translate.engine import convert as convert_module
-from translate.engine.convert import conversion_dir, convert_model, is_converted
-from translate.engine.ct2_backend import CTranslate2Backend, ctranslate2_available, thread_layout
-from translate.engine.models import load_tokenizer
-from translate.engine.transformers_backend import TransformersBackend
+from passerelle.translate import InvalidOptionError, ModelNotAvailableError
+from passerelle.translate.engine import GenerationOptions, LoadSettings, ModelInfo, ModelRef, Output, Tokens, resolve_model
+from passerelle.translate.engine import convert as convert_module
+from passerelle.translate.engine.convert import conversion_dir, convert_model, is_converted
+from passerelle.translate.engine.ct2_backend import CTranslate2Backend, ctranslate2_available, thread_layout
+from passerelle.translate.engine.models import load_tokenizer
+from passerelle.translate.engine.transformers_backend import TransformersBackend
 
 pytestmark = pytest.mark.model
 
@@ -98,7 +98,7 @@ def eager_marian(
 ) -> tuple[TransformersBackend, CTranslate2Backend, Any]:
     """A Marian that always wants to stop: the length limits decide every output."""
     from tests.corpus import ENGLISH_LINES, FRENCH_LINES
-    from ui.bench.builders import build_marian
+    from passerelle.ui.bench.builders import build_marian
 
     directory = build_marian(
         tmp_path_factory.mktemp("eager-marian"), FRENCH_LINES, ENGLISH_LINES, eos_logit_bias=EOS_LOGIT_BIAS

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from translate.document import Document, UnitKind, cut_to_budget, split_document
-from translate.sentences import french_sentences
+from passerelle.translate.document import Document, UnitKind, cut_to_budget, split_document
+from passerelle.translate.sentences import french_sentences
 
 pytestmark = pytest.mark.unit
 

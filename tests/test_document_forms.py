@@ -18,10 +18,10 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from markdown_it import MarkdownIt
 
-from translate import InputTextError, Translator
-from translate.formats import DocxForm, MarkdownForm, Open, SrtForm, VttForm, form_for
-from translate.formats.markdown import render_parts
-from translate.formats.subtitles import spread, wrap
+from passerelle.translate import InputTextError, Translator
+from passerelle.translate.formats import DocxForm, MarkdownForm, Open, SrtForm, VttForm, form_for
+from passerelle.translate.formats.markdown import render_parts
+from passerelle.translate.formats.subtitles import spread, wrap
 
 MARKDOWN = """---
 titre: Le budget

@@ -21,10 +21,10 @@ from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 from lxml import etree
 
-from translate import InputTextError, Translator
-from translate.formats import DocxForm, Open
-from translate.formats.docx import MAX_MARKS_PER_PARAGRAPH, SAFE_PARSER_OPTIONS
-from ui.bench.rss import current_rss_mib, peak_rss_mib
+from passerelle.translate import InputTextError, Translator
+from passerelle.translate.formats import DocxForm, Open
+from passerelle.translate.formats.docx import MAX_MARKS_PER_PARAGRAPH, SAFE_PARSER_OPTIONS
+from passerelle.ui.bench.rss import current_rss_mib, peak_rss_mib
 
 pytestmark = pytest.mark.model
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from summarize.evidence import content_words, key_sentences
-from translate import english_sentences
+from passerelle.summarize.evidence import content_words, key_sentences
+from passerelle.translate import english_sentences
 
 pytestmark = pytest.mark.unit
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from summarize.factcheck import check_english_summary, check_french_summary
-from translate import InvalidOptionError
-from translate.faithful.checks import FlagKind, check_sentence
-from translate.faithful.glossary import Glossary
-from translate.faithful.masking import Placeholders, assemble, mask
-from translate.faithful.names import name_in, names
-from translate.faithful.numbers import localize, number_values
-from translate.faithful.spans import SpanKind, find_spans
+from passerelle.summarize.factcheck import check_english_summary, check_french_summary
+from passerelle.translate import InvalidOptionError
+from passerelle.translate.faithful.checks import FlagKind, check_sentence
+from passerelle.translate.faithful.glossary import Glossary
+from passerelle.translate.faithful.masking import Placeholders, assemble, mask
+from passerelle.translate.faithful.names import name_in, names
+from passerelle.translate.faithful.numbers import localize, number_values
+from passerelle.translate.faithful.spans import SpanKind, find_spans
 
 pytestmark = pytest.mark.unit
 

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from translate import Translator, TranslatorSettings
-from translate.faithful import FlagKind, Glossary, SpanKind, find_spans
+from passerelle.translate import Translator, TranslatorSettings
+from passerelle.translate.faithful import FlagKind, Glossary, SpanKind, find_spans
 
 pytestmark = pytest.mark.model
 

@@ -9,12 +9,12 @@ from typing import Callable, Sequence
 
 import pytest
 
-from translate import Translator
-from translate.document import split_blocks
-from translate.formats import Block, Close, HtmlForm, Open
-from translate.formats.inline import place, place_all
-from ui.article import ArticleOptions, LoadedModels, process_article, read_article_bytes
-from ui.config import AppConfig
+from passerelle.translate import Translator
+from passerelle.translate.document import split_blocks
+from passerelle.translate.formats import Block, Close, HtmlForm, Open
+from passerelle.translate.formats.inline import place, place_all
+from passerelle.ui.article import ArticleOptions, LoadedModels, process_article, read_article_bytes
+from passerelle.ui.config import AppConfig
 
 PAGE = """<!DOCTYPE html><html><head><title>Le budget</title></head><body>
 <header><nav><a href="/">Accueil</a> <a href="/politique">Politique</a> <a href="/sport">Sport</a></nav></header>

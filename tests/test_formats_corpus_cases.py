@@ -26,13 +26,13 @@ import pytest
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from translate import Translator
-from translate.formats import DocxForm, MarkdownForm, SrtForm, VttForm
-from translate.formats.inline import Close, Open
-from translate.formats.markdown import render_parts
-from ui.article import ArticleOptions, LoadedModels, process_article, read_article_bytes
-from ui.batch import Status, discover, exit_status, run_local
-from ui.config import AppConfig
+from passerelle.translate import Translator
+from passerelle.translate.formats import DocxForm, MarkdownForm, SrtForm, VttForm
+from passerelle.translate.formats.inline import Close, Open
+from passerelle.translate.formats.markdown import render_parts
+from passerelle.ui.article import ArticleOptions, LoadedModels, process_article, read_article_bytes
+from passerelle.ui.batch import Status, discover, exit_status, run_local
+from passerelle.ui.config import AppConfig
 
 pytestmark = pytest.mark.model
 

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from ui.article.gate import FairGate, GateFullError
+from passerelle.ui.article.gate import FairGate, GateFullError
 
 pytestmark = pytest.mark.unit
 

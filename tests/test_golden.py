@@ -64,7 +64,7 @@ def test_batch_outputs_equal_the_golden_files(
 ) -> None:
     out = tmp_path / "out"
     command = [
-        sys.executable, "-m", "ui.cli", "translate", str(INPUTS), "--output", str(out),
+        sys.executable, "-m", "passerelle.ui.cli", "translate", str(INPUTS), "--output", str(out),
         "--model", str(marian_fr_en_dir), "--summary-model", str(bart_dir),
         "--summary-translation-model", str(marian_en_fr_dir), "--backend", "transformers",
         "--beams", "1", "--summarize", "--summary-length", "short",

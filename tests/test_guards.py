@@ -10,9 +10,9 @@ import httpx
 import pytest
 
 from tests.helpers import free_port
-from ui.article import LoadedModels
-from ui.config import AppConfig
-from ui.web import serve
+from passerelle.ui.article import LoadedModels
+from passerelle.ui.config import AppConfig
+from passerelle.ui.web import serve
 
 pytestmark = pytest.mark.web
 

@@ -4,6 +4,7 @@ room holds what its name says, and product code never reaches into files a user 
 from __future__ import annotations
 
 import ast
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -23,7 +24,7 @@ def _modules() -> dict[str, Path]:
     for package in PACKAGES:
         for path in sorted((ROOT / package).rglob("*.py")):
             parts = path.relative_to(ROOT).with_suffix("").parts
-            name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+            name = ".".join(("passerelle", *(parts[:-1] if parts[-1] == "__init__" else parts)))
             found[name] = path
     return found
 
@@ -81,9 +82,30 @@ def test_imports_go_one_way() -> None:
         f"{name} imports {target}"
         for name, targets in _graph().items()
         for target in targets
-        if target.split(".")[0] not in ALLOWED[name.split(".")[0]]
+        if target.split(".")[1] not in ALLOWED[name.split(".")[1]]
     ]
     assert not wrong
+
+
+def test_the_project_is_imported_through_its_namespace_only() -> None:
+    """``translate`` is also an unrelated package on PyPI: never import the folders bare."""
+    bare = []
+    for path in [*_modules().values(), *sorted((ROOT / "tests").rglob("*.py")), *sorted((ROOT / "scripts").rglob("*.py"))]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and not node.level:
+                names = [node.module or ""]
+            else:
+                continue
+            bare += [f"{path.relative_to(ROOT)}: {name}" for name in names if name.split(".")[0] in PACKAGES]
+    assert not bare
+
+
+def test_every_package_is_installed() -> None:
+    setuptools = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+    folders = {".".join(("passerelle", *init.parent.relative_to(ROOT).parts)) for package in PACKAGES for init in (ROOT / package).rglob("__init__.py")}
+    assert set(setuptools["packages"]) == folders
 
 
 def test_no_module_is_over_400_lines() -> None:

@@ -12,9 +12,9 @@ import pytest
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from translate import Translator
-from translate.formats.inline import Atom, Close, Open
-from translate.formats.markdown import MarkdownForm
+from passerelle.translate import Translator
+from passerelle.translate.formats.inline import Atom, Close, Open
+from passerelle.translate.formats.markdown import MarkdownForm
 
 pytestmark = pytest.mark.model
 

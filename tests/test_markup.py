@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from translate import InputTextError, Translator
-from translate.formats import translate_html
+from passerelle.translate import InputTextError, Translator
+from passerelle.translate.formats import translate_html
 
 pytestmark = pytest.mark.model
 

@@ -13,7 +13,7 @@ import pytest
 from tests.corpus import FRENCH_LINES
 from tests.helpers import free_port, run_cli
 from tests.servers import ServerProcess
-from ui.web import API_NAME
+from passerelle.ui.web import API_NAME
 
 pytestmark = pytest.mark.cli
 

@@ -12,14 +12,14 @@ from typing import Any
 
 import pytest
 
-from translate import Translator
-from translate.engine import ModelInfo, Tokens, resolve_model
-from translate.engine import hub as hub_module
-from translate.engine.bart_tokenizer import BartBpeTokenizer
-from translate.engine.config_json import JsonView
-from translate.engine.marian_tokenizer import MarianSentencePieceTokenizer
-from translate.engine.models import load_tokenizer
-from translate.engine.native_tokenizer import load_native_tokenizer
+from passerelle.translate import Translator
+from passerelle.translate.engine import ModelInfo, Tokens, resolve_model
+from passerelle.translate.engine import hub as hub_module
+from passerelle.translate.engine.bart_tokenizer import BartBpeTokenizer
+from passerelle.translate.engine.config_json import JsonView
+from passerelle.translate.engine.marian_tokenizer import MarianSentencePieceTokenizer
+from passerelle.translate.engine.models import load_tokenizer
+from passerelle.translate.engine.native_tokenizer import load_native_tokenizer
 
 pytestmark = pytest.mark.model
 

@@ -12,10 +12,10 @@ from typing import Any, Callable
 
 import pytest
 
-import translate.sentences
+import passerelle.translate.sentences
 from tests.corpus import FRENCH_LINES
-from ui.article import ArticleOptions, LoadedModels, process_article
-from ui.config import AppConfig
+from passerelle.ui.article import ArticleOptions, LoadedModels, process_article
+from passerelle.ui.config import AppConfig
 
 pytestmark = pytest.mark.model
 
@@ -44,13 +44,13 @@ def test_each_piece_is_tokenised_once_and_the_english_is_not_split_again(
     monkeypatch.setattr(services.translator().engine.tokens, "tokenizer", french)
     monkeypatch.setattr(services.summarizer().engine.tokens, "tokenizer", english)
     splits: list[tuple[str, str]] = []
-    real_split = translate.sentences._sentencex
+    real_split = passerelle.translate.sentences._sentencex
 
     def counting_split(language: str, text: str) -> list[str] | None:
         splits.append((language, text))
         return real_split(language, text)
 
-    monkeypatch.setattr(translate.sentences, "_sentencex", counting_split)
+    monkeypatch.setattr(passerelle.translate.sentences, "_sentencex", counting_split)
     paragraphs = [" ".join(FRENCH_LINES[i : i + 3]) for i in range(0, len(FRENCH_LINES), 3)]
     article = "\n\n".join(paragraphs + paragraphs[:2])  # two paragraphs repeated: cached, not redone
 

@@ -17,12 +17,12 @@ from typing import Any, Callable
 import pytest
 
 from tests.helpers import ROOT, free_port
-from translate import Translator
-from translate.engine.convert import convert_model
-from translate.engine.models import resolve_model
-from ui.article import LoadedModels
-from ui.article.models import ModelState
-from ui.config import AppConfig
+from passerelle.translate import Translator
+from passerelle.translate.engine.convert import convert_model
+from passerelle.translate.engine.models import resolve_model
+from passerelle.ui.article import LoadedModels
+from passerelle.ui.article.models import ModelState
+from passerelle.ui.config import AppConfig
 
 FAST = {"num_beams": 1, "max_new_tokens": 8}
 ARTICLE = (
@@ -126,7 +126,7 @@ def test_a_broken_model_is_shown_failed_and_logged_with_its_traceback(
 # same once the Gradio page is up; then Ctrl-C.
 WATCH = """\
 import json, os, signal, sys, threading, time, urllib.request, urllib.error
-from ui.cli import main
+from passerelle.ui.cli import main
 
 def report(url, body):
     page = urllib.request.urlopen(url, timeout=5).read().decode()
@@ -187,8 +187,8 @@ def test_passerelle_ui_gets_ready_without_torch(
 def test_an_article_still_running_when_the_process_stops_ends_at_its_next_batch(
     tiny_config: Callable[..., AppConfig],
 ) -> None:
-    from ui.article import ArticleOptions, article_stream
-    from ui.article.models import StoppingError
+    from passerelle.ui.article import ArticleOptions, article_stream
+    from passerelle.ui.article.models import StoppingError
 
     services = LoadedModels(tiny_config())
     events = article_stream(ARTICLE, services, ArticleOptions(summarize=False))

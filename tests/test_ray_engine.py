@@ -21,11 +21,11 @@ import pytest
 import ray
 
 from tests.corpus import FRENCH_LINES
-from translate import PasserelleError
-from ui.article import ArticleOptions, LoadedModels
-from ui.batch import Outcome, discover, run_local
-from ui.batch.ray_engine import ClusterShape, plan_run, run_ray
-from ui.config import AppConfig
+from passerelle.translate import PasserelleError
+from passerelle.ui.article import ArticleOptions, LoadedModels
+from passerelle.ui.batch import Outcome, discover, run_local
+from passerelle.ui.batch.ray_engine import ClusterShape, plan_run, run_ray
+from passerelle.ui.config import AppConfig
 
 pytestmark = [
     pytest.mark.ray,
@@ -85,7 +85,7 @@ def write_inputs(root: Path) -> Path:
 
 def cli(inputs: Path, output: Path, model: Path, *extra: str) -> list[str]:
     return [
-        sys.executable, "-m", "ui.cli", "translate", str(inputs), "-", "--output", str(output),
+        sys.executable, "-m", "passerelle.ui.cli", "translate", str(inputs), "-", "--output", str(output),
         "--model", str(model), "--backend", "transformers", "--beams", "1", *extra,
     ]  # fmt: skip
 

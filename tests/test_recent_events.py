@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ui.web.guards import RecentEvents
+from passerelle.ui.web.guards import RecentEvents
 
 pytestmark = pytest.mark.unit
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from summarize import Summary
-from translate import Document, Segment, TranslationResult, split_document
-from ui.article import ArticleResult
-from ui.web.render import KEY_CLASS, render_original, render_summary, render_translation
+from passerelle.summarize import Summary
+from passerelle.translate import Document, Segment, TranslationResult, split_document
+from passerelle.ui.article import ArticleResult
+from passerelle.ui.web.render import KEY_CLASS, render_original, render_summary, render_translation
 
 pytestmark = pytest.mark.unit
 

@@ -17,9 +17,9 @@ import pytest
 
 from tests.corpus import FRENCH_LINES
 from tests.helpers import free_port
-from ui.article import LoadedModels
-from ui.config import AppConfig
-from ui.web import API_NAME, serve
+from passerelle.ui.article import LoadedModels
+from passerelle.ui.config import AppConfig
+from passerelle.ui.web import API_NAME, serve
 
 pytestmark = pytest.mark.web
 

@@ -14,9 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.helpers import free_port
-from ui.article import LoadedModels
-from ui.config import AppConfig
-from ui.web import WebServer, serve
+from passerelle.ui.article import LoadedModels
+from passerelle.ui.config import AppConfig
+from passerelle.ui.web import WebServer, serve
 
 pytestmark = pytest.mark.web
 

@@ -13,12 +13,12 @@ import pytest
 from openapi_spec_validator import validate
 from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
 
-from summarize import LENGTH_PRESETS
-from ui.article.language import SOURCES
-from ui.config import AppConfig
-from ui.web.access import KEY_FREE
-from ui.web.rest import routes
-from ui.web.rest.spec import docs_page, openapi_document
+from passerelle.summarize import LENGTH_PRESETS
+from passerelle.ui.article.language import SOURCES
+from passerelle.ui.config import AppConfig
+from passerelle.ui.web.access import KEY_FREE
+from passerelle.ui.web.rest import routes
+from passerelle.ui.web.rest.spec import docs_page, openapi_document
 
 pytestmark = pytest.mark.unit
 

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from translate import Segment, TranslationResult
-from ui.article import ArticleResult
-from ui.web import scratch as scratch_module
-from ui.web.scratch import PREFIX, Scratch, ScratchLimits, remove_dead_roots
+from passerelle.translate import Segment, TranslationResult
+from passerelle.ui.article import ArticleResult
+from passerelle.ui.web import scratch as scratch_module
+from passerelle.ui.web.scratch import PREFIX, Scratch, ScratchLimits, remove_dead_roots
 
 pytestmark = pytest.mark.unit
 

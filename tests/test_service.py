@@ -19,7 +19,7 @@ from gradio_client.utils import Status
 
 from tests.corpus import FRENCH_LINES
 from tests.servers import ServerProcess
-from ui.web import API_NAME
+from passerelle.ui.web import API_NAME
 
 pytestmark = pytest.mark.web
 
@@ -144,7 +144,7 @@ def test_memory_levels_off_over_mixed_requests(server_factory: list[ServerProces
     (load, heartbeat, queue, download), in turns, as ``passerelle bench --only soak`` sends them.
     Two requests in three open a Gradio session; once the sessions are at their bound (256:
     ui/web/sessions.py), memory stays flat. Before the bound: +65 MiB per 1,000 such requests."""
-    from ui.bench.soak import SoakClients
+    from passerelle.ui.bench.soak import SoakClients
 
     server = start(server_factory, models)
     clients = SoakClients(server.url, [line for line in FRENCH_LINES if len(line) < 90])

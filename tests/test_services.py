@@ -8,9 +8,9 @@ from typing import Callable
 
 import pytest
 
-from translate import ModelNotAvailableError
-from ui.article import LoadedModels
-from ui.config import AppConfig
+from passerelle.translate import ModelNotAvailableError
+from passerelle.ui.article import LoadedModels
+from passerelle.ui.config import AppConfig
 
 pytestmark = pytest.mark.model
 

@@ -11,10 +11,10 @@ import pytest
 
 from tests.corpus import ENGLISH_LINES, FRENCH_LINES
 from tests.helpers import run_cli
-from translate import InputTextError, InvalidOptionError, Translator, TranslatorSettings
-from translate.engine import GenerationOptions, resolve_model
-from translate.engine.convert import conversion_dir, convert_model
-from translate.engine.shortlist import (
+from passerelle.translate import InputTextError, InvalidOptionError, Translator, TranslatorSettings
+from passerelle.translate.engine import GenerationOptions, resolve_model
+from passerelle.translate.engine.convert import conversion_dir, convert_model
+from passerelle.translate.engine.shortlist import (
     VMAP_FILE,
     PairTokenizer,
     Shortlist,
@@ -25,7 +25,7 @@ from translate.engine.shortlist import (
     read_shortlist,
     write_shortlist,
 )
-from ui.config import AppConfig
+from passerelle.ui.config import AppConfig
 
 SMALL = ShortlistSettings(candidates=4, frequent=6)
 SPECIALS = ("</s>", "<unk>")

@@ -24,7 +24,7 @@ import pytest
 
 from tests.corpus import FRENCH_LINES
 from tests.helpers import ROOT, free_port
-from ui.config import AppConfig
+from passerelle.ui.config import AppConfig
 
 CAPACITY = 6
 CLOSED_SECONDS = 1.0
@@ -33,14 +33,14 @@ QUICK_BENCH_TIMEOUT = 300
 SHORT = sorted(FRENCH_LINES, key=len)[:4]
 
 if TYPE_CHECKING:
-    from ui.web import WebServer
+    from passerelle.ui.web import WebServer
 
 
 @pytest.fixture(scope="module")
 def server(tiny_config: Callable[..., AppConfig]) -> Iterator["WebServer"]:
     """A server whose sessions are bounded tighter than the defaults, to see the bounds act."""
-    from ui.article import LoadedModels
-    from ui.web import serve, sessions
+    from passerelle.ui.article import LoadedModels
+    from passerelle.ui.web import serve, sessions
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(sessions, "SESSION_CAPACITY", CAPACITY)
@@ -104,7 +104,7 @@ def test_sessions_are_held_up_to_the_capacity_least_recently_used_first(server: 
 
 @pytest.mark.web
 def test_idle_sessions_go_but_not_while_a_job_of_theirs_is_pending(server: "WebServer") -> None:
-    from ui.web.sessions import SessionBounds
+    from passerelle.ui.web.sessions import SessionBounds
 
     blocks = server.page.blocks  # type: ignore[union-attr]
     idle, busy = uuid.uuid4().hex, uuid.uuid4().hex
@@ -134,8 +134,8 @@ def test_the_uploads_state_expires_with_the_uploads(server: "WebServer") -> None
 
 @pytest.mark.web
 def test_a_page_job_writes_its_two_files_once_and_their_names_go_with_them(server: "WebServer") -> None:
-    from ui.bench.soak import SoakClients
-    from ui.web.sessions import SessionBounds
+    from passerelle.ui.bench.soak import SoakClients
+    from passerelle.ui.web.sessions import SessionBounds
 
     def files() -> set[Path]:
         return {path for path in server.scratch.root.rglob("*") if path.is_file()}
@@ -165,7 +165,7 @@ def test_a_page_job_writes_its_two_files_once_and_their_names_go_with_them(serve
 
 @pytest.mark.bench
 def test_the_soak_section_is_measured_only_when_named() -> None:
-    from ui.bench.run import default_section_names, section_names
+    from passerelle.ui.bench.run import default_section_names, section_names
 
     assert "soak" in section_names() and "soak" not in default_section_names()
 
@@ -173,7 +173,7 @@ def test_the_soak_section_is_measured_only_when_named() -> None:
 @pytest.mark.bench
 def test_the_quick_soak_reports_memory_files_and_the_slope() -> None:
     completed = subprocess.run(
-        [sys.executable, "-m", "ui.cli", "bench", "--quick", "--only", "soak", "--json"],
+        [sys.executable, "-m", "passerelle.ui.cli", "bench", "--quick", "--only", "soak", "--json"],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -196,7 +196,7 @@ def test_the_quick_soak_reports_memory_files_and_the_slope() -> None:
     names = [check["name"] for check in report["targets"]]
     assert names == ["soak: RSS after warm-up, MiB per 1,000 requests", "soak: the server's temporary files, at most"]
 
-    from ui.bench.report import render_table
+    from passerelle.ui.bench.report import render_table
 
     table = render_table(report)
     assert "Soak: one passerelle ui" in table and "MiB per 1,000 requests" in table

@@ -14,9 +14,9 @@ import httpx
 import pytest
 
 from tests.helpers import free_port
-from ui.article import LoadedModels
-from ui.config import AppConfig
-from ui.web import API_NAME, WebServer
+from passerelle.ui.article import LoadedModels
+from passerelle.ui.config import AppConfig
+from passerelle.ui.web import API_NAME, WebServer
 
 pytestmark = pytest.mark.web
 
@@ -100,6 +100,6 @@ def test_gradio_client_connecting_the_moment_the_port_answers_waits_for_the_page
 
 def test_the_web_module_does_not_import_gradio() -> None:
     """What lets the server answer before Gradio's seconds-long import."""
-    code = "import sys, ui.web; print(*(name in sys.modules for name in ('gradio', 'pandas', 'fastapi')))"
+    code = "import sys, passerelle.ui.web; print(*(name in sys.modules for name in ('gradio', 'pandas', 'fastapi')))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "False", "False"]

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import ROOT
-from translate.engine.convert import convert_model
-from translate.engine.models import resolve_model
+from passerelle.translate.engine.convert import convert_model
+from passerelle.translate.engine.models import resolve_model
 
 pytestmark = pytest.mark.cli
 
@@ -39,7 +39,7 @@ SUMMARIZE = (
     "summary = summarizer.summarize(' '.join(sys.argv[3:]), 'short')\n"
     "assert summary.en, 'no summary'\n"
 )
-CLI = "import sys\nfrom ui.cli import main\nstatus = main(sys.argv[1:])\nassert status == 0, status\n"
+CLI = "import sys\nfrom passerelle.ui.cli import main\nstatus = main(sys.argv[1:])\nassert status == 0, status\n"
 
 
 def run_fresh(code: str, *args: str, env: dict[str, str] | None = None) -> dict[str, bool]:

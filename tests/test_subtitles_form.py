@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from translate import InputTextError, Translator
-from translate.formats import subtitles
-from translate.formats.subtitles import LINE_WIDTH, SrtForm, SubtitleForm, VttForm, spread, wrap
+from passerelle.translate import InputTextError, Translator
+from passerelle.translate.formats import subtitles
+from passerelle.translate.formats.subtitles import LINE_WIDTH, SrtForm, SubtitleForm, VttForm, spread, wrap
 
 pytestmark = pytest.mark.model
 

@@ -13,10 +13,10 @@ from typing import Sequence
 
 import pytest
 
-from summarize import LENGTH_PRESETS, LengthPreset, Summarizer, SummarizerSettings, TokenBounds
+from passerelle.summarize import LENGTH_PRESETS, LengthPreset, Summarizer, SummarizerSettings, TokenBounds
 from tests.corpus import ENGLISH_NEWS_LINES
-from translate.engine import Output
-from translate import (
+from passerelle.translate.engine import Output
+from passerelle.translate import (
     GenerationOptions,
     InputTextError,
     InvalidOptionError,

@@ -10,7 +10,7 @@ from typing import Callable
 
 import pytest
 
-from summarize import (
+from passerelle.summarize import (
     DEFAULT_SUMMARY_MODEL,
     FAST_SUMMARY_MODEL,
     SUMMARY_SPEEDS,
@@ -18,13 +18,13 @@ from summarize import (
     summary_speed,
 )
 from tests.corpus import ENGLISH_NEWS_LINES
-from translate import GenerationOptions, InvalidOptionError
-from translate.engine.models import resolve_model
-from ui.article import ArticleOptions, LoadedModels
-from ui.batch.files import job_key
-from ui.bench.builders import BartShape, build_bart
-from ui.cli import _config, build_parser
-from ui.config import AppConfig, UsageError
+from passerelle.translate import GenerationOptions, InvalidOptionError
+from passerelle.translate.engine.models import resolve_model
+from passerelle.ui.article import ArticleOptions, LoadedModels
+from passerelle.ui.batch.files import job_key
+from passerelle.ui.bench.builders import BartShape, build_bart
+from passerelle.ui.cli import _config, build_parser
+from passerelle.ui.config import AppConfig, UsageError
 
 ARTICLE = " ".join(ENGLISH_NEWS_LINES[:10])
 

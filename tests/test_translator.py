@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from translate import (
+from passerelle.translate import (
     GenerationOptions,
     InputTextError,
     InvalidOptionError,
@@ -16,7 +16,7 @@ from translate import (
     TranslatorSettings,
     results,
 )
-from translate.engine import has_degenerate_repetition
+from passerelle.translate.engine import has_degenerate_repetition
 
 pytestmark = pytest.mark.model
 

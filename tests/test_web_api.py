@@ -14,10 +14,10 @@ from gradio_client.utils import QueueError
 
 from tests.corpus import FRENCH_LINES
 from tests.helpers import free_port
-from ui.article import ArticleOptions, LoadedModels, Stage, article_stream
-from ui.config import AppConfig
-from ui.web import API_NAME, serve
-from ui.web.scratch import ScratchLimits, process_scratch
+from passerelle.ui.article import ArticleOptions, LoadedModels, Stage, article_stream
+from passerelle.ui.config import AppConfig
+from passerelle.ui.web import API_NAME, serve
+from passerelle.ui.web.scratch import ScratchLimits, process_scratch
 
 pytestmark = pytest.mark.web
 

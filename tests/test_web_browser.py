@@ -18,10 +18,10 @@ if not CHROMIUM.exists():
 import playwright.sync_api as playwright_api  # noqa: E402
 
 from tests.helpers import free_port  # noqa: E402
-from ui.article import LoadedModels  # noqa: E402
-from ui.config import AppConfig  # noqa: E402
-from ui.web import WebServer, serve  # noqa: E402
-from ui.web.render import ACTIVE_CLASS, FLAG_CLASS, KEY_CLASS, PINNED_CLASS, UNSURE_CLASS  # noqa: E402
+from passerelle.ui.article import LoadedModels  # noqa: E402
+from passerelle.ui.config import AppConfig  # noqa: E402
+from passerelle.ui.web import WebServer, serve  # noqa: E402
+from passerelle.ui.web.render import ACTIVE_CLASS, FLAG_CLASS, KEY_CLASS, PINNED_CLASS, UNSURE_CLASS  # noqa: E402
 
 pytestmark = pytest.mark.browser
 

@@ -11,10 +11,10 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from summarize import DEFAULT_LENGTH, LENGTH_PRESETS, SUMMARY_SPEEDS
-from translate import BACKENDS, InvalidOptionError, PasserelleError
-from translate.engine.shortlist import ShortlistSettings
-from translate.languages import LANGUAGES
+from passerelle.summarize import DEFAULT_LENGTH, LENGTH_PRESETS, SUMMARY_SPEEDS
+from passerelle.translate import BACKENDS, InvalidOptionError, PasserelleError
+from passerelle.translate.engine.shortlist import ShortlistSettings
+from passerelle.translate.languages import LANGUAGES
 
 from .article import ArticleOptions, LoadedModels
 from .batch import SOURCES, check_writable, discover, exit_status, output_target, remove_stale_parts, run_local
@@ -226,8 +226,8 @@ def cmd_ui(args: argparse.Namespace) -> int:
 
 
 def cmd_convert(args: argparse.Namespace) -> int:
-    from translate.engine.convert import convert_model
-    from translate.engine.models import resolve_model
+    from passerelle.translate.engine.convert import convert_model
+    from passerelle.translate.engine.models import resolve_model
 
     config = _config(None)
     ref = resolve_model(args.model)
@@ -239,8 +239,8 @@ def cmd_convert(args: argparse.Namespace) -> int:
 
 
 def cmd_shortlist(args: argparse.Namespace) -> int:
-    from translate.engine.models import resolve_model
-    from translate.engine.shortlist import build_shortlist_file
+    from passerelle.translate.engine.models import resolve_model
+    from passerelle.translate.engine.shortlist import build_shortlist_file
 
     settings = ShortlistSettings(args.candidates, args.frequent)
     try:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Mapping
 
-from summarize import (
+from passerelle.summarize import (
     DEFAULT_LENGTH,
     DEFAULT_SPEED,
     DEFAULT_SUMMARY_MODEL,
@@ -17,8 +17,8 @@ from summarize import (
     LENGTH_PRESETS,
     SUMMARY_SPEEDS,
 )
-from translate import BACKENDS, DEFAULT_MODEL, InvalidOptionError, ModelSetting, PasserelleError
-from translate.faithful import Glossary
+from passerelle.translate import BACKENDS, DEFAULT_MODEL, InvalidOptionError, ModelSetting, PasserelleError
+from passerelle.translate.faithful import Glossary
 
 CONVERSIONS_SUBDIR = "ct2"
 TRUE_WORDS = ("1", "true", "yes", "on")

@@ -13,7 +13,7 @@ from collections import OrderedDict, deque
 from contextlib import contextmanager
 from typing import Iterator
 
-from translate import PasserelleError
+from passerelle.translate import PasserelleError
 
 
 class GateFullError(PasserelleError):

@@ -11,10 +11,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import BinaryIO
 
-from translate import InputTextError, PasserelleError
-from translate.formats import Form, HtmlForm, form_for
-from translate.formats.article import article_html
-from translate.formats.base import BOMS
+from passerelle.translate import InputTextError, PasserelleError
+from passerelle.translate.formats import Form, HtmlForm, form_for
+from passerelle.translate.formats.article import article_html
+from passerelle.translate.formats.base import BOMS
 
 _HTML_SNIFF = re.compile(r"<\s*(html|body|p|div|article|h[1-6]|br)\b[^>]*>", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")

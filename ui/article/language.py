@@ -7,7 +7,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from translate.languages import LANGUAGES, NAMES, Language
+from passerelle.translate.languages import LANGUAGES, NAMES, Language
 
 # Languages a reader of French or English news is likely to paste; fewer languages, less memory.
 CANDIDATES = ("FRENCH", "ENGLISH", "GERMAN", "SPANISH", "ITALIAN", "PORTUGUESE", "DUTCH", "RUSSIAN", "UKRAINIAN", "ARABIC", "CHINESE")

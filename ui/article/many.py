@@ -9,9 +9,9 @@ from __future__ import annotations
 import time
 from typing import Callable, Sequence
 
-from summarize import key_sentences
-from translate.formats import Form
-from translate.languages import Language
+from passerelle.summarize import key_sentences
+from passerelle.translate.formats import Form
+from passerelle.translate.languages import Language
 
 from .inputs import ArticleText
 from .language import language_warning

@@ -12,15 +12,15 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Callable, Generic, TypeVar
 
-from translate import ModelNotAvailableError, PasserelleError, Translator, TranslatorSettings
-from translate.languages import Language
+from passerelle.translate import ModelNotAvailableError, PasserelleError, Translator, TranslatorSettings
+from passerelle.translate.languages import Language
 
 from ..config import AppConfig, model_setting
 from .gate import FairGate
 from .language import guess_language
 
 if TYPE_CHECKING:
-    from summarize import Summarizer
+    from passerelle.summarize import Summarizer
 
 logger = logging.getLogger("passerelle.ui")
 
@@ -222,7 +222,7 @@ class LoadedModels:
         return translator
 
     def _load_summarizer(self) -> "Summarizer":
-        from summarize import Summarizer, SummarizerSettings
+        from passerelle.summarize import Summarizer, SummarizerSettings
 
         config = self.config
         summarizer = _pointing_at("summary_model", lambda: Summarizer(

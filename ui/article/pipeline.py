@@ -7,10 +7,10 @@ from __future__ import annotations
 import time
 from typing import Iterator, Sequence, cast
 
-from summarize import key_sentences
-from translate import Document, InvalidOptionError, TranslationResult, Translator, last
-from translate.formats import Form
-from translate.languages import Language
+from passerelle.summarize import key_sentences
+from passerelle.translate import Document, InvalidOptionError, TranslationResult, Translator, last
+from passerelle.translate.formats import Form
+from passerelle.translate.languages import Language
 
 from .language import AUTO, SOURCES, detect_source, language_warning
 from .result import ArticleEvent, ArticleOptions, ArticleResult, Stage, TranslatedFile

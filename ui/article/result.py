@@ -7,13 +7,13 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from summarize import DEFAULT_LENGTH
-from translate import TranslationResult
-from translate.faithful import FlagKind, Glossary
-from translate.languages import Language, other
+from passerelle.summarize import DEFAULT_LENGTH
+from passerelle.translate import TranslationResult
+from passerelle.translate.faithful import FlagKind, Glossary
+from passerelle.translate.languages import Language, other
 
 if TYPE_CHECKING:
-    from summarize import Summary
+    from passerelle.summarize import Summary
 
 JSON_SCHEMA_VERSION = 2
 

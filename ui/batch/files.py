@@ -18,8 +18,8 @@ from pathlib import Path
 
 from ..article import ArticleOptions, ArticleResult
 from ..article.processes import pid_alive
-from summarize import DEFAULT_SPEED
-from translate.languages import Language
+from passerelle.summarize import DEFAULT_SPEED
+from passerelle.translate.languages import Language
 
 from ..config import AppConfig
 from .jobs import Job

@@ -17,7 +17,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Iterable, Sequence, cast
 
-from translate.languages import LANGUAGES, NAMES, Language, other
+from passerelle.translate.languages import LANGUAGES, NAMES, Language, other
 
 from ..article.inputs import ArticleInputError, read_limited
 from ..article.language import AUTO, SOURCES

@@ -16,7 +16,7 @@ import logging
 import time
 from typing import IO, Iterator, Sequence
 
-from translate import ModelNotAvailableError
+from passerelle.translate import ModelNotAvailableError
 
 from ..article import ArticleOptions, LoadedModels
 from ..article.many import process_many

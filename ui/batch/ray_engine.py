@@ -24,8 +24,8 @@ import socket
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
-from translate import PasserelleError
-from translate.languages import Language
+from passerelle.translate import PasserelleError
+from passerelle.translate.languages import Language
 
 from ..article import ArticleOptions, LoadedModels
 from ..config import AppConfig, UsageError

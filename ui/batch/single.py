@@ -11,8 +11,8 @@ import time
 from dataclasses import dataclass, replace
 from typing import Callable, cast
 
-from translate import InputTextError
-from translate.languages import Language, other
+from passerelle.translate import InputTextError
+from passerelle.translate.languages import Language, other
 
 from ..article import ArticleInputError, ArticleOptions, ArticleText, LoadedModels, Stage, article_stream, read_article_bytes, read_bounded
 from ..article.language import AUTO, detect_source

@@ -13,10 +13,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
-from summarize import DEFAULT_SPEED, LengthPreset, Summarizer, SummarizerSettings
-from translate import GenerationOptions, TranslationResult, Translator, TranslatorSettings
-from translate.engine import Backend, Output
-from translate.faithful import Protector
+from passerelle.summarize import DEFAULT_SPEED, LengthPreset, Summarizer, SummarizerSettings
+from passerelle.translate import GenerationOptions, TranslationResult, Translator, TranslatorSettings
+from passerelle.translate.engine import Backend, Output
+from passerelle.translate.faithful import Protector
 
 from .setup import BenchModels, BenchSettings
 

@@ -8,7 +8,7 @@ import logging
 import time
 from typing import Any, Callable
 
-from summarize import SUMMARY_SPEEDS
+from passerelle.summarize import SUMMARY_SPEEDS
 
 from .builders import build_bart
 from .inputs import article_input

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
-from translate import Translator
+from passerelle.translate import Translator
 
 from .code_paths import PasserelleModels
 from .setup import BenchSettings, BenchTexts

@@ -20,9 +20,9 @@ import time
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
-from summarize import Summarizer, Summary
-from translate import Translator
-from translate.sentences import french_sentences
+from passerelle.summarize import Summarizer, Summary
+from passerelle.translate import Translator
+from passerelle.translate.sentences import french_sentences
 
 from ..article import ArticleOptions
 from ..article.models import GivenModels

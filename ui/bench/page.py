@@ -31,9 +31,9 @@ import urllib.request
 from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 
-from translate.engine.convert import convert_model
-from translate.engine.ct2_backend import thread_layout
-from translate.engine.models import default_threads, resolve_model
+from passerelle.translate.engine.convert import convert_model
+from passerelle.translate.engine.ct2_backend import thread_layout
+from passerelle.translate.engine.models import default_threads, resolve_model
 
 from ..config import CONVERSIONS_SUBDIR
 from .sections import BenchContext, Check, Section
@@ -187,7 +187,7 @@ def running_server(
     log_path = Path(job["path"]).with_suffix(".log")
     with open(log_path, "w", encoding="utf-8") as log:
         child = subprocess.Popen(
-            [sys.executable, "-m", "ui.bench.page_run", job["path"]],
+            [sys.executable, "-m", "passerelle.ui.bench.page_run", job["path"]],
             stdout=log,
             stderr=subprocess.STDOUT,
             text=True,

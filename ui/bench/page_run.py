@@ -53,8 +53,8 @@ def _fix_lengths(job: dict[str, Any]) -> None:
     lengths and compute type (the command has no options for them)."""
     from dataclasses import replace
 
-    from summarize import LengthPreset, Summarizer, SummarizerSettings
-    from translate import GenerationOptions
+    from passerelle.summarize import LengthPreset, Summarizer, SummarizerSettings
+    from passerelle.translate import GenerationOptions
 
     from .startup_run import fix_translator
 

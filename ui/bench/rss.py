@@ -77,7 +77,7 @@ def write_job(
 def measure_in_child(job: Path, timeout: float) -> dict[str, Any]:
     """Run this module on ``job`` in a new interpreter (environment inherited) and read its JSON."""
     completed = subprocess.run(
-        [sys.executable, "-m", "ui.bench.rss", str(job)],
+        [sys.executable, "-m", "passerelle.ui.bench.rss", str(job)],
         capture_output=True,
         text=True,
         timeout=timeout,

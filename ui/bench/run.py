@@ -19,10 +19,10 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 
-from translate import Translator
-from translate.engine.convert import convert_model
-from translate.engine.models import resolve_model
-from translate.sentences import french_sentences
+from passerelle.translate import Translator
+from passerelle.translate.engine.convert import convert_model
+from passerelle.translate.engine.models import resolve_model
+from passerelle.translate.sentences import french_sentences
 
 from .machine import load_average, machine_facts
 from .code_paths import (

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Sequence
 
-from translate import InputTextError
+from passerelle.translate import InputTextError
 
 from ..article import read_article_file
 from ..config import AppConfig

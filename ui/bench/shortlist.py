@@ -16,10 +16,10 @@ import time
 from dataclasses import replace
 from typing import Any, Callable, Sequence
 
-from translate import Translator, french_sentences
-from translate.engine.convert import convert_model
-from translate.engine.models import resolve_model
-from translate.engine.shortlist import PairTokenizer, Shortlist, ShortlistSettings, build_shortlist, write_shortlist
+from passerelle.translate import Translator, french_sentences
+from passerelle.translate.engine.convert import convert_model
+from passerelle.translate.engine.models import resolve_model
+from passerelle.translate.engine.shortlist import PairTokenizer, Shortlist, ShortlistSettings, build_shortlist, write_shortlist
 
 from .machine import load_average
 from .code_paths import Timing, bench_translator_settings, ctranslate2_sentences, load_ctranslate2, passerelle_text

@@ -145,7 +145,7 @@ def slope_per_1000(points: list[tuple[int, float]]) -> float | None:
 
 def soak_texts(french_lines: list[str], count: int = 24) -> list[str]:
     """Short paragraphs of two sample sentences each, distinct."""
-    from translate.sentences import french_sentences
+    from passerelle.translate.sentences import french_sentences
 
     sentences = [sentence for line in french_lines for sentence in french_sentences(line)]
     return [" ".join(sentences[2 * index : 2 * index + 2]) for index in range(min(count, len(sentences) // 2))] or french_lines

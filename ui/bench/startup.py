@@ -22,9 +22,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from translate.engine.convert import convert_model
-from translate.engine.ct2_backend import thread_layout
-from translate.engine.models import default_threads, resolve_model
+from passerelle.translate.engine.convert import convert_model
+from passerelle.translate.engine.ct2_backend import thread_layout
+from passerelle.translate.engine.models import default_threads, resolve_model
 
 from ..config import CONVERSIONS_SUBDIR
 from .setup import BenchModels, BenchSettings
@@ -115,7 +115,7 @@ def _run_child(name: str, job: dict[str, Any], out: Path) -> tuple[float, dict[s
         command = [sys.executable, "-c", MINIMAL_SCRIPT, *map(str, arguments)]
     else:
         shutil.rmtree(out, ignore_errors=True)  # a finished output would be skipped, not redone
-        command = [sys.executable, "-m", "ui.bench.startup_run", job["path"], str(out)]
+        command = [sys.executable, "-m", "passerelle.ui.bench.startup_run", job["path"], str(out)]
     started = time.perf_counter()
     completed = subprocess.run(command, capture_output=True, text=True, timeout=CHILD_TIMEOUT_SECONDS, check=False)
     elapsed = time.perf_counter() - started

@@ -43,7 +43,7 @@ def fix_translator(job: dict[str, Any], beams: int | None = None) -> None:
     cap and trip the guard). The page benchmark's server uses it too."""
     from dataclasses import replace
 
-    from translate import Translator, TranslatorSettings
+    from passerelle.translate import Translator, TranslatorSettings
 
     original = Translator.__init__
     tokens = job["new_tokens"]

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from translate import InvalidOptionError, ModelNotAvailableError
-from translate.engine import REGISTRY, resolve_model
-from translate.engine.convert import conversion_dir, is_converted
-from translate.engine.hub import cached_snapshot
+from passerelle.translate import InvalidOptionError, ModelNotAvailableError
+from passerelle.translate.engine import REGISTRY, resolve_model
+from passerelle.translate.engine.convert import conversion_dir, is_converted
+from passerelle.translate.engine.hub import cached_snapshot
 
 from ..config import AppConfig
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 import sys
 from typing import TextIO
 
-from translate import ModelNotAvailableError, PasserelleError
-from translate.engine import resolve_model
-from translate.engine.convert import convert_model
-from translate.engine.hub import download, load_kwargs
+from passerelle.translate import ModelNotAvailableError, PasserelleError
+from passerelle.translate.engine import resolve_model
+from passerelle.translate.engine.convert import convert_model
+from passerelle.translate.engine.hub import download, load_kwargs
 
 from ..config import AppConfig
 from .catalog import QUANTIZATION, ModelEntry, entries, shortlist_for

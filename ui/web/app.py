@@ -16,7 +16,7 @@ from typing import Any
 
 import gradio as gr
 
-from translate.languages import NAMES
+from passerelle.translate.languages import NAMES
 
 from ..article import LoadedModels
 from ..article.language import AUTO

@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from translate import InvalidOptionError
+from passerelle.translate import InvalidOptionError
 
 from ..config import AppConfig
 from .guards import RecentEvents

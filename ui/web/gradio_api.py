@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from translate import PasserelleError
+from passerelle.translate import PasserelleError
 
 from ..article import ArticleInputError, LoadedModels, clean_text, process_article
 from ..config import AppConfig

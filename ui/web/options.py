@@ -6,9 +6,9 @@ import html
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from summarize import LENGTH_PRESETS
-from translate import InvalidOptionError
-from translate.faithful import Glossary
+from passerelle.summarize import LENGTH_PRESETS
+from passerelle.translate import InvalidOptionError
+from passerelle.translate.faithful import Glossary
 
 from ..article import ArticleOptions
 from ..article.language import AUTO

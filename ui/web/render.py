@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Collection, Mapping, Sequence
 
-from summarize import FactCheck
-from translate import Document, TranslationResult
-from translate.document import Unit, UnitKind
-from translate.faithful import Flag, FlagKind
+from passerelle.summarize import FactCheck
+from passerelle.translate import Document, TranslationResult
+from passerelle.translate.document import Unit, UnitKind
+from passerelle.translate.faithful import Flag, FlagKind
 
 from ..article.models import ModelState, ModelStatus
 

@@ -12,9 +12,9 @@ from typing import Any, Iterator
 
 import gradio as gr
 
-from translate import ModelNotAvailableError, PasserelleError
+from passerelle.translate import ModelNotAvailableError, PasserelleError
 
-from translate.formats import form_for
+from passerelle.translate.formats import form_for
 
 from ..article import (
     ArticleEvent,

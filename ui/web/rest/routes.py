@@ -13,11 +13,11 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse
 from starlette.routing import Route
 
-from summarize import LENGTH_PRESETS
-from translate import InvalidOptionError, PasserelleError
-from translate.faithful import Glossary
-from translate.languages import LANGUAGES, NAMES, Language, other
-from translate.formats import Form, HtmlForm
+from passerelle.summarize import LENGTH_PRESETS
+from passerelle.translate import InvalidOptionError, PasserelleError
+from passerelle.translate.faithful import Glossary
+from passerelle.translate.languages import LANGUAGES, NAMES, Language, other
+from passerelle.translate.formats import Form, HtmlForm
 
 from ...article import (
     ArticleInputError,

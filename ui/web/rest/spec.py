@@ -11,8 +11,8 @@ import json
 import shlex
 from typing import Any
 
-from summarize import LENGTH_PRESETS
-from translate.languages import LANGUAGES, NAMES
+from passerelle.summarize import LENGTH_PRESETS
+from passerelle.translate.languages import LANGUAGES, NAMES
 
 from ...article.language import AUTO, SOURCES
 from ...config import AppConfig
