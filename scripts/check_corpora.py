@@ -281,8 +281,8 @@ def translator_for(args: argparse.Namespace, scratch: Path) -> TranslateMany:
 
     model = args.model
     if model is None:
-        from tests.corpus import ENGLISH_LINES, FRENCH_LINES
         from passerelle.ui.bench.builders import build_marian
+        from tests.corpus import ENGLISH_LINES, FRENCH_LINES
 
         model = build_marian(scratch, FRENCH_LINES, ENGLISH_LINES, source_lang="fr", target_lang="en")
     translator = Translator(str(model), backend="transformers", generation={"num_beams": 1, "max_new_tokens": 8})

@@ -9,8 +9,8 @@ ids are exactly those of the chunk's text.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Sequence
 
 from passerelle.translate.document import cut_to_budget, normalize
 from passerelle.translate.engine import Tokens

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
-from typing import Mapping
 
 from passerelle.translate import GenerationOptions, InvalidOptionError
 
@@ -91,7 +91,7 @@ class SummarizerSettings:
     workers: int = 1
 
     @classmethod
-    def for_speed(cls, speed: str = DEFAULT_SPEED, **values: object) -> "SummarizerSettings":
+    def for_speed(cls, speed: str = DEFAULT_SPEED, **values: object) -> SummarizerSettings:
         """Settings with the beams of the speed setting ``speed`` (see ``SUMMARY_SPEEDS``),
         unless ``values`` holds a ``generation`` that sets its own."""
         preset = summary_speed(speed)

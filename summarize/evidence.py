@@ -5,7 +5,7 @@ phrasing, so each summary sentence is traced to the article sentence sharing mos
 from __future__ import annotations
 
 import re
-from typing import Sequence
+from collections.abc import Sequence
 
 WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 # Words that carry no content: a shared "the" says nothing about where a sentence came from.

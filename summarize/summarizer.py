@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any
 
 from passerelle.translate import (
     Engine,
@@ -33,8 +34,8 @@ from passerelle.translate.engine import Request
 from passerelle.translate.faithful import Glossary
 
 from .chunking import Chunk, measure, pack
-from .factcheck import FactCheck, check_english_summary, check_french_summary
 from .config import DEFAULT_LENGTH, DEFAULT_SUMMARY_MODEL, DEFAULT_SUMMARY_TRANSLATION_MODEL, SummarizerSettings
+from .factcheck import FactCheck, check_english_summary, check_french_summary
 
 logger = logging.getLogger("passerelle.summarize")
 
@@ -114,9 +115,7 @@ class Summarizer:
         limit = self.engine.max_positions - self.settings.position_margin
         self.budget = min(limit, self.settings.max_chunk_tokens or limit)
         if self.budget < 2:
-            raise InvalidOptionError(
-                f"the chunk budget ({self.budget} tokens) is too small for {self.engine.name}"
-            )
+            raise InvalidOptionError(f"the chunk budget ({self.budget} tokens) is too small for {self.engine.name}")
         self.translator = translator or Translator(
             translation_model,
             device=device,
@@ -341,9 +340,7 @@ class Summarizer:
             else:
                 groups.setdefault(self._capped(bounds, len(chunk.ids)), []).append(index)
         for capped, indices in groups.items():
-            options = self.options.merged(
-                GenerationOptions(min_new_tokens=capped.min_new_tokens, max_new_tokens=capped.max_new_tokens)
-            )
+            options = self.options.merged(GenerationOptions(min_new_tokens=capped.min_new_tokens, max_new_tokens=capped.max_new_tokens))
             requests = [Request(chunks[i].ids, capped.max_new_tokens, chunks[i].text) for i in indices]
             for batch in self.engine.generate(requests, options, self.settings.batch_size):
                 for position, output in zip(batch.indices, batch.texts, strict=True):
@@ -362,9 +359,7 @@ class Summarizer:
 
     def _check_length(self, length: str) -> str:
         if length not in self.settings.length_presets:
-            raise InvalidOptionError(
-                f"Unknown summary length {length!r}; valid lengths are {list(self.settings.length_presets)}"
-            )
+            raise InvalidOptionError(f"Unknown summary length {length!r}; valid lengths are {list(self.settings.length_presets)}")
         return length
 
     def _is_short(self, tokens: int, bounds: TokenBounds) -> bool:

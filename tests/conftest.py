@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterator
+from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.corpus import ENGLISH_LINES, ENGLISH_NEWS_LINES, FRENCH_LINES
 from passerelle.ui.bench.builders import build_bart, build_marian
 from passerelle.ui.config import AppConfig
+from tests.corpus import ENGLISH_LINES, ENGLISH_NEWS_LINES, FRENCH_LINES
 
 if TYPE_CHECKING:
     from passerelle.ui.web import WebServer
@@ -97,12 +98,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 @pytest.fixture()
-def starting_server(tiny_config: Callable[..., AppConfig]) -> Iterator["WebServer"]:
+def starting_server(tiny_config: Callable[..., AppConfig]) -> Iterator[WebServer]:
     """A listening server on the tiny models, loaded, whose Gradio page is not built yet
     (``open_page`` builds it): what ``passerelle ui`` is in its first seconds."""
-    from tests.helpers import free_port
     from passerelle.ui.article import LoadedModels
     from passerelle.ui.web import WebServer
+    from tests.helpers import free_port
 
     config = tiny_config(port=free_port())
     services = LoadedModels(config)

@@ -55,11 +55,11 @@ FRENCH_LINES: tuple[str, ...] = (
 
 ENGLISH_LINES: tuple[str, ...] = (
     "Lyon city council on Tuesday evening approved a budget of 2.5 billion euros.",
-    "Mr Dupont, the deputy mayor for transport, defended \"an ambitious but realistic plan\".",
+    'Mr Dupont, the deputy mayor for transport, defended "an ambitious but realistic plan".',
     "Ms Lefevre said the tram line would be extended by 4.2 kilometres by 2027.",
     "According to Insee, inflation slowed to 1.8% year on year in September.",
     "Energy prices fell, but food prices remain high...",
-    "\"We cannot wait any longer,\" the health minister said.",
+    '"We cannot wait any longer," the health minister said.',
     "The hospital in Rennes will hire 120 nurses and 35 doctors before the summer.",
     "The government expects growth of 1.1% next year.",
     "Unions are calling for a national strike on Thursday 12 October.",
@@ -70,18 +70,18 @@ ENGLISH_LINES: tuple[str, ...] = (
     "Ms Nguyen has led the climate research laboratory in Grenoble since 2019.",
     "Researchers measured a 1.5 degree rise in the average temperature of the lakes.",
     "The Avignon festival sold more than 110,000 tickets this year.",
-    "The Bank of France kept its forecast: the recovery will be \"slow and fragile\".",
+    'The Bank of France kept its forecast: the recovery will be "slow and fragile".',
     "Violent storms hit the south-west; 20,000 homes are without electricity.",
     "Final-year pupils will sit the philosophy exam on Monday 15 June.",
     "The French rugby team beat Ireland 27 to 13 on Saturday.",
     "The price of a litre of diesel rose above 1.90 euros at some stations.",
     "The prefecture banned heavy goods vehicles from the A7 motorway.",
-    "\"This is a historic decision for our town,\" the mayor said.",
+    '"This is a historic decision for our town," the mayor said.',
     "Sales of electric cars rose by 35% in the first quarter.",
     "The Louvre museum is extending its exhibition on Flemish painters.",
     "A fire broke out in a warehouse near Lille; nobody was injured.",
     "The Senate will examine the farming bill from Wednesday.",
-    "Ms Moreau believes that \"the pension reform is not over\"...",
+    'Ms Moreau believes that "the pension reform is not over"...',
     "The National Assembly passed the text by 312 votes to 208.",
     "Farmers in Brittany are demanding emergency aid after the drought.",
     "Unemployment fell to 7.3% of the workforce, its lowest level since 2008.",
@@ -109,20 +109,15 @@ ENGLISH_NEWS_LINES: tuple[str, ...] = ENGLISH_LINES + (
     "two drivers were taken to hospital with minor injuries.",
     "The company reported a quarterly profit of 830 million dollars, up 12% on the same period "
     "last year, and raised its forecast for the full year.",
-    "Dr Sarah Collins, who led the study, said the results were \"encouraging but preliminary\" "
+    'Dr Sarah Collins, who led the study, said the results were "encouraging but preliminary" '
     "and called for a larger trial involving 3,000 patients.",
     "Thousands of people marched through the capital on Saturday to protest against the plan, "
     "which critics say will raise rents for low-income families.",
     "The weather service issued an amber warning for heavy rain, with up to 80 millimetres "
     "expected in parts of the north over the weekend.",
-    "Shares in the airline fell sharply after it cancelled more than 400 flights because of a "
-    "strike by air traffic controllers.",
-    "The minister told parliament that the government would publish its long-awaited housing "
-    "strategy before the end of the year.",
-    "Scientists have discovered a new species of frog in the rainforest, the third such find in "
-    "the region since 2020.",
-    "The football club confirmed that its manager had signed a new three-year contract, ending "
-    "weeks of speculation about his future.",
-    "Schools in the district will remain closed on Monday while engineers inspect buildings "
-    "damaged by the earthquake.",
+    "Shares in the airline fell sharply after it cancelled more than 400 flights because of a strike by air traffic controllers.",
+    "The minister told parliament that the government would publish its long-awaited housing strategy before the end of the year.",
+    "Scientists have discovered a new species of frog in the rainforest, the third such find in the region since 2020.",
+    "The football club confirmed that its manager had signed a new three-year contract, ending weeks of speculation about his future.",
+    "Schools in the district will remain closed on Monday while engineers inspect buildings damaged by the earthquake.",
 )

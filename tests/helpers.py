@@ -18,7 +18,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def run_cli(*args: str, stdin: bytes | None = None, env: dict[str, str] | None = None, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, stdin: bytes | None = None, env: dict[str, str] | None = None, timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
     """``passerelle ARGS`` as a user runs it, in a subprocess; output decoded."""
     environment = {**os.environ, "OMP_NUM_THREADS": "1", **(env or {})}
     completed = subprocess.run(

@@ -5,18 +5,19 @@ addresses are believed only from a trusted proxy."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import httpx
 import pytest
 from starlette.routing import Mount, Route
 
-from tests.helpers import free_port
 from passerelle.ui.article import LoadedModels
 from passerelle.ui.config import AppConfig
 from passerelle.ui.web import WebServer, serve
 from passerelle.ui.web.access import ALWAYS_PUBLIC, KEY_FREE, SESSION_COOKIE
+from tests.helpers import free_port
 
 pytestmark = pytest.mark.web
 
@@ -80,8 +81,20 @@ def _routes(routes: list[Any], prefix: str) -> list[tuple[str, str]]:
 
 def test_the_walk_sees_the_rest_api_the_page_and_the_operators_routes(login_server: WebServer) -> None:
     paths = {path for _, path in every_route(login_server)}
-    for expected in ("/translate", "/translate_file", "/download_file/x", "/summarize", "/metrics", "/ready", "/spec",
-                     "/gradio_api/call/translate", "/gradio_api/queue/join", "/gradio_api/upload", "/config", "/gradio_api/info"):
+    for expected in (
+        "/translate",
+        "/translate_file",
+        "/download_file/x",
+        "/summarize",
+        "/metrics",
+        "/ready",
+        "/spec",
+        "/gradio_api/call/translate",
+        "/gradio_api/queue/join",
+        "/gradio_api/upload",
+        "/config",
+        "/gradio_api/info",
+    ):
         assert expected in paths
     assert len(paths) > 40  # Gradio's own routes are walked too
 
@@ -213,6 +226,9 @@ def test_a_trusted_proxy_forwards_each_clients_own_address(tiny_config: Callable
     with running(config) as server, httpx.Client(base_url=base(server), timeout=60) as proxy:
         for _ in range(2):
             proxy.post("/login", data={"username": USER, "password": "faux"}, headers={"x-forwarded-for": "203.0.113.9"})
-        assert proxy.post("/login", data={"username": USER, "password": PASSWORD}, headers={"x-forwarded-for": "203.0.113.9"}).status_code == 429
+        assert (
+            proxy.post("/login", data={"username": USER, "password": PASSWORD}, headers={"x-forwarded-for": "203.0.113.9"}).status_code
+            == 429
+        )
         other = proxy.post("/login", data={"username": USER, "password": PASSWORD}, headers={"x-forwarded-for": "198.51.100.1"})
         assert other.status_code == 200

@@ -8,16 +8,16 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
-from tests.corpus import FRENCH_LINES
-from tests.helpers import ROOT, run_cli
 from passerelle.ui.article import ArticleOptions
 from passerelle.ui.batch import discover, output_target
 from passerelle.ui.config import AppConfig, UsageError
+from tests.corpus import FRENCH_LINES
+from tests.helpers import ROOT, run_cli
 
 pytestmark = pytest.mark.cli
 
@@ -100,8 +100,16 @@ def test_documents_come_back_in_their_own_format(tmp_path: Path, marian_fr_en_di
 def test_standard_input_and_model_from_environment(tmp_path: Path, marian_fr_en_dir: Path) -> None:
     out = tmp_path / "out"
     result = run_cli(
-        "translate", "-", "--output", str(out), "--backend", "transformers", "--beams", "1",
-        stdin=FRENCH_B.encode(), env={"PASSERELLE_MODEL": str(marian_fr_en_dir)},
+        "translate",
+        "-",
+        "--output",
+        str(out),
+        "--backend",
+        "transformers",
+        "--beams",
+        "1",
+        stdin=FRENCH_B.encode(),
+        env={"PASSERELLE_MODEL": str(marian_fr_en_dir)},
     )
     assert result.returncode == 0, result.stderr
     record = json.loads((out / "stdin.json").read_text())

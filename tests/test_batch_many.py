@@ -13,19 +13,20 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import pytest
 
 from passerelle.summarize import LengthPreset, Summarizer, SummarizerSettings
-from tests.corpus import ENGLISH_NEWS_LINES, FRENCH_LINES
-from tests.helpers import ROOT, run_cli
 from passerelle.translate import GenerationOptions, InputTextError, Translator, TranslatorSettings
 from passerelle.ui.article import ArticleOptions
 from passerelle.ui.article.models import GivenModels
 from passerelle.ui.batch import Status, discover, run_local
 from passerelle.ui.config import AppConfig
+from tests.corpus import ENGLISH_NEWS_LINES, FRENCH_LINES
+from tests.helpers import ROOT, run_cli
 
 FIXED = {"num_beams": 1, "min_new_tokens": 6, "max_new_tokens": 6}
 LENGTH = "fixed"
@@ -170,7 +171,7 @@ def test_groups_write_what_one_by_one_writes(services: GivenModels, tmp_path: Pa
     assert "group" not in json.loads((tmp_path / "alone" / "article00.json").read_text())["job"]
 
 
-@pytest.mark.model
+@pytest.mark.ray  # imports Ray's data layer (seconds), though it runs the actor in this process
 def test_a_ray_actor_makes_its_rows_in_groups_as_the_local_run_does(tmp_path: Path, tiny_config: Any) -> None:
     """The actor's side of ``--engine ray`` in this process (Ray itself: tests/test_ray_engine.py):
     a call's rows made ``batch_group`` at a time, with the local run's outputs."""

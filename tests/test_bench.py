@@ -49,8 +49,8 @@ def report() -> dict[str, Any]:
 
 
 def test_the_users_articles_are_read_like_the_batch_script_reads_them(tmp_path: Path) -> None:
-    from tests.corpus import FRENCH_LINES
     from passerelle.ui.bench.setup import load_texts
+    from tests.corpus import FRENCH_LINES
 
     article = tmp_path / ARTICLE_NAME
     article.write_bytes("\n\n".join(FRENCH_LINES[:4]).encode("cp1252"))

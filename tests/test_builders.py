@@ -10,27 +10,39 @@ from pathlib import Path
 import pytest
 import torch
 
-from tests.corpus import ENGLISH_LINES, ENGLISH_NEWS_LINES, FRENCH_LINES
 from passerelle.translate.engine.models import load_seq2seq_model, load_tokenizer, resolve_model
 from passerelle.ui.bench.builders.bart import (
     BOS_ID,
-    EOS_ID as BART_EOS_ID,
     MASK_TOKEN,
-    PAD_ID as BART_PAD_ID,
-    UNK_ID as BART_UNK_ID,
     BartGeneration,
     BartShape,
     build_bart,
     new_bart_model,
 )
+from passerelle.ui.bench.builders.bart import (
+    EOS_ID as BART_EOS_ID,
+)
+from passerelle.ui.bench.builders.bart import (
+    PAD_ID as BART_PAD_ID,
+)
+from passerelle.ui.bench.builders.bart import (
+    UNK_ID as BART_UNK_ID,
+)
 from passerelle.ui.bench.builders.marian import (
     EOS_ID as MARIAN_EOS_ID,
+)
+from passerelle.ui.bench.builders.marian import (
     PAD_TOKEN as MARIAN_PAD_TOKEN,
+)
+from passerelle.ui.bench.builders.marian import (
     UNK_ID as MARIAN_UNK_ID,
+)
+from passerelle.ui.bench.builders.marian import (
     MarianShape,
     build_marian,
     new_marian_model,
 )
+from tests.corpus import ENGLISH_LINES, ENGLISH_NEWS_LINES, FRENCH_LINES
 
 pytestmark = pytest.mark.model
 
@@ -64,9 +76,7 @@ def _config_json(directory: Path, name: str = "config.json") -> dict:
     ("fixture", "lines"),
     [("marian_fr_en_dir", FRENCH_LINES), ("marian_en_fr_dir", ENGLISH_LINES)],
 )
-def test_marian_dir_loads_and_generates(
-    fixture: str, lines: tuple[str, ...], request: pytest.FixtureRequest
-) -> None:
+def test_marian_dir_loads_and_generates(fixture: str, lines: tuple[str, ...], request: pytest.FixtureRequest) -> None:
     tokenizer, model = _load(request.getfixturevalue(fixture))
     assert type(tokenizer).__name__ == "MarianTokenizer"
     assert type(model).__name__ == "MarianMTModel"
@@ -274,9 +284,7 @@ def test_marian_opus_mt_count_on_meta_matches() -> None:
     ("fixture", "line"),
     [("marian_fr_en_dir", FRENCH_LINES[1]), ("bart_dir", ENGLISH_NEWS_LINES[-1])],
 )
-def test_ctranslate2_converts_and_runs(
-    fixture: str, line: str, request: pytest.FixtureRequest, tmp_path: Path
-) -> None:
+def test_ctranslate2_converts_and_runs(fixture: str, line: str, request: pytest.FixtureRequest, tmp_path: Path) -> None:
     import ctranslate2
 
     directory = request.getfixturevalue(fixture)

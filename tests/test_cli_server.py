@@ -49,8 +49,7 @@ def test_a_failed_model_is_not_called_ready(tiny_model_env: dict[str, str], tmp_
 
 
 LONG_FRENCH = "\n\n".join(
-    f"Le conseil municipal s'est réuni pour la {n}e fois cette année. Les élus ont débattu du budget des écoles."
-    for n in range(1, 60)
+    f"Le conseil municipal s'est réuni pour la {n}e fois cette année. Les élus ont débattu du budget des écoles." for n in range(1, 60)
 )
 
 

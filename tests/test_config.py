@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-pytestmark = pytest.mark.unit
-
 from passerelle.translate.errors import InvalidOptionError
 from passerelle.ui.config import AppConfig
+
+pytestmark = pytest.mark.unit
 
 
 def test_environment_then_overrides() -> None:
@@ -33,9 +33,7 @@ def test_every_variable_of_the_table_sets_its_field() -> None:
         "PASSERELLE_AUTH": "reader:secret",
     }
     config = AppConfig.from_env(environ)
-    assert (config.model, config.summary_model, config.summary_translation_model) == (
-        "/models/fr-en", "/models/bart", "opus-mt-en-fr"
-    )
+    assert (config.model, config.summary_model, config.summary_translation_model) == ("/models/fr-en", "/models/bart", "opus-mt-en-fr")
     assert config.device == "cpu" and config.credentials() == ("reader", "secret")
     assert str(config.conversions_dir()) == "/var/cache/passerelle/ct2"
     assert AppConfig.from_env({}).conversions_dir() is None

@@ -40,8 +40,6 @@ MAX_NEW_TOKENS = 24
 EOS_LOGIT_BIAS = 50.0
 
 
-
-
 @pytest.fixture
 def own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A fresh, empty conversion cache for tests that count conversions."""
@@ -93,16 +91,12 @@ def marian(ct2_cache: Path, marian_fr_en_dir: Path) -> tuple[TransformersBackend
 
 
 @pytest.fixture(scope="module")
-def eager_marian(
-    ct2_cache: Path, tmp_path_factory: pytest.TempPathFactory
-) -> tuple[TransformersBackend, CTranslate2Backend, Any]:
+def eager_marian(ct2_cache: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[TransformersBackend, CTranslate2Backend, Any]:
     """A Marian that always wants to stop: the length limits decide every output."""
-    from tests.corpus import ENGLISH_LINES, FRENCH_LINES
     from passerelle.ui.bench.builders import build_marian
+    from tests.corpus import ENGLISH_LINES, FRENCH_LINES
 
-    directory = build_marian(
-        tmp_path_factory.mktemp("eager-marian"), FRENCH_LINES, ENGLISH_LINES, eos_logit_bias=EOS_LOGIT_BIAS
-    )
+    directory = build_marian(tmp_path_factory.mktemp("eager-marian"), FRENCH_LINES, ENGLISH_LINES, eos_logit_bias=EOS_LOGIT_BIAS)
     return _backends(directory, "float32")
 
 
@@ -145,9 +139,7 @@ LENGTH_CASES = [
 
 @pytest.mark.filterwarnings("ignore:Unfeasible length constraints")  # the (9, 4) case, on purpose
 @pytest.mark.parametrize(("num_beams", "min_new_tokens", "max_new_tokens"), LENGTH_CASES)
-def test_length_limits_match_transformers(
-    eager_marian: Any, num_beams: int, min_new_tokens: int, max_new_tokens: int
-) -> None:
+def test_length_limits_match_transformers(eager_marian: Any, num_beams: int, min_new_tokens: int, max_new_tokens: int) -> None:
     """min_new_tokens and max_new_tokens count the same tokens (never the EOS) in both."""
     reference, fast, tokenizer = eager_marian
     batch = _encode(tokenizer, FRENCH[:3])
@@ -240,9 +232,7 @@ def test_thread_layout_rejects_negative_workers() -> None:
         thread_layout(2, -1, "cpu")
 
 
-def test_conversion_is_cached_and_keyed_by_quantization(
-    own_cache: Path, conversions: list[str], marian_fr_en_dir: Path
-) -> None:
+def test_conversion_is_cached_and_keyed_by_quantization(own_cache: Path, conversions: list[str], marian_fr_en_dir: Path) -> None:
     ref = resolve_model(marian_fr_en_dir)
     first = convert_model(ref, "int8")
     stamp = (first / "model.bin").stat().st_mtime_ns
@@ -275,9 +265,7 @@ def test_changed_weights_get_a_new_conversion(own_cache: Path, tmp_path: Path, m
     assert conversion_dir(ref, "int8") != before
 
 
-def test_concurrent_threads_convert_once(
-    own_cache: Path, conversions: list[str], marian_fr_en_dir: Path
-) -> None:
+def test_concurrent_threads_convert_once(own_cache: Path, conversions: list[str], marian_fr_en_dir: Path) -> None:
     ref = resolve_model(marian_fr_en_dir)
     with ThreadPoolExecutor(max_workers=3) as pool:
         paths = list(pool.map(lambda _: convert_model(ref, "int8"), range(3)))

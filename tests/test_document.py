@@ -44,7 +44,10 @@ def test_cut_pieces_fit_the_budget_and_join_back(text: str, budget: int) -> None
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.lists(st.sampled_from(["mot", "phrase", "très", "longue,", "et", "; puis"]), min_size=1, max_size=400).map(" ".join), st.integers(3, 40))
+@given(
+    st.lists(st.sampled_from(["mot", "phrase", "très", "longue,", "et", "; puis"]), min_size=1, max_size=400).map(" ".join),
+    st.integers(3, 40),
+)
 def test_cut_to_budget_covers_everything_in_order(text: str, budget: int) -> None:
     chunks = cut_to_budget(text, words, budget)
     assert "".join(chunks) == text

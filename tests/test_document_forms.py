@@ -20,8 +20,8 @@ from markdown_it import MarkdownIt
 
 from passerelle.translate import InputTextError, Translator
 from passerelle.translate.formats import DocxForm, MarkdownForm, Open, SrtForm, VttForm, form_for
+from passerelle.translate.formats.cue_layout import spread, wrap
 from passerelle.translate.formats.markdown import render_parts
-from passerelle.translate.formats.subtitles import spread, wrap
 
 MARKDOWN = """---
 titre: Le budget

@@ -10,8 +10,8 @@ import io
 import re
 import warnings
 import zipfile
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Callable, Sequence
 
 import docx
 import pytest

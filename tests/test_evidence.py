@@ -20,8 +20,7 @@ ARTICLE = [
 
 def test_each_summary_sentence_is_traced_to_its_source() -> None:
     summary = (
-        "Lyon's city council voted a budget of 2.5 billion euros on Tuesday. "
-        "Unions called a strike on Thursday against the fare increase."
+        "Lyon's city council voted a budget of 2.5 billion euros on Tuesday. Unions called a strike on Thursday against the fare increase."
     )
     assert key_sentences(english_sentences(summary), ARTICLE) == [0, 4]
 

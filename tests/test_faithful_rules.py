@@ -89,12 +89,7 @@ def test_a_phone_number_is_not_read_as_numbers_and_spans_never_overlap() -> None
 
 
 GLOSSARY = Glossary.parse(
-    "# termes de la rédaction\n"
-    "OTAN\tNATO\n"
-    "gilets jaunes\tyellow vests\n"
-    "gilets\twaistcoats\n"
-    "Ukraine\n"
-    "Banque de France\tBank of France\n"
+    "# termes de la rédaction\nOTAN\tNATO\ngilets jaunes\tyellow vests\ngilets\twaistcoats\nUkraine\nBanque de France\tBank of France\n"
 )
 
 
@@ -184,7 +179,9 @@ def test_summary_facts_are_checked_against_their_source() -> None:
     translation = "Lyon approved a budget of 2.5 billion euros on Tuesday. Mr Dupont said 780,000 euros go to trams."
     check = check_english_summary("The council approved 2.5 billion. Mr Dupont sent 800,000 euros to Paris.", translation)
     assert check.unsupported == ("800,000", "Paris") and check.checked == 4 and check.precision == 0.5
-    faithful = check_french_summary("Le conseil a approuvé 2,5 milliards, selon M. Dupont.", "The council approved 2.5 billion, Mr Dupont said.")
+    faithful = check_french_summary(
+        "Le conseil a approuvé 2,5 milliards, selon M. Dupont.", "The council approved 2.5 billion, Mr Dupont said."
+    )
     assert faithful.unsupported == () and faithful.precision == 1.0
 
 

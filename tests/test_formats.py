@@ -4,8 +4,8 @@ the file back in its own format (on tiny models with random weights)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Callable, Sequence
 
 import pytest
 

@@ -59,9 +59,7 @@ def _outputs(out: Path, replacements: dict[str, str]) -> dict[str, bytes]:
     return files
 
 
-def test_batch_outputs_equal_the_golden_files(
-    tmp_path: Path, marian_fr_en_dir: Path, bart_dir: Path, marian_en_fr_dir: Path
-) -> None:
+def test_batch_outputs_equal_the_golden_files(tmp_path: Path, marian_fr_en_dir: Path, bart_dir: Path, marian_en_fr_dir: Path) -> None:
     out = tmp_path / "out"
     command = [
         sys.executable, "-m", "passerelle.ui.cli", "translate", str(INPUTS), "--output", str(out),

@@ -3,16 +3,16 @@ and every refusal is a short JSON error with the status a client can act on."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Callable, Iterator
 
 import httpx
 import pytest
 
-from tests.helpers import free_port
 from passerelle.ui.article import LoadedModels
 from passerelle.ui.config import AppConfig
 from passerelle.ui.web import serve
+from tests.helpers import free_port
 
 pytestmark = pytest.mark.web
 
@@ -64,8 +64,9 @@ def assert_json_error(response: httpx.Response, status: int, words: str) -> None
 
 def test_a_declared_oversized_body_is_refused_before_it_is_read(url: str) -> None:
     with httpx.Client(base_url=url, timeout=30) as client:
-        response = client.post("/gradio_api/queue/join", content=b"{" + b" " * (MAX_REQUEST_BYTES * 3) + b"}",
-                               headers={"content-type": "application/json"})
+        response = client.post(
+            "/gradio_api/queue/join", content=b"{" + b" " * (MAX_REQUEST_BYTES * 3) + b"}", headers={"content-type": "application/json"}
+        )
     assert_json_error(response, 413, f"the limit is {MAX_REQUEST_BYTES:,}")
 
 
@@ -147,7 +148,12 @@ def test_health_and_a_bare_ready_need_no_login_metrics_do(url: str) -> None:
         metrics = client.get("/metrics")
     assert set(ready.json()["models"]) == {"translation", "summary"}
     assert metrics.status_code == 200
-    for name in ("passerelle_http_requests_total", "passerelle_queue_length", "passerelle_http_request_seconds", "passerelle_generated_tokens_total"):
+    for name in (
+        "passerelle_http_requests_total",
+        "passerelle_queue_length",
+        "passerelle_http_request_seconds",
+        "passerelle_generated_tokens_total",
+    ):
         assert name in metrics.text
 
 

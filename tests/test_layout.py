@@ -104,7 +104,11 @@ def test_the_project_is_imported_through_its_namespace_only() -> None:
 
 def test_every_package_is_installed() -> None:
     setuptools = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
-    folders = {".".join(("passerelle", *init.parent.relative_to(ROOT).parts)) for package in PACKAGES for init in (ROOT / package).rglob("__init__.py")}
+    folders = {
+        ".".join(("passerelle", *init.parent.relative_to(ROOT).parts))
+        for package in PACKAGES
+        for init in (ROOT / package).rglob("__init__.py")
+    }
     assert set(setuptools["packages"]) == folders
 
 

@@ -24,8 +24,7 @@ INDENTED = "    code indenté gardé tel quel\n"
 LINK_TARGET = '](https://lyon.fr/ecoles?a=1&b=2 "Les écoles de la ville")'
 
 DOCUMENT = (
-    FRONT_MATTER
-    + "# Le conseil de *Lyon* se réunit\n\n"
+    FRONT_MATTER + "# Le conseil de *Lyon* se réunit\n\n"
     "Le conseil municipal a voté **un budget important** hier soir,\n"
     "après un _long débat_ sur [les écoles" + LINK_TARGET + ".\n"
     "Tapez `pip install passerelle` pour essayer.\n\n" + FENCE + "\n" + INDENTED + "\n"
@@ -41,7 +40,7 @@ DOCUMENT = (
     "- Une première ligne  \n"
     "  puis une deuxième ligne.\n\n"
     "***\n\n"
-    "<div class=\"note\">\nBloc HTML gardé\n</div>\n"
+    '<div class="note">\nBloc HTML gardé\n</div>\n'
 )
 # Words of the prose only (not of the front matter, the code or the HTML block).
 FRENCH = ("conseil", "réunit", "municipal", "débat", "Tapez", "essayer", "Décision", "suspendus", "mairie",
@@ -100,8 +99,16 @@ def test_the_block_structure_is_kept(translated: str) -> None:
 
 def test_verbatim_pieces_come_out_byte_for_byte(translated: str) -> None:
     assert translated.startswith(FRONT_MATTER + "# ")
-    for verbatim in (FENCE, INDENTED, LINK_TARGET, "`pip install passerelle`", "<https://lyon.fr/plan>",
-                     "![une carte](img/carte.png)", "\n***\n", '<div class="note">\nBloc HTML gardé\n</div>\n'):
+    for verbatim in (
+        FENCE,
+        INDENTED,
+        LINK_TARGET,
+        "`pip install passerelle`",
+        "<https://lyon.fr/plan>",
+        "![une carte](img/carte.png)",
+        "\n***\n",
+        '<div class="note">\nBloc HTML gardé\n</div>\n',
+    ):
         assert verbatim in translated  # fmt: skip
     assert "\n> " in translated and "\n1. " in translated and "\n2. " in translated and "\n- " in translated
 
@@ -132,7 +139,9 @@ def test_translate_end_to_end_gives_one_text_per_paragraph_and_cell(translator: 
 
 
 def test_a_line_becomes_text_marks_and_atoms() -> None:
-    form = MarkdownForm('Le **long** débat sur [le _site_](<https://x.fr/a b> "Le titre"), voir `ls -l` et ![carte](a.png)  \nfin &amp; <br>\n')
+    form = MarkdownForm(
+        'Le **long** débat sur [le _site_](<https://x.fr/a b> "Le titre"), voir `ls -l` et ![carte](a.png)  \nfin &amp; <br>\n'
+    )
     parts = form.blocks[0].parts
     strong, link, em = parts[1], parts[5], parts[7]
     assert isinstance(strong, Open) and (strong.markup, strong.closing) == ("**", "**")
@@ -186,7 +195,9 @@ def test_model_text_cannot_make_markup() -> None:
 
 def test_only_the_sources_code_spans_stay_code() -> None:
     out = render_one("Tapez `ls -l` ici.\n", "Type `ls -l` here, not `rm -rf`.")
-    code = [child.content for token in tokens(out) if token.type == "inline" for child in token.children or [] if child.type == "code_inline"]
+    code = [
+        child.content for token in tokens(out) if token.type == "inline" for child in token.children or [] if child.type == "code_inline"
+    ]
     assert code == ["ls -l"] and r"\`rm -rf\`" in out
 
 

@@ -46,8 +46,13 @@ def tags(markup: str) -> list[tuple[str, str, list[tuple[str, str | None]]]]:
 def test_the_markup_comes_out_as_it_went_in(translator: Translator) -> None:
     out = translate_html(PAGE, translator)
     assert tags(out) == tags(PAGE)  # same tags, same order, same attributes (alt and title aside)
-    for verbatim in ("<code>pip install &lt;x&gt;</code>", '<script>if (a < b) { alert("x") }</script>',
-                     "<style>p > b { color: red }</style>", "<!-- commentaire -->", '<li translate="no">Garder ceci</li>'):
+    for verbatim in (
+        "<code>pip install &lt;x&gt;</code>",
+        '<script>if (a < b) { alert("x") }</script>',
+        "<style>p > b { color: red }</style>",
+        "<!-- commentaire -->",
+        '<li translate="no">Garder ceci</li>',
+    ):
         assert verbatim in out  # fmt: skip
     assert 'href="https://lyon.fr/b?x=1&amp;y=2"' in out and 'alt="Une image"' not in out and 'title="Le site"' not in out
     assert out.lower().count("<script") == 1  # the escaped "<script>" of the text stays text

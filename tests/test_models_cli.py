@@ -10,10 +10,10 @@ import gradio_client
 import httpx
 import pytest
 
+from passerelle.ui.web import API_NAME
 from tests.corpus import FRENCH_LINES
 from tests.helpers import free_port, run_cli
 from tests.servers import ServerProcess
-from passerelle.ui.web import API_NAME
 
 pytestmark = pytest.mark.cli
 
@@ -67,7 +67,9 @@ def test_hints_name_what_will_work(local_models: dict[str, str], no_hub: dict[st
     assert pulled.returncode == 1
     assert f"hf download {HUB_MODEL}" in pulled.stderr and "hf download opus-mt-fr-en" not in pulled.stderr
     assert "on a machine with internet access, then copy" in pulled.stderr
-    translated = run_cli("translate", "-", "-o", str(Path(local_models["PASSERELLE_CACHE_DIR"]) / "out"), stdin="Le maire a parlé.".encode(), env=env)
+    translated = run_cli(
+        "translate", "-", "-o", str(Path(local_models["PASSERELLE_CACHE_DIR"]) / "out"), stdin="Le maire a parlé.".encode(), env=env
+    )
     assert translated.returncode == 1 and f"hf download {HUB_MODEL}" in translated.stderr
 
 

@@ -120,9 +120,7 @@ def test_marian_clean_up_spaces_when_asked(marian_fr_en_dir: Path, tmp_path: Pat
         {"auto_map": {"AutoTokenizer": ["x.Tok", None]}},
     ],
 )
-def test_marian_layouts_not_reproduced_go_to_transformers(
-    marian_fr_en_dir: Path, tmp_path: Path, change: dict[str, Any]
-) -> None:
+def test_marian_layouts_not_reproduced_go_to_transformers(marian_fr_en_dir: Path, tmp_path: Path, change: dict[str, Any]) -> None:
     copy = _copy(marian_fr_en_dir, tmp_path / "other")
     config = json.loads((copy / "tokenizer_config.json").read_text())
     _write_json(copy / "tokenizer_config.json", {**config, **change})
@@ -200,9 +198,7 @@ def test_the_ctranslate2_engine_tokenizes_without_transformers(marian_fr_en_dir:
     assert fast.translate(text, greedy).text == reference.translate(text, greedy).text
 
 
-def test_a_cached_hub_model_is_read_from_its_snapshot(
-    marian_fr_en_dir: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_cached_hub_model_is_read_from_its_snapshot(marian_fr_en_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(hub_module, "cached_snapshot", lambda repo_id, revision=None: marian_fr_en_dir)
     ref = resolve_model("Helsinki-NLP/opus-mt-fr-en")
     assert not ref.is_local

@@ -8,14 +8,15 @@ tokenised again, to be reduced."""
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 
 import passerelle.translate.sentences
-from tests.corpus import FRENCH_LINES
 from passerelle.ui.article import ArticleOptions, LoadedModels, process_article
 from passerelle.ui.config import AppConfig
+from tests.corpus import FRENCH_LINES
 
 pytestmark = pytest.mark.model
 

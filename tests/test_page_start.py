@@ -11,18 +11,19 @@ import os
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 
-from tests.helpers import ROOT, free_port
 from passerelle.translate import Translator
 from passerelle.translate.engine.convert import convert_model
 from passerelle.translate.engine.models import resolve_model
 from passerelle.ui.article import LoadedModels
 from passerelle.ui.article.models import ModelState
 from passerelle.ui.config import AppConfig
+from tests.helpers import ROOT, free_port
 
 FAST = {"num_beams": 1, "max_new_tokens": 8}
 ARTICLE = (
@@ -55,9 +56,7 @@ def test_a_one_paragraph_text_is_one_wave(marian_fr_en_dir: Path) -> None:
 
 
 @pytest.mark.model
-def test_warm_up_loads_every_model_side_by_side(
-    tiny_config: Callable[..., AppConfig], monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_warm_up_loads_every_model_side_by_side(tiny_config: Callable[..., AppConfig], monkeypatch: pytest.MonkeyPatch) -> None:
     loaders: dict[str, str] = {}
     load_translator, load_summarizer = LoadedModels._load_translator, LoadedModels._load_summarizer
 

@@ -13,19 +13,19 @@ import logging
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 import ray
 
-from tests.corpus import FRENCH_LINES
 from passerelle.translate import PasserelleError
 from passerelle.ui.article import ArticleOptions, LoadedModels
 from passerelle.ui.batch import Outcome, discover, run_local
 from passerelle.ui.batch.ray_engine import ClusterShape, plan_run, run_ray
 from passerelle.ui.config import AppConfig
+from tests.corpus import FRENCH_LINES
 
 pytestmark = [
     pytest.mark.ray,

@@ -23,7 +23,9 @@ def _article() -> tuple[ArticleResult, Document]:
     translation = TranslationResult(
         " ".join(ENGLISH), segments, FRENCH, "tiny", "transformers", document=document, units_done=len(document.units)
     )
-    summary = Summary(en="The strike starts on Thursday.", fr="La grève commence jeudi.", chunks=1, length="short", model="tiny", seconds=0.1)
+    summary = Summary(
+        en="The strike starts on Thursday.", fr="La grève commence jeudi.", chunks=1, length="short", model="tiny", seconds=0.1
+    )
     return ArticleResult(source=FRENCH, translation=translation, summary=summary, key_sentences=[2]), document
 
 

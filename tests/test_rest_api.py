@@ -4,22 +4,22 @@ for every shape and error, and third-party clients from PyPI, unmodified."""
 from __future__ import annotations
 
 import io
-
 import threading
 import time
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import gradio_client
 import httpx
 import pytest
 
-from tests.corpus import FRENCH_LINES
-from tests.helpers import free_port
 from passerelle.ui.article import LoadedModels
 from passerelle.ui.config import AppConfig
 from passerelle.ui.web import API_NAME, serve
+from tests.corpus import FRENCH_LINES
+from tests.helpers import free_port
 
 pytestmark = pytest.mark.web
 
@@ -89,7 +89,7 @@ def test_html_keeps_its_markup(url: str) -> None:
     out = answer["translatedText"]
     assert out.startswith("<p>") and "<b>" in out and '<a href="https://lyon.fr">' in out and out.endswith("</p><pre>garder</pre>")
     assert "Le maire" not in out
-    english = '<p>The <b>museum</b> reopens on Saturday after two years of work.</p>'
+    english = "<p>The <b>museum</b> reopens on Saturday after two years of work.</p>"
     detected = post(url, "/translate", json={"q": english, "source": "auto", "target": "fr", "format": "html"}).json()
     assert detected["detectedLanguage"]["language"] == "en" and detected["translatedText"].startswith("<p>")
 
@@ -165,7 +165,9 @@ def test_translate_file_then_download_it(url: str, tmp_path: Path) -> None:
     assert 'filename="budget.en.txt"' in download.headers["content-disposition"]
     assert_error(httpx.get(f"{url}/download_file/{'0' * 32}.budget.en.txt"), 404, "No such file")
     assert httpx.get(f"{url}/download_file/..%2F..%2Fetc%2Fpasswd").status_code == 404
-    wrong = post(url, "/translate_file", data={"source": "fr", "target": "en"}, files={"file": ("a.exe", b"MZ", "application/octet-stream")})
+    wrong = post(
+        url, "/translate_file", data={"source": "fr", "target": "en"}, files={"file": ("a.exe", b"MZ", "application/octet-stream")}
+    )
     assert_error(wrong, 400, "file format not supported")
     binary = post(url, "/translate_file", data={"source": "fr", "target": "en"}, files={"file": ("a.txt", bytes(range(256)), "text/plain")})
     assert binary.status_code == 400 and "error" in binary.json()

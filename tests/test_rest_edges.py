@@ -6,17 +6,18 @@ at every route never makes the server fail."""
 from __future__ import annotations
 
 import json
-from typing import Any, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.helpers import free_port
 from passerelle.ui.article import LoadedModels
 from passerelle.ui.config import AppConfig
 from passerelle.ui.web import WebServer, serve
+from tests.helpers import free_port
 
 pytestmark = pytest.mark.web
 
@@ -67,7 +68,9 @@ def test_detect_with_a_number_among_the_texts_is_400(url: str) -> None:
 
 def test_a_file_with_a_bom_then_invalid_bytes_is_400(url: str) -> None:
     data = b"\xff\xfe" + "Le maire".encode("utf-16-le") + b"\x00\xd8"  # a lone high surrogate at the end
-    response = httpx.post(f"{url}/translate_file", data={"source": "fr", "target": "en"}, files={"file": ("article.txt", data, "text/plain")}, timeout=60)
+    response = httpx.post(
+        f"{url}/translate_file", data={"source": "fr", "target": "en"}, files={"file": ("article.txt", data, "text/plain")}, timeout=60
+    )
     assert_json_error(response, 400, "byte-order mark")
 
 
@@ -106,11 +109,19 @@ def test_a_raw_utf8_form_body_is_read_as_utf8(url: str) -> None:
     raw = httpx.post(f"{url}/detect", content=body, headers={"content-type": "application/x-www-form-urlencoded"}, timeout=60)
     escaped = httpx.post(f"{url}/detect", data={"q": "Le maire a parlé."}, timeout=60)
     assert raw.status_code == 200 and raw.json() == escaped.json()
-    bad = httpx.post(f"{url}/translate", content=b"q=Le maire a parl\xe9&source=fr&target=en",
-                     headers={"content-type": "application/x-www-form-urlencoded"}, timeout=60)
+    bad = httpx.post(
+        f"{url}/translate",
+        content=b"q=Le maire a parl\xe9&source=fr&target=en",
+        headers={"content-type": "application/x-www-form-urlencoded"},
+        timeout=60,
+    )
     assert_json_error(bad, 400, "not valid utf-8")
-    latin = httpx.post(f"{url}/detect", content="q=Le maire a parlé.".encode("latin-1"),
-                       headers={"content-type": "application/x-www-form-urlencoded; charset=iso-8859-1"}, timeout=60)
+    latin = httpx.post(
+        f"{url}/detect",
+        content="q=Le maire a parlé.".encode("latin-1"),
+        headers={"content-type": "application/x-www-form-urlencoded; charset=iso-8859-1"},
+        timeout=60,
+    )
     assert latin.json() == escaped.json()
 
 

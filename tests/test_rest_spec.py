@@ -199,7 +199,9 @@ def test_required_keys_guard_every_route_but_what_libretranslate_shows_without_o
     schemes, found = security(AppConfig(require_api_key=True))
     assert schemes == KEY_SCHEME
     assert found == {route: None if route in PUBLIC or route[1] in KEY_FREE else [{"apiKey": []}] for route in ROUTES}
-    assert "403" in document["paths"]["/translate"]["post"]["responses"] and "401" not in document["paths"]["/translate"]["post"]["responses"]
+    assert (
+        "403" in document["paths"]["/translate"]["post"]["responses"] and "401" not in document["paths"]["/translate"]["post"]["responses"]
+    )
     assert "403" not in document["paths"]["/languages"]["get"]["responses"]
     assert "Required" in body_schema(document, "/translate")["properties"]["api_key"]["description"]
 
@@ -240,7 +242,12 @@ def test_the_page_shows_every_route_and_is_self_contained() -> None:
     curls = [shlex.split(pre) for pre in parsed.pres]
     assert sorted(words[2].removeprefix("http://translate.example.org") for words in curls) == POSTS
     translate = next(words for words in curls if words[2].endswith("/translate"))
-    assert json.loads(translate[translate.index("-d") + 1]) == {"q": "Le maire a parlé.", "source": "fr", "target": "en", "api_key": "YOUR_KEY"}
+    assert json.loads(translate[translate.index("-d") + 1]) == {
+        "q": "Le maire a parlé.",
+        "source": "fr",
+        "target": "en",
+        "api_key": "YOUR_KEY",
+    }
     upload = next(words for words in curls if words[2].endswith("/translate_file"))
     assert "file=@article.docx" in upload and "source=fr" in upload
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 import signal
 import stat
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Iterator
 
 import gradio_client
 import httpx
@@ -17,9 +17,9 @@ import pytest
 from gradio_client.client import Job
 from gradio_client.utils import Status
 
+from passerelle.ui.web import API_NAME
 from tests.corpus import FRENCH_LINES
 from tests.servers import ServerProcess
-from passerelle.ui.web import API_NAME
 
 pytestmark = pytest.mark.web
 
@@ -117,9 +117,7 @@ def test_running_jobs_finish_within_the_grace_period(server_factory: list[Server
     assert leftovers(models) == []
 
 
-def test_files_are_private_to_their_instance_and_behind_its_login(
-    server_factory: list[ServerProcess], models: dict[str, str]
-) -> None:
+def test_files_are_private_to_their_instance_and_behind_its_login(server_factory: list[ServerProcess], models: dict[str, str]) -> None:
     guarded = start(server_factory, models, env={"PASSERELLE_AUTH": f"{USER}:{PASSWORD}"})
     twin = start(server_factory, models)
     secret = "Note confidentielle : le conseil votera la fusion le 3 mars."

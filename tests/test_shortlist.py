@@ -9,8 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.corpus import ENGLISH_LINES, FRENCH_LINES
-from tests.helpers import run_cli
 from passerelle.translate import InputTextError, InvalidOptionError, Translator, TranslatorSettings
 from passerelle.translate.engine import GenerationOptions, resolve_model
 from passerelle.translate.engine.convert import conversion_dir, convert_model
@@ -26,6 +24,8 @@ from passerelle.translate.engine.shortlist import (
     write_shortlist,
 )
 from passerelle.ui.config import AppConfig
+from tests.corpus import ENGLISH_LINES, FRENCH_LINES
+from tests.helpers import run_cli
 
 SMALL = ShortlistSettings(candidates=4, frequent=6)
 SPECIALS = ("</s>", "<unk>")
@@ -120,9 +120,7 @@ def test_map_text_round_trips(tmp_path: Path) -> None:
 
 
 @pytest.mark.model
-def test_conversion_embeds_the_map_under_its_own_key(
-    ct2_cache: Path, marian_fr_en_dir: Path, shortlist_file: Path, tmp_path: Path
-) -> None:
+def test_conversion_embeds_the_map_under_its_own_key(ct2_cache: Path, marian_fr_en_dir: Path, shortlist_file: Path, tmp_path: Path) -> None:
     ref = resolve_model(str(marian_fr_en_dir))
     plain, mapped = conversion_dir(ref, "int8"), conversion_dir(ref, "int8", shortlist=shortlist_file)
     assert plain != mapped and "vmap" in mapped.name
@@ -184,7 +182,9 @@ def test_cli_builds_a_map_from_real_files(marian_fr_en_dir: Path, tmp_path: Path
     pairs = tmp_path / "pairs.tsv"
     pairs.write_text("".join(f"{fr}\t{en}\n" for fr, en in _pairs()), encoding="utf-8")
     output = tmp_path / "out" / "fr-en.vmap"
-    done = run_cli("shortlist", "build", str(pairs), "-o", str(output), "--model", str(marian_fr_en_dir), "--candidates", "7", "--frequent", "9")
+    done = run_cli(
+        "shortlist", "build", str(pairs), "-o", str(output), "--model", str(marian_fr_en_dir), "--candidates", "7", "--frequent", "9"
+    )
     assert done.returncode == 0, done.stderr
     assert f"from {len(FRENCH_LINES)} pairs" in done.stdout
     shortlist = read_shortlist(output)
@@ -210,9 +210,7 @@ def test_pruning_bounds_rows_and_keeps_the_format(marian_fr_en_dir: Path) -> Non
 
 
 @pytest.mark.cli
-def test_cli_translates_with_a_map_and_refuses_it_with_transformers(
-    marian_fr_en_dir: Path, shortlist_file: Path, tmp_path: Path
-) -> None:
+def test_cli_translates_with_a_map_and_refuses_it_with_transformers(marian_fr_en_dir: Path, shortlist_file: Path, tmp_path: Path) -> None:
     article = tmp_path / "article.txt"
     article.write_text("Le conseil municipal a voté le budget mardi soir.\n", encoding="utf-8")
     common = [str(article), "--output", str(tmp_path / "out"), "--model", str(marian_fr_en_dir), "--beams", "1"]

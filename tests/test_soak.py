@@ -15,16 +15,17 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any
 
 import gradio_client
 import httpx
 import pytest
 
+from passerelle.ui.config import AppConfig
 from tests.corpus import FRENCH_LINES
 from tests.helpers import ROOT, free_port
-from passerelle.ui.config import AppConfig
 
 CAPACITY = 6
 CLOSED_SECONDS = 1.0
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
 
 
 @pytest.fixture(scope="module")
-def server(tiny_config: Callable[..., AppConfig]) -> Iterator["WebServer"]:
+def server(tiny_config: Callable[..., AppConfig]) -> Iterator[WebServer]:
     """A server whose sessions are bounded tighter than the defaults, to see the bounds act."""
     from passerelle.ui.article import LoadedModels
     from passerelle.ui.web import serve, sessions
@@ -54,7 +55,7 @@ def server(tiny_config: Callable[..., AppConfig]) -> Iterator["WebServer"]:
         web.close()
 
 
-def held(web: "WebServer") -> dict[str, Any]:
+def held(web: WebServer) -> dict[str, Any]:
     """Gradio's session states and its queue's per-session entries."""
     blocks = web.page.blocks  # type: ignore[union-attr]
     return {
@@ -64,7 +65,7 @@ def held(web: "WebServer") -> dict[str, Any]:
     }
 
 
-def load_event(web: "WebServer", session: str) -> None:
+def load_event(web: WebServer, session: str) -> None:
     """What a page does first: its load event, which gives the session its state."""
     url = web.url.rstrip("/")
     dependencies = httpx.get(f"{url}/config", timeout=30).json()["dependencies"]
@@ -81,7 +82,7 @@ def wait_until(done: Callable[[], bool], what: str) -> None:
 
 
 @pytest.mark.web
-def test_the_sessions_of_clients_gone_go_with_their_queue_entries(server: "WebServer") -> None:
+def test_the_sessions_of_clients_gone_go_with_their_queue_entries(server: WebServer) -> None:
     sessions = []
     for text in SHORT[:3]:  # a client each, as scripts run per article have
         client = gradio_client.Client(server.url, verbose=False)
@@ -93,7 +94,7 @@ def test_the_sessions_of_clients_gone_go_with_their_queue_entries(server: "WebSe
 
 
 @pytest.mark.web
-def test_sessions_are_held_up_to_the_capacity_least_recently_used_first(server: "WebServer") -> None:
+def test_sessions_are_held_up_to_the_capacity_least_recently_used_first(server: WebServer) -> None:
     sessions = [uuid.uuid4().hex for _ in range(CAPACITY + 4)]
     for session in sessions:
         load_event(server, session)  # no heartbeat: never closed
@@ -103,7 +104,7 @@ def test_sessions_are_held_up_to_the_capacity_least_recently_used_first(server: 
 
 
 @pytest.mark.web
-def test_idle_sessions_go_but_not_while_a_job_of_theirs_is_pending(server: "WebServer") -> None:
+def test_idle_sessions_go_but_not_while_a_job_of_theirs_is_pending(server: WebServer) -> None:
     from passerelle.ui.web.sessions import SessionBounds
 
     blocks = server.page.blocks  # type: ignore[union-attr]
@@ -124,7 +125,7 @@ def test_idle_sessions_go_but_not_while_a_job_of_theirs_is_pending(server: "WebS
 
 
 @pytest.mark.web
-def test_the_uploads_state_expires_with_the_uploads(server: "WebServer") -> None:
+def test_the_uploads_state_expires_with_the_uploads(server: WebServer) -> None:
     import gradio as gr
 
     states = [block for block in server.page.blocks.blocks.values() if isinstance(block, gr.State)]  # type: ignore[union-attr]
@@ -133,7 +134,7 @@ def test_the_uploads_state_expires_with_the_uploads(server: "WebServer") -> None
 
 
 @pytest.mark.web
-def test_a_page_job_writes_its_two_files_once_and_their_names_go_with_them(server: "WebServer") -> None:
+def test_a_page_job_writes_its_two_files_once_and_their_names_go_with_them(server: WebServer) -> None:
     from passerelle.ui.bench.soak import SoakClients
     from passerelle.ui.web.sessions import SessionBounds
 

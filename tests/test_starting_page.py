@@ -8,15 +8,15 @@ import subprocess
 import sys
 import threading
 import time
-from typing import Callable
+from collections.abc import Callable
 
 import httpx
 import pytest
 
-from tests.helpers import free_port
 from passerelle.ui.article import LoadedModels
 from passerelle.ui.config import AppConfig
 from passerelle.ui.web import API_NAME, WebServer
+from tests.helpers import free_port
 
 pytestmark = pytest.mark.web
 

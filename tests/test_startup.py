@@ -12,19 +12,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import ROOT
 from passerelle.translate.engine.convert import convert_model
 from passerelle.translate.engine.models import resolve_model
+from tests.helpers import ROOT
 
 pytestmark = pytest.mark.cli
 
 HEAVY_MODULES = ("torch", "transformers.models")
 SENTENCE = "Le conseil municipal a voté un budget de 2,5 milliards d'euros."
 # Run in the child, after the work: which heavy modules it imported, as one JSON line.
-REPORT = (
-    "import json, sys\n"
-    "print(json.dumps({name: name in sys.modules for name in " + repr(HEAVY_MODULES + ("transformers",)) + "}))\n"
-)
+REPORT = "import json, sys\nprint(json.dumps({name: name in sys.modules for name in " + repr(HEAVY_MODULES + ("transformers",)) + "}))\n"
 TRANSLATE = (
     "import sys\n"
     "from translate import Translator\n"
@@ -88,9 +85,7 @@ def test_the_translate_command_imports_no_torch(converted: None, marian_fr_en_di
     assert not any(imported[name] for name in HEAVY_MODULES), imported
 
 
-def test_the_translate_command_with_summaries_imports_no_torch(
-    converted: None, tiny_model_env: dict[str, str], tmp_path: Path
-) -> None:
+def test_the_translate_command_with_summaries_imports_no_torch(converted: None, tiny_model_env: dict[str, str], tmp_path: Path) -> None:
     from tests.corpus import FRENCH_LINES
 
     source = tmp_path / "article.txt"

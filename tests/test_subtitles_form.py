@@ -12,7 +12,8 @@ import pytest
 
 from passerelle.translate import InputTextError, Translator
 from passerelle.translate.formats import subtitles
-from passerelle.translate.formats.subtitles import LINE_WIDTH, SrtForm, SubtitleForm, VttForm, spread, wrap
+from passerelle.translate.formats.cue_layout import LINE_WIDTH, spread, wrap
+from passerelle.translate.formats.subtitles import SrtForm, SubtitleForm, VttForm
 
 pytestmark = pytest.mark.model
 

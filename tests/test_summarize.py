@@ -7,15 +7,13 @@ call to the real backend and passes it through.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
 
 import pytest
 
 from passerelle.summarize import LENGTH_PRESETS, LengthPreset, Summarizer, SummarizerSettings, TokenBounds
-from tests.corpus import ENGLISH_NEWS_LINES
-from passerelle.translate.engine import Output
 from passerelle.translate import (
     GenerationOptions,
     InputTextError,
@@ -25,6 +23,8 @@ from passerelle.translate import (
     TranslatorSettings,
     english_sentences,
 )
+from passerelle.translate.engine import Output
+from tests.corpus import ENGLISH_NEWS_LINES
 
 pytestmark = pytest.mark.model
 
@@ -70,9 +70,7 @@ def spy(summarizer: Summarizer, monkeypatch: pytest.MonkeyPatch) -> Spy:
     backend = summarizer.engine.backend
     real = backend.generate
 
-    def recording(
-        batch: Sequence[Sequence[int]], options: GenerationOptions, max_new_tokens: int, scores: bool = False
-    ) -> list[Output]:
+    def recording(batch: Sequence[Sequence[int]], options: GenerationOptions, max_new_tokens: int, scores: bool = False) -> list[Output]:
         outputs = real(batch, options, max_new_tokens, scores)
         record.inputs.extend(list(ids) for ids in batch)
         record.outputs.extend(output.ids for output in outputs)
@@ -99,8 +97,6 @@ def translator(marian_en_fr_dir: Path) -> Translator:
 @pytest.fixture(scope="module")
 def summarizer(bart_dir: Path, translator: Translator) -> Summarizer:
     return Summarizer(str(bart_dir), device="cpu", backend="transformers", settings=SETTINGS, translator=translator)
-
-
 
 
 def _encode(summarizer: Summarizer, text: str) -> list[int]:
@@ -166,8 +162,11 @@ def test_length_presets_bound_the_generated_tokens(summarizer: Summarizer, spy: 
 def test_medium_is_the_models_own_length(bart_dir: Path, translator: Translator) -> None:
     """distilbart-cnn ships min_length 56 / max_length 142, counting the decoder start."""
     summarizer = Summarizer(
-        str(bart_dir), backend="transformers", device="cpu",
-        settings=SummarizerSettings(threads=1), translator=translator,
+        str(bart_dir),
+        backend="transformers",
+        device="cpu",
+        settings=SummarizerSettings(threads=1),
+        translator=translator,
     )
     assert summarizer.bounds("medium") == TokenBounds(55, 141)
     assert summarizer.bounds("short") == TokenBounds(30, 80)
@@ -304,24 +303,28 @@ def test_english_sentences_keep_every_character() -> None:
 
 
 @pytest.mark.parametrize("backend", ["transformers", "ctranslate2"])
-def test_backends_summarise_a_long_text(
-    backend: str, bart_dir: Path, translator: Translator, ct2_cache: Path
-) -> None:
+def test_backends_summarise_a_long_text(backend: str, bart_dir: Path, translator: Translator, ct2_cache: Path) -> None:
     summarizer = Summarizer(
-        str(bart_dir), backend=backend, device="cpu", compute_type="float32",
-        settings=SETTINGS, translator=translator,
+        str(bart_dir),
+        backend=backend,
+        device="cpu",
+        compute_type="float32",
+        settings=SETTINGS,
+        translator=translator,
     )
     assert summarizer.engine.backend.name == backend
     summary = summarizer.summarize(long_text(), "short")
     assert summary.chunks >= 2 and summary.en and summary.fr
 
 
-def test_ctranslate2_and_transformers_agree(
-    bart_dir: Path, translator: Translator, summarizer: Summarizer, ct2_cache: Path
-) -> None:
+def test_ctranslate2_and_transformers_agree(bart_dir: Path, translator: Translator, summarizer: Summarizer, ct2_cache: Path) -> None:
     fast = Summarizer(
-        str(bart_dir), backend="ctranslate2", device="cpu", compute_type="float32",
-        settings=SETTINGS, translator=translator,
+        str(bart_dir),
+        backend="ctranslate2",
+        device="cpu",
+        compute_type="float32",
+        settings=SETTINGS,
+        translator=translator,
     )
     text = long_text(paragraphs=4)
     assert fast.summarize(text, "medium").en == summarizer.summarize(text, "medium").en

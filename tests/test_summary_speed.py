@@ -4,9 +4,9 @@ front ends load, and a tiny 12-encoder / 3-decoder BART really summarises throug
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
@@ -17,7 +17,6 @@ from passerelle.summarize import (
     SummarizerSettings,
     summary_speed,
 )
-from tests.corpus import ENGLISH_NEWS_LINES
 from passerelle.translate import GenerationOptions, InvalidOptionError
 from passerelle.translate.engine.models import resolve_model
 from passerelle.ui.article import ArticleOptions, LoadedModels
@@ -25,6 +24,7 @@ from passerelle.ui.batch.files import job_key
 from passerelle.ui.bench.builders import BartShape, build_bart
 from passerelle.ui.cli import _config, build_parser
 from passerelle.ui.config import AppConfig, UsageError
+from tests.corpus import ENGLISH_NEWS_LINES
 
 ARTICLE = " ".join(ENGLISH_NEWS_LINES[:10])
 
@@ -116,9 +116,7 @@ def bart_12_3_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.mark.model
 @pytest.mark.parametrize("backend", ["transformers", "ctranslate2"])
-def test_a_12_3_model_summarises_at_the_fast_setting(
-    tiny_config: Callable[..., AppConfig], bart_12_3_dir: Path, backend: str
-) -> None:
+def test_a_12_3_model_summarises_at_the_fast_setting(tiny_config: Callable[..., AppConfig], bart_12_3_dir: Path, backend: str) -> None:
     config = tiny_config(summary_model=str(bart_12_3_dir), summary_speed="fast", summary_length="short", backend=backend)
     summarizer = LoadedModels(config).summarizer()
     assert summarizer.model_name == str(bart_12_3_dir)

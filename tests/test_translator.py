@@ -83,9 +83,7 @@ def test_a_paragraph_far_beyond_512_tokens_is_fully_covered(translator: Translat
 
 
 def test_streaming_yields_growing_partial_results(marian_fr_en_dir: Path) -> None:
-    translator = Translator(
-        str(marian_fr_en_dir), backend="transformers", generation=FAST, settings=TranslatorSettings(wave_sentences=2)
-    )
+    translator = Translator(str(marian_fr_en_dir), backend="transformers", generation=FAST, settings=TranslatorSettings(wave_sentences=2))
     steps = list(results(translator.translate_stream(ARTICLE)))
     assert len(steps) >= 4
     done = [step.units_done for step in steps]
@@ -165,7 +163,9 @@ def test_ctranslate2_int8_backend_covers_every_sentence(marian_fr_en_dir: Path) 
     result = translator.translate(ARTICLE + "\n" + long_paragraph)
     assert len(result.segments) == result.stats.pieces
     assert all(segment.target for segment in result.segments)
-    assert " ".join(s.source for s in result.segments).split() == (ARTICLE + " " + long_paragraph).replace("# ", "").replace("- ", "").split()
+    assert (
+        " ".join(s.source for s in result.segments).split() == (ARTICLE + " " + long_paragraph).replace("# ", "").replace("- ", "").split()
+    )
 
 
 def test_two_workers_translate_exactly_as_one(marian_fr_en_dir: Path) -> None:
@@ -175,9 +175,7 @@ def test_two_workers_translate_exactly_as_one(marian_fr_en_dir: Path) -> None:
 
     def translator(workers: int) -> Translator:
         settings = TranslatorSettings(threads=2, workers=workers, batch_size=2, cache_size=0, protect=False)
-        return Translator(
-            str(marian_fr_en_dir), backend="ctranslate2", compute_type="float32", generation=FAST, settings=settings
-        )
+        return Translator(str(marian_fr_en_dir), backend="ctranslate2", compute_type="float32", generation=FAST, settings=settings)
 
     events = list(translator(2).translate_stream(text, stream=False))
     parallel = events[-1].result
@@ -202,9 +200,7 @@ def test_repetition_guard_redoes_looping_outputs(marian_fr_en_dir: Path) -> None
 
     settings, guarded = translate()
     _, unguarded = translate(repetition_guard=False)
-    loops = [
-        s for s in unguarded.segments if has_degenerate_repetition(s.target, settings.repetition_ngram, 1)
-    ]
+    loops = [s for s in unguarded.segments if has_degenerate_repetition(s.target, settings.repetition_ngram, 1)]
     assert loops, "the tiny model was expected to loop when forced to 40 tokens"
     assert unguarded.stats.repetition_retries == 0
     assert guarded.stats.repetition_retries == len(loops)

@@ -4,20 +4,20 @@ through gradio_client, under concurrency, past the queue's limit, and probed for
 from __future__ import annotations
 
 import http.client
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from typing import Callable, Iterator
 from urllib.parse import urlsplit
 
 import gradio_client
 import pytest
 from gradio_client.utils import QueueError
 
-from tests.corpus import FRENCH_LINES
-from tests.helpers import free_port
 from passerelle.ui.article import ArticleOptions, LoadedModels, Stage, article_stream
 from passerelle.ui.config import AppConfig
 from passerelle.ui.web import API_NAME, serve
 from passerelle.ui.web.scratch import ScratchLimits, process_scratch
+from tests.corpus import FRENCH_LINES
+from tests.helpers import free_port
 
 pytestmark = pytest.mark.web
 
@@ -36,17 +36,13 @@ SHORT_LINES = tuple(sorted(FRENCH_LINES, key=len)[:16])
 
 def article(index: int, paragraphs: int = 2, per_paragraph: int = 1) -> str:
     """Paragraphs of real French news sentences, different for each index."""
-    lines = SHORT_LINES[index % len(SHORT_LINES):] + SHORT_LINES
-    return "\n\n".join(
-        " ".join(lines[p * per_paragraph:(p + 1) * per_paragraph]) for p in range(paragraphs)
-    )
+    lines = SHORT_LINES[index % len(SHORT_LINES) :] + SHORT_LINES
+    return "\n\n".join(" ".join(lines[p * per_paragraph : (p + 1) * per_paragraph]) for p in range(paragraphs))
 
 
 @pytest.fixture(scope="module")
 def app(tiny_config: Callable[..., AppConfig]) -> Iterator[tuple[str, LoadedModels]]:
-    config = tiny_config(
-        max_chars=MAX_CHARS, port=free_port(), concurrency_limit=2, max_queue=CONCURRENT_REQUESTS + 8
-    )
+    config = tiny_config(max_chars=MAX_CHARS, port=free_port(), concurrency_limit=2, max_queue=CONCURRENT_REQUESTS + 8)
     services = LoadedModels(config)
     demo = serve(config, services)
     yield demo.local_url, services
@@ -54,7 +50,7 @@ def app(tiny_config: Callable[..., AppConfig]) -> Iterator[tuple[str, LoadedMode
 
 
 @pytest.fixture(scope="module")
-def client(app: tuple[str, LoadedModels]) -> "gradio_client.Client":
+def client(app: tuple[str, LoadedModels]) -> gradio_client.Client:
     return gradio_client.Client(app[0], verbose=False)
 
 
@@ -62,7 +58,7 @@ def translatable_sources(services: LoadedModels, text: str) -> list[str]:
     return [piece.text for piece in services.translator().split(text).translatable()]
 
 
-def test_translate_returns_every_part(client: "gradio_client.Client", app: tuple[str, LoadedModels]) -> None:
+def test_translate_returns_every_part(client: gradio_client.Client, app: tuple[str, LoadedModels]) -> None:
     text = article(0)
     translation, summary_en, summary_fr, segments, warnings = client.predict(text, "short", 0, api_name=ENDPOINT)
     assert warnings == []  # French text, no markup
@@ -76,7 +72,7 @@ def test_translate_returns_every_part(client: "gradio_client.Client", app: tuple
     assert summary_en.strip() and summary_fr.strip()
 
 
-def test_segments_carry_flags_and_confidence_and_the_glossary_applies(client: "gradio_client.Client") -> None:
+def test_segments_carry_flags_and_confidence_and_the_glossary_applies(client: gradio_client.Client) -> None:
     text = "Le sommet de l'OTAN a réuni 12 pays à Lyon."
     translation, _, _, segments, _ = client.predict(text, "none", 1, "OTAN = NATO", api_name=ENDPOINT)
     assert "NATO" in translation and "OTAN" not in translation
@@ -87,13 +83,13 @@ def test_segments_carry_flags_and_confidence_and_the_glossary_applies(client: "g
         client.predict(text, "none", 1, "OTAN\tNATO\tOTAN", api_name=ENDPOINT)
 
 
-def test_greedy_and_default_beams_both_work(client: "gradio_client.Client") -> None:
+def test_greedy_and_default_beams_both_work(client: gradio_client.Client) -> None:
     for beams in (1, 0):
         translation, *_ = client.predict(article(1, paragraphs=1), "none", beams, api_name=ENDPOINT)
         assert translation.strip()
 
 
-def test_concurrent_requests_get_their_own_results(client: "gradio_client.Client") -> None:
+def test_concurrent_requests_get_their_own_results(client: gradio_client.Client) -> None:
     texts = [article(2 + i, paragraphs=1) for i in range(DISTINCT_INPUTS)]
     requests = [texts[i % DISTINCT_INPUTS] for i in range(CONCURRENT_REQUESTS)]
     with ThreadPoolExecutor(CONCURRENT_REQUESTS) as pool:
@@ -106,12 +102,12 @@ def test_concurrent_requests_get_their_own_results(client: "gradio_client.Client
 
 
 @pytest.mark.parametrize("text, message", [("x" * (MAX_CHARS + 1), "over the limit"), ("   \n ", "empty")])
-def test_bad_text_gets_a_clear_error(client: "gradio_client.Client", text: str, message: str) -> None:
+def test_bad_text_gets_a_clear_error(client: gradio_client.Client, text: str, message: str) -> None:
     with pytest.raises(Exception, match=message):
         client.predict(text, "none", 1, api_name=ENDPOINT)
 
 
-def test_bad_options_get_a_clear_error(client: "gradio_client.Client") -> None:
+def test_bad_options_get_a_clear_error(client: gradio_client.Client) -> None:
     with pytest.raises(Exception, match="summary length"):
         client.predict(article(2), "huge", 1, api_name=ENDPOINT)
     with pytest.raises(Exception, match="beams"):
@@ -122,7 +118,7 @@ def test_bad_options_get_a_clear_error(client: "gradio_client.Client") -> None:
     assert translation.strip()
 
 
-def test_the_api_returns_the_warnings_the_page_shows(client: "gradio_client.Client") -> None:
+def test_the_api_returns_the_warnings_the_page_shows(client: gradio_client.Client) -> None:
     english = "The city council approved the new budget on Tuesday evening after a long debate."
     *_, warnings = client.predict(english, "none", 1, api_name=ENDPOINT)
     assert any("English" in warning for warning in warnings)
@@ -234,7 +230,7 @@ def test_share_links_are_refused(tiny_config: Callable[..., AppConfig]) -> None:
         serve(tiny_config(), share=True)
 
 
-def test_english_to_french_through_the_api(client: "gradio_client.Client") -> None:
+def test_english_to_french_through_the_api(client: gradio_client.Client) -> None:
     english = "The city council approved the budget on Tuesday evening. The mayor spoke for an hour."
     translation, summary_en, summary_fr, segments, warnings = client.predict(english, "short", 0, "", "en", api_name=ENDPOINT)
     assert warnings == []  # English, as the direction expects

@@ -4,8 +4,8 @@ translate, watch the panes fill, find a sentence's counterpart, download the JSO
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable, Iterator
 
 import pytest
 
@@ -17,11 +17,11 @@ if not CHROMIUM.exists():
     )
 import playwright.sync_api as playwright_api  # noqa: E402
 
-from tests.helpers import free_port  # noqa: E402
 from passerelle.ui.article import LoadedModels  # noqa: E402
 from passerelle.ui.config import AppConfig  # noqa: E402
 from passerelle.ui.web import WebServer, serve  # noqa: E402
 from passerelle.ui.web.render import ACTIVE_CLASS, FLAG_CLASS, KEY_CLASS, PINNED_CLASS, UNSURE_CLASS  # noqa: E402
+from tests.helpers import free_port  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
@@ -66,7 +66,7 @@ def sentence_count(services: LoadedModels, text: str) -> int:
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator["playwright_api.Browser"]:
+def browser() -> Iterator[playwright_api.Browser]:
     with playwright_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
         yield browser
@@ -74,7 +74,7 @@ def browser() -> Iterator["playwright_api.Browser"]:
 
 
 @pytest.fixture
-def page(browser: "playwright_api.Browser", url: str) -> Iterator["playwright_api.Page"]:
+def page(browser: playwright_api.Browser, url: str) -> Iterator[playwright_api.Page]:
     context = browser.new_context(viewport=WIDE, accept_downloads=True)
     page = context.new_page()
     page.goto(url)
@@ -83,13 +83,11 @@ def page(browser: "playwright_api.Browser", url: str) -> Iterator["playwright_ap
     context.close()
 
 
-def seg_classes(page: "playwright_api.Page", pane: str, number: int) -> list[str]:
+def seg_classes(page: playwright_api.Page, pane: str, number: int) -> list[str]:
     return page.eval_on_selector(f'#pane-{pane} .seg[data-seg="{number}"]', "el => [...el.classList]")
 
 
-def test_translate_an_article_end_to_end(
-    page: "playwright_api.Page", app: tuple[str, LoadedModels], tmp_path: Path
-) -> None:
+def test_translate_an_article_end_to_end(page: playwright_api.Page, app: tuple[str, LoadedModels], tmp_path: Path) -> None:
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     page.fill("#article-text textarea", ARTICLE)
@@ -154,13 +152,13 @@ def test_translate_an_article_end_to_end(
     print(f"screenshots: {wide} and {tmp_path / 'passerelle-narrow.png'}")
 
 
-def test_empty_text_shows_a_clear_error(page: "playwright_api.Page") -> None:
+def test_empty_text_shows_a_clear_error(page: playwright_api.Page) -> None:
     page.click("#translate-button")
     error = page.wait_for_selector("#status .notice.error", timeout=UI_TIMEOUT_MS)
     assert "empty" in error.inner_text()
 
 
-def test_non_french_text_warns_but_translates(page: "playwright_api.Page") -> None:
+def test_non_french_text_warns_but_translates(page: playwright_api.Page) -> None:
     page.fill("#article-text textarea", "The city council approved the budget on Tuesday evening after a long debate.")
     page.get_by_label("None").check()
     page.get_by_label("Fast (greedy)").check()
@@ -171,7 +169,7 @@ def test_non_french_text_warns_but_translates(page: "playwright_api.Page") -> No
     assert page.locator("#pane-translation .seg").count() == 1
 
 
-def test_several_files_become_a_list_of_articles(page: "playwright_api.Page", tmp_path: Path) -> None:
+def test_several_files_become_a_list_of_articles(page: playwright_api.Page, tmp_path: Path) -> None:
     first, second = tmp_path / "premier.txt", tmp_path / "second.html"
     first.write_text("Le premier article parle du budget de Lyon.", encoding="utf-8")
     page_html = "<html><body><h1>Titre</h1><p>Le second article parle de Marseille.</p></body></html>"
@@ -192,7 +190,7 @@ def test_several_files_become_a_list_of_articles(page: "playwright_api.Page", tm
 
 
 def test_a_missing_model_is_explained_once_beside_the_model_line(
-    browser: "playwright_api.Browser", tiny_config: Callable[..., AppConfig], tmp_path: Path
+    browser: playwright_api.Browser, tiny_config: Callable[..., AppConfig], tmp_path: Path
 ) -> None:
     config = tiny_config(port=free_port(), model=str(tmp_path / "no-such-model"))
     server = serve(config, LoadedModels(config))
@@ -216,11 +214,9 @@ def test_a_missing_model_is_explained_once_beside_the_model_line(
         server.close()
 
 
-def test_the_direction_switch_translates_english_into_french(page: "playwright_api.Page") -> None:
+def test_the_direction_switch_translates_english_into_french(page: playwright_api.Page) -> None:
     page.get_by_label("English → French").check()
-    page.wait_for_function(
-        "() => document.querySelector('#panes').textContent.includes('Original · English')", timeout=UI_TIMEOUT_MS
-    )
+    page.wait_for_function("() => document.querySelector('#panes').textContent.includes('Original · English')", timeout=UI_TIMEOUT_MS)
     assert "Traduction · français" in page.locator("#panes").text_content()
     page.fill("#article-text textarea", "The museum reopens on Saturday. Entry is free for students.")
     page.get_by_label("None").check()
@@ -231,7 +227,7 @@ def test_the_direction_switch_translates_english_into_french(page: "playwright_a
     assert page.locator("#status .notice.warning").count() == 0  # English text, English expected
 
 
-def test_a_word_file_is_uploaded_and_its_translation_downloaded_as_word(page: "playwright_api.Page", tmp_path: Path) -> None:
+def test_a_word_file_is_uploaded_and_its_translation_downloaded_as_word(page: playwright_api.Page, tmp_path: Path) -> None:
     import docx
 
     from tests.test_document_forms import build_docx
@@ -263,18 +259,14 @@ def test_a_word_file_is_uploaded_and_its_translation_downloaded_as_word(page: "p
 STARTING_FRENCH = "Le conseil municipal a voté le budget mardi soir.\n\nLes travaux commencent en mai."
 
 
-def test_translate_on_the_starting_page_then_the_full_page_takes_over(
-    starting_server: WebServer, browser: "playwright_api.Browser"
-) -> None:
+def test_translate_on_the_starting_page_then_the_full_page_takes_over(starting_server: WebServer, browser: playwright_api.Browser) -> None:
     reader, typist, idle = browser.new_page(), browser.new_page(), browser.new_page()
     for page in reader, typist, idle:
         page.goto(starting_server.url, wait_until="load")
         page.wait_for_selector("#text", state="visible", timeout=UI_TIMEOUT_MS)
     reader.fill("#text", STARTING_FRENCH)
     reader.click("#summarize")
-    reader.wait_for_function(
-        "() => document.querySelector('#summary').textContent.includes('Résumé')", timeout=UI_TIMEOUT_MS
-    )
+    reader.wait_for_function("() => document.querySelector('#summary').textContent.includes('Résumé')", timeout=UI_TIMEOUT_MS)
     translation = reader.text_content("#translation") or ""
     assert translation.strip() and "Working" not in translation
     assert reader.get_attribute("#translation", "class") == "pane"  # not an error
@@ -284,9 +276,7 @@ def test_translate_on_the_starting_page_then_the_full_page_takes_over(
     # Nothing on screen to lose: the full page takes over by itself, with any typed text.
     for page, text in ((idle, ""), (typist, STARTING_FRENCH)):
         page.wait_for_selector("#translate-button", timeout=UI_TIMEOUT_MS)
-        page.wait_for_function(
-            "text => document.querySelector('#article-text textarea').value === text", arg=text, timeout=UI_TIMEOUT_MS
-        )
+        page.wait_for_function("text => document.querySelector('#article-text textarea').value === text", arg=text, timeout=UI_TIMEOUT_MS)
     # A result on screen stays until the reader clicks; the text comes along then.
     reader.wait_for_selector("#status.ready a#open-full", timeout=UI_TIMEOUT_MS)
     assert reader.input_value("#text") == STARTING_FRENCH
@@ -299,9 +289,7 @@ def test_translate_on_the_starting_page_then_the_full_page_takes_over(
     reader.wait_for_selector("#pane-translation .seg", timeout=MODEL_TIMEOUT_MS)
 
 
-def test_behind_a_login_the_page_signs_in_then_translates(
-    browser: "playwright_api.Browser", tiny_config: Callable[..., AppConfig]
-) -> None:
+def test_behind_a_login_the_page_signs_in_then_translates(browser: playwright_api.Browser, tiny_config: Callable[..., AppConfig]) -> None:
     config = tiny_config(port=free_port(), auth="lectrice:une phrase de passe")
     server = serve(config, LoadedModels(config))
     context = browser.new_context(viewport=WIDE)
@@ -326,7 +314,7 @@ def test_behind_a_login_the_page_signs_in_then_translates(
         server.close()
 
 
-def test_the_results_come_into_view_and_the_last_runs_warning_goes(browser: "playwright_api.Browser", url: str) -> None:
+def test_the_results_come_into_view_and_the_last_runs_warning_goes(browser: playwright_api.Browser, url: str) -> None:
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     try:
         page = context.new_page()
@@ -341,14 +329,16 @@ def test_the_results_come_into_view_and_the_last_runs_warning_goes(browser: "pla
         page.click("#translate-button")
         page.wait_for_selector(".toast-body", state="detached", timeout=UI_TIMEOUT_MS)
         page.wait_for_selector("#pane-translation .seg", timeout=MODEL_TIMEOUT_MS)
-        page.wait_for_function("document.querySelector('#pane-translation').getBoundingClientRect().top < window.innerHeight - 100", timeout=UI_TIMEOUT_MS)
+        page.wait_for_function(
+            "document.querySelector('#pane-translation').getBoundingClientRect().top < window.innerHeight - 100", timeout=UI_TIMEOUT_MS
+        )
         reachable = page.locator(".pane-scroll[tabindex='0'][role='region']")
         assert reachable.count() == 3  # each pane's scrolling box, once
     finally:
         context.close()
 
 
-def test_a_long_unbroken_string_wraps_on_the_starting_page(browser: "playwright_api.Browser", starting_server: WebServer) -> None:
+def test_a_long_unbroken_string_wraps_on_the_starting_page(browser: playwright_api.Browser, starting_server: WebServer) -> None:
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     try:
         page = context.new_page()
@@ -364,7 +354,7 @@ def test_a_long_unbroken_string_wraps_on_the_starting_page(browser: "playwright_
 SERIOUS = ("serious", "critical")
 
 
-def serious_violations(page: "playwright_api.Page") -> list[str]:
+def serious_violations(page: playwright_api.Page) -> list[str]:
     """axe-core's audit of the page as it stands: its serious and critical violations."""
     from axe_playwright_python.sync_playwright import Axe
 
@@ -372,7 +362,7 @@ def serious_violations(page: "playwright_api.Page") -> list[str]:
     return [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:5]}" for v in violations if v["impact"] in SERIOUS]
 
 
-def test_no_serious_accessibility_violation_empty_or_after_a_translation(page: "playwright_api.Page") -> None:
+def test_no_serious_accessibility_violation_empty_or_after_a_translation(page: playwright_api.Page) -> None:
     assert serious_violations(page) == []
     page.fill("#article-text textarea", "Le maire a parlé devant le conseil. Les prix ont augmenté de 2,5 % en un an.")
     page.click("#translate-button")

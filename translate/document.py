@@ -6,9 +6,9 @@ input text, exactly."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from typing import Callable, Iterable, Iterator, Sequence
 
 from .sentences import SentenceSplitter, french_sentences
 
@@ -204,7 +204,7 @@ def _pieces(body: str, splitter: SentenceSplitter) -> tuple[Piece, ...]:
             if pieces:
                 pieces[-1] = Piece(pieces[-1].text, pieces[-1].trailing + sentence)
             continue
-        pieces.append(Piece(text, sentence[len(text):]))
+        pieces.append(Piece(text, sentence[len(text) :]))
     return tuple(pieces)
 
 
@@ -222,7 +222,7 @@ def split_document(
     units: list[Unit] = []
     cursor = 0
     for paragraph, span in enumerate(_spans(text)):
-        lead, marker, body = text[cursor:span.start], text[span.start:span.body], text[span.body:span.end]
+        lead, marker, body = text[cursor : span.start], text[span.start : span.body], text[span.body : span.end]
         if span.kind == UnitKind.VERBATIM:
             pieces: tuple[Piece, ...] = (Piece(body),)
         else:
@@ -284,7 +284,7 @@ def _cut_pieces(pieces: Iterable[Piece], measure: _Measure, budget: int, keep_wh
         slices = cut_to_budget(piece.text, measure, budget, keep_whole=keep_whole)
         for i, chunk in enumerate(slices):
             text = chunk.rstrip()
-            trailing = chunk[len(text):] + (piece.trailing if i == len(slices) - 1 else "")
+            trailing = chunk[len(text) :] + (piece.trailing if i == len(slices) - 1 else "")
             yield Piece(text, trailing, measure.ids(text))
 
 
@@ -297,7 +297,7 @@ def _split_keep(text: str, pattern: re.Pattern[str], keep: Sequence[tuple[int, i
             continue
         if any(begin < match.end() < end or begin < match.start() < end for begin, end in keep):
             continue
-        parts.append(text[start:match.end()])
+        parts.append(text[start : match.end()])
         start = match.end()
     parts.append(text[start:])
     return parts
@@ -311,9 +311,7 @@ def _halve(text: str, count: TokenCounter, budget: int) -> list[str]:
     return _halve(text[:middle], count, budget) + _halve(text[middle:], count, budget)
 
 
-def cut_to_budget(
-    text: str, count: TokenCounter, budget: int, level: int = 0, keep_whole: KeepWhole | None = None
-) -> list[str]:
+def cut_to_budget(text: str, count: TokenCounter, budget: int, level: int = 0, keep_whole: KeepWhole | None = None) -> list[str]:
     """Consecutive slices of ``text``, each under ``budget`` tokens, cut at the best clause
     or word boundary available, outside the ranges ``keep_whole`` names (characters are cut
     only when nothing else is left); ``"".join(result) == text``."""

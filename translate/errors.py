@@ -48,7 +48,7 @@ class ModelNotAvailableError(PasserelleError):
         lines += [f"  - {'or ' if i else ''}{fix}{';' if i < len(fixes) - 1 else '.'}" for i, fix in enumerate(fixes)]
         super().__init__("\n".join(lines))
 
-    def for_setting(self, setting: ModelSetting) -> "ModelNotAvailableError":
+    def for_setting(self, setting: ModelSetting) -> ModelNotAvailableError:
         """The same error, telling the user which option and variable choose this model."""
         return ModelNotAvailableError(self.model, self.reason, setting, self.hub_id)
 

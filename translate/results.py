@@ -3,8 +3,10 @@ events that carry it to whoever watches (web page, batch script, Ray actor)."""
 
 from __future__ import annotations
 
+from collections import deque
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from typing import Any, Iterable, Iterator, TypeVar
+from typing import Any, TypeVar
 
 from .document import Document, UnitKind
 from .faithful import Flag
@@ -127,12 +129,10 @@ class TranslationEvent:
 
 def last(events: Iterable[T]) -> T:
     """The last item of a stream: what a caller who does not watch progress wants."""
-    final: T | None = None
-    for final in events:
-        pass
-    if final is None:
+    tail = deque(events, maxlen=1)  # consumes the stream, keeps its last item
+    if not tail:
         raise ValueError("the stream produced nothing")
-    return final
+    return tail[0]
 
 
 def results(events: Iterable[TranslationEvent]) -> Iterator[TranslationResult]:

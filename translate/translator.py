@@ -14,9 +14,10 @@ import statistics
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import Any, Callable, Generator, Iterator, Mapping, Sequence, TypeVar
+from typing import Any, TypeVar
 
 from .config import DEFAULT_MODEL, TranslatorSettings
 from .document import Document, Piece, Unit, split_blocks, split_document
@@ -108,9 +109,7 @@ class Translator:
 
         return split_document(text, self.splitter, encode, self.budget, protector.ranges(glossary))
 
-    def split_blocks(
-        self, texts: Sequence[str], glossary: Glossary | None = None, markers: Sequence[str] | None = None
-    ) -> Document:
+    def split_blocks(self, texts: Sequence[str], glossary: Glossary | None = None, markers: Sequence[str] | None = None) -> Document:
         """The document of several separate texts (a file's paragraphs, cells, captions): one
         unit each, so that each text's translation can be found again (``unit_texts``);
         ``markers`` show titles and list items as such."""

@@ -8,8 +8,8 @@ import importlib.metadata
 import logging
 import socket
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from passerelle.summarize import DEFAULT_LENGTH, LENGTH_PRESETS, SUMMARY_SPEEDS
 from passerelle.translate import BACKENDS, InvalidOptionError, PasserelleError
@@ -73,9 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     translate.add_argument("--beams", type=int, help="beam size (1 = greedy, fastest; default: the model's)")
     translate.add_argument("--force", action="store_true", help="redo inputs already translated")
     translate.add_argument("--summarize", action="store_true", help="add an English and French summary")
-    translate.add_argument(
-        "--article-only", action="store_true", help="reduce web pages to their article (no menus, headers, footers)"
-    )
+    translate.add_argument("--article-only", action="store_true", help="reduce web pages to their article (no menus, headers, footers)")
     translate.add_argument(
         "--summary-length",
         choices=list(LENGTH_PRESETS),
@@ -231,9 +229,7 @@ def cmd_convert(args: argparse.Namespace) -> int:
 
     config = _config(None)
     ref = resolve_model(args.model)
-    path = convert_model(
-        ref, args.quantization, cache_dir=config.conversions_dir(), force=args.force, shortlist=args.shortlist
-    )
+    path = convert_model(ref, args.quantization, cache_dir=config.conversions_dir(), force=args.force, shortlist=args.shortlist)
     print(path)
     return 0
 

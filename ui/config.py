@@ -5,9 +5,10 @@ options of the command line."""
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from passerelle.summarize import (
     DEFAULT_LENGTH,
@@ -95,7 +96,9 @@ ENVIRONMENT: tuple[EnvVar, ...] = (
     EnvVar("PASSERELLE_MAX_QUEUE", "max_queue", "articles waiting before new ones are refused (16)"),
     EnvVar("PASSERELLE_MAX_LOGIN_FAILURES", "max_login_failures", "wrong logins per client before a lockout (5 in 5 min)"),
     EnvVar("PASSERELLE_LOGIN_LOCKOUT_SECONDS", "login_lockout_seconds", "how long a lockout lasts (300)"),
-    EnvVar("PASSERELLE_SHUTDOWN_GRACE", "shutdown_grace_seconds", "seconds running jobs get on SIGTERM/SIGINT (10)", "--shutdown-grace", True),
+    EnvVar(
+        "PASSERELLE_SHUTDOWN_GRACE", "shutdown_grace_seconds", "seconds running jobs get on SIGTERM/SIGINT (10)", "--shutdown-grace", True
+    ),
     EnvVar("PASSERELLE_API_KEYS", "api_keys", "comma-separated keys the REST API accepts"),
     EnvVar("PASSERELLE_API_KEYS_FILE", "api_keys_file", "file of REST API keys: one per line, optionally KEY<TAB>requests per minute"),
     EnvVar("PASSERELLE_REQUIRE_API_KEY", "require_api_key", "1: REST calls without a known key are refused (403)"),
@@ -172,12 +175,10 @@ class AppConfig:
     max_temp_bytes: int = 500_000_000
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> "AppConfig":
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> AppConfig:
         """Defaults, then environment variables, then explicit (non-None) overrides."""
         environ = os.environ if environ is None else environ
-        values: dict[str, Any] = {
-            var.field: _from_text(var, environ[var.name]) for var in ENVIRONMENT if environ.get(var.name)
-        }
+        values: dict[str, Any] = {var.field: _from_text(var, environ[var.name]) for var in ENVIRONMENT if environ.get(var.name)}
         values.update({k: v for k, v in overrides.items() if v is not None})
         speed = str(values.get("summary_speed", DEFAULT_SPEED))
         if "summary_model" not in values and speed in SUMMARY_SPEEDS:

@@ -7,9 +7,9 @@ Two implementations: ``transformers_backend`` (the reference, always available) 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Sequence
 
 from ..errors import InvalidOptionError
 from .options import GenerationOptions
@@ -81,9 +81,7 @@ class Backend(ABC):
         """The longest input's length; over the position table it is a clear error, not a crash."""
         width = max(len(ids) for ids in batch)
         if width > self.max_positions:
-            raise InvalidOptionError(
-                f"an input of {width} tokens exceeds the model's {self.max_positions} positions"
-            )
+            raise InvalidOptionError(f"an input of {width} tokens exceeds the model's {self.max_positions} positions")
         return width
 
 

@@ -11,8 +11,9 @@ Rust code. Layouts it does not reproduce make ``load`` return None (transformers
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from .model_files import read_json
 
@@ -69,7 +70,7 @@ class BartBpeTokenizer:
         return [self._token_id(token) for token in tokens]
 
     def _token_id(self, token: str) -> int | None:
-        index = self.tokenizer.token_to_id(token)
+        index: int | None = self.tokenizer.token_to_id(token)
         return self.unk_token_id if index is None else index
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from typing import Sequence
+from collections.abc import Sequence
 
 
 def plan_batches(lengths: Sequence[int], batch_size: int, workers: int = 1) -> list[list[int]]:

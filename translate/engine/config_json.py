@@ -10,8 +10,9 @@ through transformers.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from .model_files import CONFIG_FILE, read_json
 

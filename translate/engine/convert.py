@@ -75,9 +75,7 @@ def cache_root(cache_dir: Path | None = None) -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or "~/.cache").expanduser() / CACHE_SUBDIR
 
 
-def conversion_dir(
-    ref: ModelRef, quantization: str, *, cache_dir: Path | None = None, shortlist: Path | None = None
-) -> Path:
+def conversion_dir(ref: ModelRef, quantization: str, *, cache_dir: Path | None = None, shortlist: Path | None = None) -> Path:
     """The cache directory for ``ref`` at ``quantization``, with the vocabulary map
     ``shortlist`` embedded (keyed by its content), or none (it may not exist yet)."""
     _check_quantization(quantization)
@@ -126,9 +124,7 @@ def convert_model(
 
 def _convert_and_publish(ref: ModelRef, quantization: str, target: Path, vmap: Path | None, *, force: bool) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
-    logger.info(
-        "Converting %s to CTranslate2 %s (once; cached in %s)", ref.describe(), quantization, target
-    )
+    logger.info("Converting %s to CTranslate2 %s (once; cached in %s)", ref.describe(), quantization, target)
     staging = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{target.name}-", dir=target.parent))
     try:
         _convert_into(ref, quantization, staging / "model", vmap)
@@ -139,9 +135,7 @@ def _convert_and_publish(ref: ModelRef, quantization: str, target: Path, vmap: P
 
 def _check_quantization(quantization: str) -> None:
     if quantization not in QUANTIZATIONS:
-        raise InvalidOptionError(
-            f"quantization must be one of {list(QUANTIZATIONS)}, got {quantization!r}"
-        )
+        raise InvalidOptionError(f"quantization must be one of {list(QUANTIZATIONS)}, got {quantization!r}")
 
 
 def _source_version(ref: ModelRef) -> str:
@@ -163,14 +157,12 @@ def _directory_fingerprint(directory: Path) -> str:
         digest.update(config.read_bytes())
     for path in _weight_files(directory):
         stat = path.stat()
-        digest.update(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}".encode("utf-8"))
+        digest.update(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
     return digest.hexdigest()
 
 
 def _weight_files(directory: Path) -> list[Path]:
-    return sorted(
-        path for path in directory.iterdir() if path.is_file() and path.name.endswith(WEIGHT_SUFFIXES)
-    )
+    return sorted(path for path in directory.iterdir() if path.is_file() and path.name.endswith(WEIGHT_SUFFIXES))
 
 
 def _cached_hub_commit(ref: ModelRef) -> str | None:

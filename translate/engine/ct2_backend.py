@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any
 
 from ..errors import InvalidOptionError
 from .backend import Backend, LoadSettings, Output, strip_special
@@ -66,9 +67,7 @@ class CTranslate2Backend(Backend):
         self.max_positions = info.max_positions
         self.device, device_index = resolve_ct2_device(settings.device)
         requested = resolve_compute_type(settings.compute_type, self.device)
-        self.model_dir = convert_model(
-            info.ref, requested, cache_dir=settings.cache_dir, shortlist=settings.vocabulary_map
-        )
+        self.model_dir = convert_model(info.ref, requested, cache_dir=settings.cache_dir, shortlist=settings.vocabulary_map)
         # Decode over the shortlist's candidates only, when the conversion embeds one.
         self.use_vmap = (self.model_dir / VMAP_FILE).is_file()
         self.threads = settings.threads if settings.threads > 0 else default_threads()
@@ -104,19 +103,14 @@ class CTranslate2Backend(Backend):
     ) -> Iterator[list[Output]]:
         """Every batch is queued at once, so the workers take them as they free up. Scores come
         with every output (CTranslate2 computes them anyway)."""
-        pending = [
-            (len(batch), cap, self._submit(batch, options, cap))
-            for batch, cap in zip(batches, max_new_tokens, strict=True)
-        ]
+        pending = [(len(batch), cap, self._submit(batch, options, cap)) for batch, cap in zip(batches, max_new_tokens, strict=True)]
         for size, cap, results in pending:
             if results is None:
                 yield [Output([]) for _ in range(size)]
             else:
                 yield [self._output(result.result(), options, self._decoding_budget(cap)) for result in results]
 
-    def _submit(
-        self, batch: Sequence[Sequence[int]], options: GenerationOptions, max_new_tokens: int
-    ) -> list[Any] | None:
+    def _submit(self, batch: Sequence[Sequence[int]], options: GenerationOptions, max_new_tokens: int) -> list[Any] | None:
         """One batch queued on the engine (asynchronous results), or None when there is
         nothing to generate."""
         if not batch:
@@ -127,9 +121,10 @@ class CTranslate2Backend(Backend):
             return None
         source = [self.tokens.ids_to_tokens(ids) for ids in batch]
         prefix = [[self._special.forced_bos]] * len(batch) if self._special.forced_bos else None
-        return self.translator.translate_batch(
+        pending: list[Any] = self.translator.translate_batch(
             source, target_prefix=prefix, asynchronous=True, **self._translate_kwargs(options, budget)
         )
+        return pending
 
     def _translate_kwargs(self, options: GenerationOptions, budget: int) -> dict[str, Any]:
         """``options`` one to one, plus the limits whose CTranslate2 defaults would cut text."""
@@ -200,9 +195,7 @@ def resolve_ct2_device(device: str) -> tuple[str, int]:
         return ("cuda" if gpus > 0 else "cpu"), 0
     index = int(index_text or 0)
     if name == "cuda" and index >= gpus:
-        raise InvalidOptionError(
-            f"device={device!r} was asked for but CTranslate2 sees {gpus} CUDA GPU(s)"
-        )
+        raise InvalidOptionError(f"device={device!r} was asked for but CTranslate2 sees {gpus} CUDA GPU(s)")
     return name, index
 
 
@@ -213,10 +206,7 @@ def resolve_compute_type(compute_type: str, device: str) -> str:
     chosen = AUTO_COMPUTE_TYPES[device] if compute_type == "auto" else compute_type
     supported = ctranslate2.get_supported_compute_types(device)
     if chosen not in supported:
-        raise InvalidOptionError(
-            f"compute_type {chosen!r} is not supported on {device} here; "
-            f"choose 'auto' or one of {sorted(supported)}"
-        )
+        raise InvalidOptionError(f"compute_type {chosen!r} is not supported on {device} here; choose 'auto' or one of {sorted(supported)}")
     return chosen
 
 

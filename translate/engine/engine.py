@@ -5,8 +5,8 @@ text into ids and back, plans batches and applies the output guards; ``Translato
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Iterator, Sequence
 
 from ..errors import InputTextError
 from .backend import Backend, LoadSettings

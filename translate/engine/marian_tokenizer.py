@@ -14,9 +14,10 @@ that strip spaces, ...) makes ``load`` return None, and transformers is used ins
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from .model_files import read_json
 from .token_files import (

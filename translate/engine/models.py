@@ -70,9 +70,7 @@ def resolve_model(name_or_path: str | os.PathLike[str], revision: str | None = N
     """Turn a short name, hub id or directory into a ModelRef (no download happens here)."""
     text = os.fspath(name_or_path).strip()
     if not text:
-        raise InvalidOptionError(
-            f"A model must be a hub id, a local directory or one of {sorted(REGISTRY)}"
-        )
+        raise InvalidOptionError(f"A model must be a hub id, a local directory or one of {sorted(REGISTRY)}")
     if text in REGISTRY:
         spec = REGISTRY[text]
         return ModelRef(text, spec.hub_id, revision or spec.revision)
@@ -172,7 +170,7 @@ class ModelInfo:
     shipped: bool
 
     @classmethod
-    def load(cls, ref: ModelRef) -> "ModelInfo":
+    def load(cls, ref: ModelRef) -> ModelInfo:
         """From the JSON files when they are on disk and say all that is needed (no
         transformers import, see ``config_json``), else through transformers."""
         directory = model_directory(ref)

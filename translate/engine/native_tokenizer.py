@@ -8,8 +8,9 @@ model, or a layout they do not reproduce, gets None and is loaded by transformer
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from . import bart_tokenizer, marian_tokenizer
 from .model_files import CONFIG_FILE, read_json

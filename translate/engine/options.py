@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields, replace
-from typing import Any, Mapping
+from typing import Any
 
 from ..errors import InvalidOptionError
 
@@ -32,26 +33,24 @@ class GenerationOptions:
         return max(self.num_beams or 1, self.hypotheses)
 
     @classmethod
-    def from_mapping(cls, values: Mapping[str, Any] | None) -> "GenerationOptions":
+    def from_mapping(cls, values: Mapping[str, Any] | None) -> GenerationOptions:
         """Build options from transformers-style keyword overrides, rejecting unknown names."""
         if not values:
             return cls()
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(values) - known)
         if unknown:
-            raise InvalidOptionError(
-                f"Unknown generation option(s) {unknown}; valid options are {sorted(known)}"
-            )
+            raise InvalidOptionError(f"Unknown generation option(s) {unknown}; valid options are {sorted(known)}")
         options = cls(**dict(values))
         options.validate()
         return options
 
     @classmethod
-    def coerce(cls, value: "GenerationOptions | Mapping[str, Any] | None") -> "GenerationOptions":
+    def coerce(cls, value: GenerationOptions | Mapping[str, Any] | None) -> GenerationOptions:
         """Options as given, or built from a mapping (None: no overrides)."""
         return value if isinstance(value, GenerationOptions) else cls.from_mapping(value)
 
-    def merged(self, overrides: "GenerationOptions | Mapping[str, Any] | None") -> "GenerationOptions":
+    def merged(self, overrides: GenerationOptions | Mapping[str, Any] | None) -> GenerationOptions:
         """These options with every non-None value of ``overrides`` taking precedence."""
         if overrides is None:
             return self

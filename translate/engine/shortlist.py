@@ -22,9 +22,9 @@ import heapq
 import os
 import tempfile
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
 
 from ..errors import InputTextError, InvalidOptionError
 from .marian_tokenizer import TARGET_SPM, load_marian_files
@@ -139,8 +139,7 @@ class PairTokenizer:
         files = load_marian_files(directory)
         if files is None:
             raise InvalidOptionError(
-                f"shortlists are for MarianMT models on disk (source.spm, target.spm, vocab.json); "
-                f"{ref.describe()} is not one"
+                f"shortlists are for MarianMT models on disk (source.spm, target.spm, vocab.json); {ref.describe()} is not one"
             )
         self.source = load_tokenizer(ref, native=True)
         self.target = sentencepiece.SentencePieceProcessor(model_file=str(directory / TARGET_SPM))
@@ -202,11 +201,7 @@ def _best_targets(count: int, row: Counter[str], target_counts: Counter[str], li
     ties broken by co-occurrence, then alphabetically (the same map for the same corpus)."""
     scored = heapq.nsmallest(
         limit,
-        (
-            (-2 * together / (count + target_counts[target]), -together, target)
-            for target, together in row.items()
-            if _is_token(target)
-        ),
+        ((-2 * together / (count + target_counts[target]), -together, target) for target, together in row.items() if _is_token(target)),
     )
     return tuple(target for _, _, target in scored)
 
@@ -261,9 +256,7 @@ def check_shortlist_file(path: Path | str) -> Path:
     """``path`` as a Path, or a clear error when there is no such file."""
     path = Path(path).expanduser()
     if not path.is_file():
-        raise InvalidOptionError(
-            f"no vocabulary shortlist at {path}; make one with `passerelle shortlist build`"
-        )
+        raise InvalidOptionError(f"no vocabulary shortlist at {path}; make one with `passerelle shortlist build`")
     return path
 
 

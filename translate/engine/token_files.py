@@ -4,7 +4,8 @@ without it (``marian_tokenizer``, ``bart_tokenizer``)."""
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 # Flags of an added token that change how text around it is cut; tokens with any of them set
 # are reproduced only through the ``tokenizers`` library, never by hand.

@@ -10,7 +10,8 @@ by those of ``" " + b``.
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Protocol, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol
 
 PROBE = "a"  # a one-token text, to find where the special tokens go
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from .backend import Backend, LoadSettings, Output, strip_special
 from .models import ModelInfo, configure_threads, load_seq2seq_model, resolve_device
@@ -54,19 +55,14 @@ class TransformersBackend(Backend):
                 **kwargs,
             )
         start = self.info.decoder_start_token_id
-        rows = [
-            strip_special(row[1:] if row and row[0] == start else row, self.info.eos_token_id, pad)
-            for row in output.tolist()
-        ]
+        rows = [strip_special(row[1:] if row and row[0] == start else row, self.info.eos_token_id, pad) for row in output.tolist()]
         n = options.hypotheses  # generate returns each input's n hypotheses in a row, best first
         generated = rows[::n]
         others = [tuple(tuple(ids) for ids in rows[i * n + 1 : (i + 1) * n]) for i in range(len(batch))]
         confidence = self._mean_log_probs(input_ids, attention, generated, max_new_tokens) if scores else [None] * len(batch)
         return [Output(ids, score, more) for ids, score, more in zip(generated, confidence, others, strict=True)]
 
-    def _mean_log_probs(
-        self, input_ids: Any, attention: Any, outputs: list[list[int]], cap: int
-    ) -> list[float | None]:
+    def _mean_log_probs(self, input_ids: Any, attention: Any, outputs: list[list[int]], cap: int) -> list[float | None]:
         """Each output scored by one teacher-forced pass: the mean log-probability of its
         tokens, and of the end of sequence when the model stopped before the cap
         (generate's own scores would keep a vocabulary-wide tensor per step and beam)."""

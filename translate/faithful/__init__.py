@@ -8,7 +8,7 @@ the model's output, and says which sentences must be translated around their spa
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from ..languages import Language
 from .checks import Flag, FlagKind, check_sentence

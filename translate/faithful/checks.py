@@ -5,9 +5,9 @@ way), a model unsure of itself. Flags are hints a reader can check, never silent
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Sequence
 
 from ..languages import Language, other
 from .names import name_in, names

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 from ..errors import InvalidOptionError
 
@@ -59,7 +59,7 @@ class Glossary:
         return bool(self.terms)
 
     @classmethod
-    def parse(cls, text: str, name: str = "glossary") -> "Glossary":
+    def parse(cls, text: str, name: str = "glossary") -> Glossary:
         """Lines of ``source = target`` (or ``source<TAB>target``) or ``source`` alone (kept
         as written); ``#`` starts a comment line. Anything else is refused with its line."""
         terms = []
@@ -81,7 +81,7 @@ class Glossary:
         return cls(terms)
 
     @classmethod
-    def load(cls, path: Path) -> "Glossary":
+    def load(cls, path: Path) -> Glossary:
         try:
             text = Path(path).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
@@ -93,7 +93,7 @@ class Glossary:
         lines = sorted(f"{term.source}\t{term.target or ''}" for term in self.terms.values())
         return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()[:16]
 
-    def reversed(self) -> "Glossary":
+    def reversed(self) -> Glossary:
         """The same terms the other way round (targets become sources), for the other direction."""
         return Glossary([Term(term.target, term.source) if term.target else term for term in self.terms.values()])
 

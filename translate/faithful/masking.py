@@ -7,8 +7,8 @@ so every span is in the translation, in order, whatever the weights."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from .spans import Span
 

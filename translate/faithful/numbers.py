@@ -43,9 +43,7 @@ FRENCH_TIME = re.compile(rf"(?<![\w.,])(?P<hours>[01]?\d|2[0-3]){_SPACE}?h{_SPAC
 # may follow ("1.5m", "10km"), but not more digits.
 _ENGLISH_NUMBER = r"(?<![\w.,])-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?!\d|[.,]\d)"
 ENGLISH_NUMBER = re.compile(_ENGLISH_NUMBER)
-ENGLISH_AMOUNT = re.compile(
-    rf"(?P<currency>[€$£])?(?P<number>{_ENGLISH_NUMBER})(?:(?P<scale>bn|m|k)(?!\w)|(?P<unit>%|°C|°F|°))?"
-)
+ENGLISH_AMOUNT = re.compile(rf"(?P<currency>[€$£])?(?P<number>{_ENGLISH_NUMBER})(?:(?P<scale>bn|m|k)(?!\w)|(?P<unit>%|°C|°F|°))?")
 ENGLISH_ORDINAL = re.compile(r"(?<![\w.,])(?P<number>\d+)(?:st|nd|rd|th)(?!\w)")
 ENGLISH_TIME = re.compile(r"(?<![\w.,:])(?P<hours>[01]?\d|2[0-3]):(?P<minutes>[0-5]\d)(?![\w:])")
 _FRENCH_SCALES = {"bn": "Md", "m": "M", "k": "k"}
@@ -95,9 +93,9 @@ def _collect(text: str, candidates: list[tuple[int, int, str]]) -> list[Localize
 
 
 def _french_to_english(text: str) -> list[Localized]:
-    candidates = [
-        (m.start(), m.end(), f"{int(m['hours']):02d}:{m['minutes']}") for m in FRENCH_TIME.finditer(text)
-    ] + [(m.start(), m.end(), english_ordinal(m["number"])) for m in FRENCH_ORDINAL.finditer(text)]
+    candidates = [(m.start(), m.end(), f"{int(m['hours']):02d}:{m['minutes']}") for m in FRENCH_TIME.finditer(text)] + [
+        (m.start(), m.end(), english_ordinal(m["number"])) for m in FRENCH_ORDINAL.finditer(text)
+    ]
     for match in FRENCH_NUMBER.finditer(text):
         digits, unit = english_digits(match["number"]), match["unit"]
         if unit is None:
@@ -113,9 +111,9 @@ def _french_to_english(text: str) -> list[Localized]:
 
 
 def _english_to_french(text: str) -> list[Localized]:
-    candidates = [
-        (m.start(), m.end(), f"{int(m['hours'])} h {m['minutes']}") for m in ENGLISH_TIME.finditer(text)
-    ] + [(m.start(), m.end(), f"{m['number']}{'er' if m['number'] == '1' else 'e'}") for m in ENGLISH_ORDINAL.finditer(text)]
+    candidates = [(m.start(), m.end(), f"{int(m['hours'])} h {m['minutes']}") for m in ENGLISH_TIME.finditer(text)] + [
+        (m.start(), m.end(), f"{m['number']}{'er' if m['number'] == '1' else 'e'}") for m in ENGLISH_ORDINAL.finditer(text)
+    ]
     for match in ENGLISH_AMOUNT.finditer(text):
         digits, currency, scale, unit = french_digits(match["number"]), match["currency"], match["scale"], match["unit"]
         if currency and scale:

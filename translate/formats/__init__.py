@@ -21,4 +21,19 @@ def form_for(name: str) -> type[Form] | None:
     return next((form for form in FORMS if suffix in form.suffixes), None)
 
 
-__all__ = ["FORMS", "Atom", "Block", "Close", "DocxForm", "Form", "HtmlForm", "MarkdownForm", "Open", "Part", "SrtForm", "VttForm", "form_for", "translate_html"]
+__all__ = [
+    "FORMS",
+    "Atom",
+    "Block",
+    "Close",
+    "DocxForm",
+    "Form",
+    "HtmlForm",
+    "MarkdownForm",
+    "Open",
+    "Part",
+    "SrtForm",
+    "VttForm",
+    "form_for",
+    "translate_html",
+]

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import codecs
 from abc import ABC, abstractmethod
-from typing import TYPE_CHECKING, ClassVar, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, ClassVar
 
 from ..document import BLOCK_SEPARATOR
 from ..errors import InputTextError
@@ -40,7 +41,7 @@ class Form(ABC):
 
     @classmethod
     @abstractmethod
-    def parse(cls, data: str | bytes, name: str) -> "Form":
+    def parse(cls, data: str | bytes, name: str) -> Form:
         """The document, or InputTextError saying what is wrong with the file."""
 
     @abstractmethod
@@ -79,7 +80,7 @@ class Form(ABC):
         placed = dict(zip(map(id, active), place_all(active, translations, translate_many), strict=True))
         return [placed.get(id(block), block.parts) for block in self.blocks]
 
-    def translate(self, translator: "Translator", generation: "Generation" = None, glossary: "Glossary | None" = None) -> bytes:
+    def translate(self, translator: Translator, generation: Generation = None, glossary: Glossary | None = None) -> bytes:
         """The whole file translated (the Python API; front ends stream through the article
         pipeline and call ``assemble`` and ``render`` at the end)."""
 

@@ -21,8 +21,9 @@ import itertools
 import zipfile
 import zlib
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, ClassVar, Iterator
+from typing import Any, ClassVar
 
 from lxml import etree
 
@@ -135,7 +136,7 @@ class DocxForm(Form):
         self.notes.extend(_notes(sum(simplified for _, simplified in built)))
 
     @classmethod
-    def parse(cls, data: str | bytes, name: str) -> "DocxForm":
+    def parse(cls, data: str | bytes, name: str) -> DocxForm:
         if isinstance(data, str):
             raise InputTextError(f"{name}: a Word file is read as bytes")
         check_package(data, name)
@@ -182,7 +183,7 @@ def _paragraphs(document: Any) -> Iterator[Any]:
 def _run_text(run: Any) -> str:
     from docx.text.run import Run
 
-    return str(Run(run, None).text)
+    return str(Run(run, None).text)  # type: ignore[arg-type]  # a detached run: no story part to reach
 
 
 def _is_text_run(element: Any) -> bool:
@@ -318,7 +319,7 @@ def _text_run(template: Any, text: str) -> Any:
     for child in list(run):
         if child.tag != f"{W}rPr":
             run.remove(child)
-    Run(run, None).text = text
+    Run(run, None).text = text  # type: ignore[arg-type]  # a detached run: no story part to reach
     return run
 
 

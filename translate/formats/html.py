@@ -27,9 +27,7 @@ if TYPE_CHECKING:
     from ..faithful import Glossary
     from ..translator import Generation, Translator
 
-INLINE = frozenset(
-    "a abbr b bdi bdo big cite data dfn em font i ins del mark q s small span strong sub sup time tt u".split()
-)
+INLINE = frozenset("a abbr b bdi bdo big cite data dfn em font i ins del mark q s small span strong sub sup time tt u".split())
 VERBATIM = frozenset("code pre kbd samp var script style textarea svg math template noscript".split())
 VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
 TRANSLATED_ATTRIBUTES = ("alt", "title")
@@ -184,7 +182,7 @@ class HtmlForm(Form):
         super().__init__(splitter.blocks)
 
     @classmethod
-    def parse(cls, data: str | bytes, name: str) -> "HtmlForm":
+    def parse(cls, data: str | bytes, name: str) -> HtmlForm:
         return cls(text_of(data, name))
 
     def summary_blocks(self) -> set[int] | None:
@@ -219,8 +217,6 @@ class HtmlForm(Form):
         return self.render_text(translated).encode("utf-8")
 
 
-def translate_html(
-    markup: str, translator: "Translator", generation: "Generation" = None, glossary: "Glossary | None" = None
-) -> str:
+def translate_html(markup: str, translator: Translator, generation: Generation = None, glossary: Glossary | None = None) -> str:
     """``markup`` with its text translated and its markup kept (see the module's docstring)."""
     return HtmlForm(markup).translate(translator, generation, glossary).decode("utf-8")

@@ -11,8 +11,9 @@ The markup is never lost; at worst a sentence is cut at its tags.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from ..document import normalize
 
@@ -213,7 +214,9 @@ def place_all(blocks: Sequence[Block], wholes: Sequence[str], translate_many: Tr
         raise ValueError(f"{len(blocks)} blocks but {len(wholes)} translations")
     wanted = sorted({source for block in blocks if block.has_tokens() for source in mark_sources(block)})
     translated = dict(zip(wanted, translate_many(wanted), strict=True)) if wanted else {}
-    placed: list[list[Part] | None] = [place(block, whole, translated) if block.has_tokens() else [whole] for block, whole in zip(blocks, wholes)]
+    placed: list[list[Part] | None] = [
+        place(block, whole, translated) if block.has_tokens() else [whole] for block, whole in zip(blocks, wholes)
+    ]
     missing = sorted({run for block, done in zip(blocks, placed) if done is None for run in runs(block)} - translated.keys())
     if missing:
         translated |= dict(zip(missing, translate_many(missing), strict=True))

@@ -38,7 +38,8 @@ from typing import ClassVar
 
 from markdown_it import MarkdownIt
 from markdown_it.parser_inline import RuleFuncInlineType
-from markdown_it.rules_inline import StateInline, autolink, backtick, escape as escape_rule, html_inline, image, link, newline
+from markdown_it.rules_inline import StateInline, autolink, backtick, html_inline, image, link, newline
+from markdown_it.rules_inline import escape as escape_rule
 from markdown_it.token import Token as MdToken
 
 from ..document import normalize
@@ -109,7 +110,7 @@ class MarkdownForm(Form):
         super().__init__(blocks)
 
     @classmethod
-    def parse(cls, data: str | bytes, name: str) -> "MarkdownForm":
+    def parse(cls, data: str | bytes, name: str) -> MarkdownForm:
         return cls(text_of(data, name))
 
     def _locate(self, content: str, first: int, stop: int, table: bool, cursors: dict[int, int]) -> list[tuple[int, int]] | None:
@@ -382,7 +383,7 @@ def _reads_as_mark(pieces: list[_Piece], opening: int, closing: int) -> bool:
 
 
 def _escape_line_start(text: str) -> str:
-    """"# ", "- ", "+ ", "=" or "1. " at the start of a line would make a title, an item or
+    """ "# ", "- ", "+ ", "=" or "1. " at the start of a line would make a title, an item or
     an underline: escaped ("\\#", "1\\.")."""
     match = LINE_START.match(text)
     if match is None:

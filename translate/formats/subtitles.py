@@ -31,16 +31,14 @@ from __future__ import annotations
 
 import html
 import re
-import textwrap
 from dataclasses import dataclass
-from itertools import accumulate, pairwise
 from typing import ClassVar
 
 from ..errors import InputTextError
 from .base import Form, text_of
+from .cue_layout import spread, wrap
 from .inline import Atom, Block, Close, Part, paired
 
-LINE_WIDTH = 42  # characters per line, the usual broadcast limit
 MAX_GAP_SECONDS = 2.0  # a longer pause between cues ends a block
 MAX_BLOCK_CUES = 6
 MAX_BLOCK_CHARS = 400
@@ -157,7 +155,9 @@ class SubtitleForm(Form):
             whole = _clean("".join(part for part in parts if isinstance(part, str)), self.webvtt)
             for cue, share in zip(group, spread(whole, [len(cue.text()) for cue in group]), strict=True):
                 texts[id(cue)] = share
-        out = (item if isinstance(item, str) else item.rendered(texts[id(item)]) if id(item) in texts else item.raw() for item in self.items)
+        out = (
+            item if isinstance(item, str) else item.rendered(texts[id(item)]) if id(item) in texts else item.raw() for item in self.items
+        )
         return "".join(out).encode("utf-8")
 
 
@@ -262,7 +262,9 @@ def _tag_name(markup: str) -> tuple[str, bool] | None:
 
 def _tagged_lines(parts: list[Part], vtt: bool) -> list[str]:
     """A cue's lines from its parts: text made safe, tags as written."""
-    markup = (_clean(part, vtt) if isinstance(part, str) else part.opening.closing if isinstance(part, Close) else part.markup for part in parts)
+    markup = (
+        _clean(part, vtt) if isinstance(part, str) else part.opening.closing if isinstance(part, Close) else part.markup for part in parts
+    )
     return [line.rstrip() for line in "".join(markup).split("\n") if line.strip()]
 
 
@@ -294,41 +296,6 @@ def _ends_block(current: list[_Cue], following: _Cue) -> bool:
         or len(current) >= MAX_BLOCK_CUES
         or sum(len(cue.text()) + 1 for cue in current) >= MAX_BLOCK_CHARS
     )
-
-
-# Spreading and wrapping -------------------------------------------------------------------
-
-
-def spread(text: str, weights: list[int]) -> list[str]:
-    """``text`` cut between words into ``len(weights)`` parts sized like ``weights``; each part
-    gets at least one word while there are words enough (the last parts go empty when not)."""
-    if not weights:
-        raise ValueError("spread needs at least one weight")
-    words = text.split()
-    offsets = [0, *accumulate(len(word) + 1 for word in words)]  # where each cut would fall
-    shares = list(accumulate(max(weight, 1) for weight in weights))
-    cuts = [0]
-    for index, share in enumerate(shares[:-1]):
-        goal = offsets[-1] * share / shares[-1]
-        low = min(cuts[-1] + 1, len(words))
-        high = max(low, len(words) - (len(weights) - 1 - index))
-        cuts.append(min(range(low, high + 1), key=lambda cut: abs(offsets[cut] - goal)))
-    cuts.append(len(words))
-    return [" ".join(words[begin:end]) for begin, end in pairwise(cuts)]
-
-
-def wrap(text: str, width: int = LINE_WIDTH) -> list[str]:
-    """Lines for reading: one when it fits, two balanced ones when they fit, else as many as
-    it takes (a word longer than ``width`` gets a line of its own)."""
-    text = " ".join(text.split())
-    if len(text) <= width:
-        return [text] if text else []
-    spaces = [i for i, ch in enumerate(text) if ch == " "]
-    fitting = [i for i in spaces if i <= width and len(text) - i - 1 <= width]
-    if fitting:
-        middle = min(fitting, key=lambda i: abs(len(text) - 1 - 2 * i))
-        return [text[:middle], text[middle + 1 :]]
-    return textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)
 
 
 def _clean(text: str, vtt: bool) -> str:

@@ -9,9 +9,9 @@ from .inputs import (
     read_article_file,
     read_bounded,
 )
+from .models import LoadedModels
 from .pipeline import article_stream, process_article
 from .result import ArticleEvent, ArticleOptions, ArticleResult, Stage
-from .models import LoadedModels
 
 __all__ = [
     "ArticleEvent",

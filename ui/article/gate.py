@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict, deque
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 from passerelle.translate import PasserelleError
 

@@ -25,7 +25,13 @@ ORDINARY_PUNCTUATION = set(".,;:!?'\"«»“”‘’()[]{}-–—…/%&@#*+=<>_
 # What French text in Windows-1252 has beyond ASCII; a decoding full of other signs is not it.
 FRENCH_CHARACTERS = frozenset("àâäçéèêëîïôöùûüÿœæÀÂÄÇÉÈÊËÎÏÔÖÙÛÜŸŒÆ«»‘’“”…–—•°€©®™·\u00a0")
 MIN_FRENCH_SHARE = 0.9
-FORM_NAMES = {"html": "HTML markup", "markdown": "Markdown markup", "docx": "Word layout", "srt": "subtitle timings", "vtt": "subtitle timings"}
+FORM_NAMES = {
+    "html": "HTML markup",
+    "markdown": "Markdown markup",
+    "docx": "Word layout",
+    "srt": "subtitle timings",
+    "vtt": "subtitle timings",
+}
 MAX_FOREIGN_SHARE = 0.25
 
 
@@ -109,7 +115,7 @@ def decode_bytes(data: bytes, name: str = "input") -> tuple[str, str]:
     for bom, encoding in BOMS:
         if data.startswith(bom):
             try:
-                return data[len(bom):].decode(encoding, errors="strict"), encoding
+                return data[len(bom) :].decode(encoding, errors="strict"), encoding
             except UnicodeDecodeError as error:
                 raise ArticleInputError(
                     f"{name}: starts with a {encoding.upper()} byte-order mark, but its bytes are not valid "
@@ -178,8 +184,7 @@ def clean_text(text: str, name: str, max_chars: int, as_html: bool | None = None
         raise ArticleInputError(f"{name}: the text is empty; there is nothing to translate")
     if len(text) > max_chars:
         raise ArticleInputError(
-            f"{name}: {len(text):,} characters is over the limit of {max_chars:,}; "
-            "split it into several files or raise the limit"
+            f"{name}: {len(text):,} characters is over the limit of {max_chars:,}; split it into several files or raise the limit"
         )
     return ArticleText(text, notes=notes)
 
@@ -189,9 +194,7 @@ def read_article_bytes(data: bytes, name: str, max_bytes: int, max_chars: int, a
     written back in that form, any other file read as text. ``article_only``: a web page is
     reduced to its article first."""
     if len(data) > max_bytes:
-        raise ArticleInputError(
-            f"{name}: {len(data):,} bytes is over the size limit of {max_bytes:,} bytes"
-        )
+        raise ArticleInputError(f"{name}: {len(data):,} bytes is over the size limit of {max_bytes:,} bytes")
     kind = form_for(name)
     if kind is not None:
         return _read_document(data, name, kind, max_chars, article_only)
@@ -213,7 +216,9 @@ def _read_document(data: bytes, name: str, kind: type[Form], max_chars: int, art
             content, encoding = decode_bytes(data, name)
             if article_only and issubclass(kind, HtmlForm):
                 article = article_html(content)
-                notes.append("only the page's article is translated" if article else "no article found in the page: all of it is translated")
+                notes.append(
+                    "only the page's article is translated" if article else "no article found in the page: all of it is translated"
+                )
                 content = article or content
             form = kind.parse(content, name)
     except InputTextError as error:
@@ -221,9 +226,7 @@ def _read_document(data: bytes, name: str, kind: type[Form], max_chars: int, art
     text = form.article_text()
     notes.extend(form.notes)
     if len(text) > max_chars:
-        raise ArticleInputError(
-            f"{name}: {len(text):,} characters of text is over the limit of {max_chars:,}; split it or raise the limit"
-        )
+        raise ArticleInputError(f"{name}: {len(text):,} characters of text is over the limit of {max_chars:,}; split it or raise the limit")
     if encoding not in ("utf-8", "binary"):
         notes.append(f"decoded as {encoding} (not UTF-8)")
     if form.translatable():  # else nothing to translate: the file comes back as it is (see untouched_result)

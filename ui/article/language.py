@@ -46,10 +46,7 @@ def _get_detector() -> Any:
 def guesses(text: str) -> list[LanguageGuess]:
     """Every candidate language of the start of ``text``, most likely first."""
     values = _get_detector().compute_language_confidence_values(text[:SAMPLE_CHARS])
-    return [
-        LanguageGuess(value.language.name.lower(), float(value.value), value.language.iso_code_639_1.name.lower())
-        for value in values
-    ]
+    return [LanguageGuess(value.language.name.lower(), float(value.value), value.language.iso_code_639_1.name.lower()) for value in values]
 
 
 def guess_language(text: str) -> LanguageGuess:

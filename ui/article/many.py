@@ -7,7 +7,7 @@ after another (the summariser's beam search on a single chunk leaves them half i
 from __future__ import annotations
 
 import time
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 from passerelle.summarize import key_sentences
 from passerelle.translate.formats import Form
@@ -15,9 +15,9 @@ from passerelle.translate.languages import Language
 
 from .inputs import ArticleText
 from .language import language_warning
+from .models import LoadedModels
 from .pipeline import _translated_file, summary_input
 from .result import ArticleOptions, ArticleResult
-from .models import LoadedModels
 
 Progress = Callable[[int, int], None]
 
@@ -52,14 +52,9 @@ def _process(
     glossary = options.glossary_for(source)
     forms: list[Form | None] = [article.form for article in articles]
     # A file with a form of its own: one unit per block, to put each one back in its place.
-    documents = [
-        translator.split_blocks(form.model_texts(), glossary, form.markers()) if form is not None else None
-        for form in forms
-    ]
+    documents = [translator.split_blocks(form.model_texts(), glossary, form.markers()) if form is not None else None for form in forms]
     texts = [document.source() if document is not None else article.text for article, document in zip(articles, documents)]
-    translations = translator.translate_many(
-        texts, options.generation(), glossary=glossary, documents=documents, progress=progress
-    )
+    translations = translator.translate_many(texts, options.generation(), glossary=glossary, documents=documents, progress=progress)
     translated = time.perf_counter()
     models = services.model_names(options.summarize, source)
     results = []

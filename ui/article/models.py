@@ -8,9 +8,10 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, Callable, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from passerelle.translate import ModelNotAvailableError, PasserelleError, Translator, TranslatorSettings
 from passerelle.translate.languages import Language
@@ -102,9 +103,7 @@ class LoadedModels:
         self.config = config
         retry = config.model_retry_seconds
         self._french_english = LazyModel(lambda: self._load_translator("model", "fr"), _describe_translator, retry)
-        self._english_french = LazyModel(
-            lambda: self._load_translator("summary_translation_model", "en"), _describe_translator, retry
-        )
+        self._english_french = LazyModel(lambda: self._load_translator("summary_translation_model", "en"), _describe_translator, retry)
         self._summarizer: LazyModel[Summarizer] = LazyModel(self._load_summarizer, lambda s: s.model_name, retry)
         self._closing = threading.Event()
         self._warm_lock = threading.Lock()
@@ -116,7 +115,7 @@ class LoadedModels:
         """The translator reading ``source`` (French → English, or English → French)."""
         return (self._french_english if source == "fr" else self._english_french).get()
 
-    def summarizer(self) -> "Summarizer":
+    def summarizer(self) -> Summarizer:
         return self._summarizer.get()
 
     def translator_loaded(self, source: str = "fr") -> bool:
@@ -140,9 +139,7 @@ class LoadedModels:
         models load while the rest of the program starts."""
         with self._warm_lock:
             if self._warming is None:
-                self._warming = threading.Thread(
-                    target=self.warm_up, args=(summarize,), name="passerelle-warm-up", daemon=True
-                )
+                self._warming = threading.Thread(target=self.warm_up, args=(summarize,), name="passerelle-warm-up", daemon=True)
                 self._warming.start()
 
     def wait_warm_up(self, timeout: float | None = None) -> bool:
@@ -176,7 +173,7 @@ class LoadedModels:
             if thread.is_alive():
                 thread.join()
 
-    def _warm(self, slot: "LazyModel[Any]") -> None:
+    def _warm(self, slot: LazyModel[Any]) -> None:
         try:
             slot.get()
         except PasserelleError as error:  # nobody else to tell: in the log, and the page and the probes show it
@@ -221,7 +218,7 @@ class LoadedModels:
         translator.translate(WARM_TEXTS[source], WARM_GENERATION)
         return translator
 
-    def _load_summarizer(self) -> "Summarizer":
+    def _load_summarizer(self) -> Summarizer:
         from passerelle.summarize import Summarizer, SummarizerSettings
 
         config = self.config
@@ -252,7 +249,7 @@ class GivenModels(LoadedModels):
     """LoadedModels around models already loaded (the benchmark's, with fixed output lengths):
     the front ends' code paths on whatever models a caller built."""
 
-    def __init__(self, config: AppConfig, french_english: Translator, summarizer: "Summarizer") -> None:
+    def __init__(self, config: AppConfig, french_english: Translator, summarizer: Summarizer) -> None:
         super().__init__(config)
         self._given_translator = french_english
         self._given_summarizer = summarizer
@@ -260,7 +257,7 @@ class GivenModels(LoadedModels):
     def translator(self, source: Language = "fr") -> Translator:
         return self._given_translator if source == "fr" else self._given_summarizer.translator
 
-    def summarizer(self) -> "Summarizer":
+    def summarizer(self) -> Summarizer:
         return self._given_summarizer
 
     def translator_loaded(self, source: str = "fr") -> bool:

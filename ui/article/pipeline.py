@@ -5,7 +5,8 @@ finished result."""
 from __future__ import annotations
 
 import time
-from typing import Iterator, Sequence, cast
+from collections.abc import Iterator, Sequence
+from typing import cast
 
 from passerelle.summarize import key_sentences
 from passerelle.translate import Document, InvalidOptionError, TranslationResult, Translator, last
@@ -13,8 +14,8 @@ from passerelle.translate.formats import Form
 from passerelle.translate.languages import Language
 
 from .language import AUTO, SOURCES, detect_source, language_warning
-from .result import ArticleEvent, ArticleOptions, ArticleResult, Stage, TranslatedFile
 from .models import LoadedModels
+from .result import ArticleEvent, ArticleOptions, ArticleResult, Stage, TranslatedFile
 
 NOTHING_TO_TRANSLATE = "there is no text to translate in this file: it comes back as it is"
 
@@ -106,15 +107,15 @@ def untouched_result(form: Form, source_file: str | None, source: Language) -> A
     """The result for a file with nothing to translate (only code, images, empty cells...):
     the file as it is, with a note, and nothing translated or summarised."""
     translation = TranslationResult("", [], "", model="", backend="", document=Document(()), units_done=0)
-    result = ArticleResult(source="", translation=translation, warnings=[NOTHING_TO_TRANSLATE], source_file=source_file, source_language=source)
+    result = ArticleResult(
+        source="", translation=translation, warnings=[NOTHING_TO_TRANSLATE], source_file=source_file, source_language=source
+    )
     result.file = TranslatedFile(form.kind, form.suffixes[0], form.media_type, form.untouched())
     result.timings["total_s"] = 0.0
     return result
 
 
-def summary_input(
-    translation: TranslationResult, text: str, source: Language, form: Form | None
-) -> tuple[list[str], str, list[str]]:
+def summary_input(translation: TranslationResult, text: str, source: Language, form: Form | None) -> tuple[list[str], str, list[str]]:
     """What the summary is made from: the English side (the original or the translation),
     per segment, and the English text with its passages (a page's article only)."""
     english = [segment.target if source == "fr" else segment.source for segment in translation.segments]

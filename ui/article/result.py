@@ -55,7 +55,7 @@ class TranslatedFile:
 class ArticleResult:
     source: str
     translation: TranslationResult
-    summary: "Summary | None" = None
+    summary: Summary | None = None
     warnings: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     models: dict[str, str] = field(default_factory=dict)

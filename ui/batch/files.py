@@ -15,12 +15,13 @@ import os
 import re
 import tempfile
 from pathlib import Path
+from typing import Any
 
-from ..article import ArticleOptions, ArticleResult
-from ..article.processes import pid_alive
 from passerelle.summarize import DEFAULT_SPEED
 from passerelle.translate.languages import Language
 
+from ..article import ArticleOptions, ArticleResult
+from ..article.processes import pid_alive
 from ..config import AppConfig
 from .jobs import Job
 
@@ -38,7 +39,7 @@ def _umask() -> int:
 def job_key(data: bytes, config: AppConfig, options: ArticleOptions, source: Language = "fr") -> str:
     """What a finished output depends on: the input bytes, the direction (``source``, the
     language the input is read in, detected or given), the models and the options."""
-    settings = {
+    settings: dict[str, Any] = {
         "model": config.model if source == "fr" else config.summary_translation_model,
         "backend": config.backend,
         "options": [options.summarize, options.summary_length, options.num_beams],

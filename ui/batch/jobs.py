@@ -12,10 +12,11 @@ import errno
 import os
 import stat
 import sys
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
-from typing import Iterable, Sequence, cast
+from typing import cast
 
 from passerelle.translate.languages import LANGUAGES, NAMES, Language, other
 
@@ -64,13 +65,11 @@ class Job:
     # the job is read (``--source auto`` without ``--target``).
     target: Language | None = "en"
 
-    def towards(self, source: Language) -> "Job":
+    def towards(self, source: Language) -> Job:
         """This job for an input read as ``source``: its target known, or an input error when
         the input is already in the target language (``--source auto --target``)."""
         if self.target == source:
-            raise ArticleInputError(
-                f"{self.name}: already in {NAMES[source]}, the language of --target {source}; not translated"
-            )
+            raise ArticleInputError(f"{self.name}: already in {NAMES[source]}, the language of --target {source}; not translated")
         return replace(self, target=other(source))
 
     @property

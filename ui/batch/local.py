@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import IO, Iterator, Sequence
+from collections.abc import Iterator, Sequence
+from typing import IO
 
 from passerelle.translate import ModelNotAvailableError
 
@@ -22,15 +23,13 @@ from ..article import ArticleOptions, LoadedModels
 from ..article.many import process_many
 from .files import write_outputs
 from .jobs import Job, Outcome, Status
-from .single import Prepared, prepare, run_job
 from .report import BatchReporter
+from .single import Prepared, prepare, run_job
 
 logger = logging.getLogger("passerelle.batch")
 
 
-def run_group(
-    jobs: Sequence[Job], services: LoadedModels, options: ArticleOptions, force: bool, reporter: BatchReporter
-) -> list[Outcome]:
+def run_group(jobs: Sequence[Job], services: LoadedModels, options: ArticleOptions, force: bool, reporter: BatchReporter) -> list[Outcome]:
     """The jobs' outcomes, in order; reported in order once the group is done."""
     outcomes: dict[int, Outcome] = {}
     ready: dict[str, list[tuple[int, Prepared]]] = {}  # by the language read, in order

@@ -21,16 +21,17 @@ import logging
 import math
 import os
 import socket
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
 from passerelle.translate import PasserelleError
 from passerelle.translate.languages import Language
 
 from ..article import ArticleOptions, LoadedModels
 from ..config import AppConfig, UsageError
-from .local import grouped_outcomes
 from .jobs import Job, Outcome, Status, source_languages
+from .local import grouped_outcomes
 from .ray_rows import FATAL, job_rows, job_schema, outcome_fields, outcome_schema, row_job
 from .report import BatchReporter
 
@@ -50,6 +51,7 @@ BATCHES_PER_ACTOR = 4
 MAX_DEFAULT_BATCH_FILES = 4
 # One call running and one waiting per actor: no idle gap between calls, little tail imbalance.
 MAX_CALLS_QUEUED_PER_ACTOR = 2
+
 
 @dataclass(frozen=True)
 class RayPlan:
@@ -139,7 +141,7 @@ class TranslateBatch:
         except PasserelleError as error:
             self.fatal = str(error)
 
-    def __call__(self, batch: "pyarrow.Table") -> "pyarrow.Table":
+    def __call__(self, batch: pyarrow.Table) -> pyarrow.Table:
         import pyarrow as pa
 
         rows = batch.to_pylist()

@@ -3,8 +3,9 @@ so they mean the same in every worker), outcomes as rows, and their Arrow schema
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any
 
 from .jobs import Job
 
@@ -43,7 +44,7 @@ def row_job(row: dict[str, Any]) -> Job:
     )
 
 
-def job_schema() -> "pyarrow.Schema":
+def job_schema() -> pyarrow.Schema:
     import pyarrow as pa
 
     return pa.schema(
@@ -60,7 +61,7 @@ def job_schema() -> "pyarrow.Schema":
     )
 
 
-def outcome_schema() -> "pyarrow.Schema":
+def outcome_schema() -> pyarrow.Schema:
     import pyarrow as pa
 
     return pa.schema(

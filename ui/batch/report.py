@@ -86,5 +86,5 @@ class BatchReporter:
 
 
 def plural(count: int, noun: str) -> str:
-    """"1 sentence", "2 sentences"."""
+    """ "1 sentence", "2 sentences"."""
     return f"{count:,} {noun}{'' if count == 1 else 's'}"

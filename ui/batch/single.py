@@ -8,8 +8,9 @@ key, then skips the input when it is already done, or translates it in that dire
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Callable, cast
+from typing import cast
 
 from passerelle.translate import InputTextError
 from passerelle.translate.languages import Language, other
@@ -46,7 +47,11 @@ def prepare(job: Job, services: LoadedModels, options: ArticleOptions, force: bo
         return Outcome(job, Status.FAILED, job.problem)
     config = services.config
     try:
-        data = job.data if job.data is not None else read_bounded(job.source, config.max_file_bytes, job.name)
+        if job.data is not None:
+            data = job.data
+        else:
+            assert job.source is not None, "a job has its bytes or a file"
+            data = read_bounded(job.source, config.max_file_bytes, job.name)
         article = read_article_bytes(data, job.name, config.max_file_bytes, config.max_chars, options.article_only)
         source = _read_as(article, options.source, job)
         job = job.towards(source)
@@ -73,9 +78,7 @@ def _read_as(article: ArticleText, source: str, job: Job) -> Language:
     return detect_source(article.text)[0]
 
 
-def run_job(
-    job: Job, services: LoadedModels, options: ArticleOptions, force: bool = False, progress: Progress | None = None
-) -> Outcome:
+def run_job(job: Job, services: LoadedModels, options: ArticleOptions, force: bool = False, progress: Progress | None = None) -> Outcome:
     """Translate one input and write its outputs; input problems become a failed Outcome.
     ``progress(done, total)`` follows the translation batch by batch. The outcome's job has
     its target language set (see :meth:`Job.towards`)."""

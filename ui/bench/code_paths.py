@@ -9,9 +9,10 @@ tokens/s compare engines even where a path stops one token short of another.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any
 
 from passerelle.summarize import DEFAULT_SPEED, LengthPreset, Summarizer, SummarizerSettings
 from passerelle.translate import GenerationOptions, TranslationResult, Translator, TranslatorSettings
@@ -109,7 +110,7 @@ class HFModel:
     tokenizer: Any
 
     @classmethod
-    def load(cls, directory: Path) -> "HFModel":
+    def load(cls, directory: Path) -> HFModel:
         from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 
         model = AutoModelForSeq2SeqLM.from_pretrained(str(directory)).eval()
@@ -118,9 +119,7 @@ class HFModel:
     def generate(self, texts: Sequence[str], beams: int, new_tokens: int) -> int:
         """Translate or summarise ``texts`` as one padded batch; returns the decoder steps."""
         inputs = self.tokenizer(list(texts), return_tensors="pt", padding=True, truncation=True)
-        output = self.model.generate(
-            **inputs, num_beams=beams, do_sample=False, min_new_tokens=new_tokens, max_new_tokens=new_tokens
-        )
+        output = self.model.generate(**inputs, num_beams=beams, do_sample=False, min_new_tokens=new_tokens, max_new_tokens=new_tokens)
         self.tokenizer.batch_decode(output, skip_special_tokens=True)
         return output.shape[0] * (output.shape[1] - 1)  # minus the decoder start token
 
@@ -132,9 +131,7 @@ def naive_sentences(hf: HFModel, sentences: Sequence[str], beams: int, new_token
     return Timing(time.perf_counter() - started, tokens, len(sentences))
 
 
-def batched_sentences(
-    hf: HFModel, sentences: Sequence[str], beams: int, new_tokens: int, batch_size: int
-) -> Timing:
+def batched_sentences(hf: HFModel, sentences: Sequence[str], beams: int, new_tokens: int, batch_size: int) -> Timing:
     """Padded batches of ``batch_size`` sentences in their order, through ``generate``."""
     started = time.perf_counter()
     starts = range(0, len(sentences), batch_size)
@@ -221,9 +218,7 @@ def masking_seconds(sentences: Sequence[str]) -> float:
     return time.perf_counter() - started
 
 
-def passerelle_text(
-    translator: Translator, text: str, beams: int, new_tokens: int
-) -> tuple[Timing, TranslationResult]:
+def passerelle_text(translator: Translator, text: str, beams: int, new_tokens: int) -> tuple[Timing, TranslationResult]:
     """``Translator.translate`` end to end on a whole text."""
     meter = metered(translator)
     meter.reset()
@@ -265,7 +260,7 @@ class PasserelleModels:
     summarizer: Summarizer
 
     @classmethod
-    def load(cls, models: BenchModels, settings: BenchSettings, backend: str = "auto") -> "PasserelleModels":
+    def load(cls, models: BenchModels, settings: BenchSettings, backend: str = "auto") -> PasserelleModels:
         """As ``ui.article.LoadedModels`` loads them, with the benchmark's fixed lengths."""
         translator_settings = bench_translator_settings(settings)
         fr_en = Translator(str(models.fr_en), backend=backend, settings=translator_settings, cache_dir=models.cache)
@@ -342,7 +337,7 @@ class NaiveModels:
     summary: HFModel
 
     @classmethod
-    def load(cls, models: BenchModels) -> "NaiveModels":
+    def load(cls, models: BenchModels) -> NaiveModels:
         return cls(HFModel.load(models.fr_en), HFModel.load(models.en_fr), HFModel.load(models.summary))
 
 
@@ -361,9 +356,7 @@ def naive_article(
     return _article_timing(translation, summary, french)
 
 
-def passerelle_article(
-    models: PasserelleModels, article: str, english: str, summary_text: str, settings: BenchSettings
-) -> Timing:
+def passerelle_article(models: PasserelleModels, article: str, english: str, summary_text: str, settings: BenchSettings) -> Timing:
     """``Translator.translate`` on the article, then ``Summarizer.summarize`` (both languages)."""
     translation, _ = passerelle_text(models.fr_en, article, settings.target_beams, settings.new_tokens)
     summary, french = passerelle_summary(models, english, summary_text)

@@ -6,14 +6,15 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from passerelle.summarize import SUMMARY_SPEEDS
 
 from .builders import build_bart
+from .code_paths import PasserelleModels, Timing, bench_summarizer, naive_article, passerelle_article
 from .inputs import article_input
 from .machine import load_average
-from .code_paths import PasserelleModels, Timing, bench_summarizer, naive_article, passerelle_article
 from .sections import BenchContext, Check, Section
 from .setup import BenchSettings
 from .table import plural, table, times
@@ -37,9 +38,7 @@ def measure(ctx: BenchContext) -> dict[str, Any]:
     (article, sentences), _ = article_input(ctx.passerelle, ctx.texts, english, settings)
     summary_input = (english["article"], english["summary"])
     runs: dict[str, Callable[[], Timing]] = {
-        "naive": lambda: naive_article(
-            ctx.naive, sentences, english["article"], english["summary_sentences"], settings
-        ),
+        "naive": lambda: naive_article(ctx.naive, sentences, english["article"], english["summary_sentences"], settings),
         "passerelle": lambda: passerelle_article(ctx.passerelle, article, *summary_input, settings),
         "fast": lambda: passerelle_article(fast, article, *summary_input, settings),
     }

@@ -3,7 +3,8 @@ gets, and the whole-article run's text (shared by the article sections)."""
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from passerelle.translate import Translator
 

@@ -17,8 +17,9 @@ import copy
 import io
 import json
 import time
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any
 
 from passerelle.summarize import Summarizer, Summary
 from passerelle.translate import Translator
@@ -28,8 +29,8 @@ from ..article import ArticleOptions
 from ..article.models import GivenModels
 from ..batch import Status, discover, run_local
 from ..config import AppConfig
-from .machine import load_average
 from .code_paths import BENCH_LENGTH, fixed_generation
+from .machine import load_average
 from .sections import BenchContext, Check, Section
 from .setup import BenchSettings, english_text
 from .table import plural, table, times

@@ -28,8 +28,9 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any
 
 from passerelle.translate.engine.convert import convert_model
 from passerelle.translate.engine.ct2_backend import thread_layout
@@ -178,9 +179,7 @@ def _serve(job: dict[str, Any], article: str | None) -> tuple[tuple[float, float
 
 
 @contextlib.contextmanager
-def running_server(
-    job: dict[str, Any], section: str, env: dict[str, str] | None = None
-) -> Iterator[tuple[subprocess.Popen[str], str]]:
+def running_server(job: dict[str, Any], section: str, env: dict[str, str] | None = None) -> Iterator[tuple[subprocess.Popen[str], str]]:
     """``page_run`` on ``job`` in a fresh process (its output in a log file of the work
     directory: a pipe nobody reads would stall a long run), and its URL; stopped with SIGINT
     as a user would, or killed if the block fails (the error then carries the server's output)."""
@@ -321,7 +320,12 @@ def page_lines(section: dict[str, Any], report: dict[str, Any]) -> list[str]:
 def page_checks(section: dict[str, Any], settings: BenchSettings) -> list[Check]:
     targets = settings.targets
     return [
-        Check("page: submit to the first translated paragraph (s)", section["seconds"]["first_paragraph"], "<=", targets.page_first_paragraph_seconds),
+        Check(
+            "page: submit to the first translated paragraph (s)",
+            section["seconds"]["first_paragraph"],
+            "<=",
+            targets.page_first_paragraph_seconds,
+        ),
         Check("page: ready / the minimal script's load", section["ready_ratio"], "<=", targets.page_ready_ratio),
     ]
 

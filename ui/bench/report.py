@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import operator
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from .extras import ALL_SECTIONS
 from .setup import BenchSettings
@@ -97,15 +98,13 @@ def _head_lines(report: dict[str, Any]) -> list[str]:
     machine, inputs = report["machine"], report["inputs"]
     quick = " (quick: tiny models)" if report["quick"] else ""
     return [
-        f"Passerelle benchmark{quick}: same-shape random models "
-        "(opus-mt-fr-en, opus-mt-en-fr, distilbart-cnn-12-6)",
+        f"Passerelle benchmark{quick}: same-shape random models (opus-mt-fr-en, opus-mt-en-fr, distilbart-cnn-12-6)",
         f"{machine['cpus']} CPUs ({machine['cpu']}, {machine['isa']}), {plural(machine['threads'], 'thread')}; "
         f"torch {machine['torch']}, transformers {machine['transformers']}, "
         f"ctranslate2 {machine['ctranslate2']}",
         f"1-min load average: {cell(machine['load_before'])} before, {cell(machine['load_after'])} after",
         f"Inputs: {inputs['origin']}",
-        f"  {inputs['source_tokens_per_word']} source tokens/word, "
-        f"{inputs['mean_source_tokens']} tokens/sentence",
+        f"  {inputs['source_tokens_per_word']} source tokens/word, {inputs['mean_source_tokens']} tokens/sentence",
     ]
 
 
@@ -152,10 +151,7 @@ def _translation_lines(report: dict[str, Any]) -> list[str]:
     )
     layout = section.get("ctranslate2_layout")
     if layout:  # c is given the layout Passerelle picked, so d/c compares like with like
-        title += (
-            f"; CTranslate2 layout (c and d): {plural(layout['workers'], 'worker')} x "
-            f"{plural(layout['threads_per_worker'], 'thread')}"
-        )
+        title += f"; CTranslate2 layout (c and d): {plural(layout['workers'], 'worker')} x {plural(layout['threads_per_worker'], 'thread')}"
     return [title] + table(rows)
 
 

@@ -59,9 +59,7 @@ def _max_rss_kib() -> int:
     return peak // KIB_PER_MIB if sys.platform == "darwin" else peak  # bytes on macOS
 
 
-def write_job(
-    path: Path, backend: str, models: BenchModels, settings: BenchSettings, texts: dict[str, str]
-) -> Path:
+def write_job(path: Path, backend: str, models: BenchModels, settings: BenchSettings, texts: dict[str, str]) -> Path:
     """The child's instructions: which backend, which models, which texts, which lengths."""
     job = {
         "backend": backend,

@@ -15,16 +15,16 @@ import logging
 import os
 import tempfile
 import time
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any
 
 from passerelle.translate import Translator
 from passerelle.translate.engine.convert import convert_model
 from passerelle.translate.engine.models import resolve_model
 from passerelle.translate.sentences import french_sentences
 
-from .machine import load_average, machine_facts
 from .code_paths import (
     NaiveModels,
     PasserelleModels,
@@ -42,6 +42,7 @@ from .code_paths import (
 )
 from .extras import ALL_SECTIONS, EXTRA_SECTIONS, NAMED_SECTIONS
 from .inputs import article_input, selected_sentences
+from .machine import load_average, machine_facts
 from .report import check_targets, render_table
 from .rss import measure_in_child, write_job
 from .sections import BenchContext
@@ -83,9 +84,7 @@ def default_section_names() -> tuple[str, ...]:
     return CORE_SECTIONS + tuple(section.key for section in EXTRA_SECTIONS)
 
 
-def measure(
-    settings: BenchSettings, inputs: Sequence[Path] | None = None, only: Sequence[str] | None = None
-) -> dict[str, Any]:
+def measure(settings: BenchSettings, inputs: Sequence[Path] | None = None, only: Sequence[str] | None = None) -> dict[str, Any]:
     """Every number of a run (or of the sections in ``only``), as a JSON-ready dict; models
     live only as long as the call."""
     wanted = set(only or default_section_names())
@@ -223,9 +222,7 @@ def _paths(
     return {
         "naive": lambda sentences: naive_sentences(naive.fr_en, sentences, beams, size),
         "batched": lambda sentences: batched_sentences(naive.fr_en, sentences, beams, size, batch),
-        "ctranslate2": lambda sentences: ctranslate2_sentences(
-            engine, tokenizer, sentences, beams, size, batch
-        ),
+        "ctranslate2": lambda sentences: ctranslate2_sentences(engine, tokenizer, sentences, beams, size, batch),
         "passerelle": lambda text: passerelle_text(passerelle.fr_en, text, beams, size)[0],
     }
 
@@ -261,9 +258,7 @@ def _english_texts(passerelle: PasserelleModels, texts: BenchTexts, settings: Be
     }
 
 
-def _summary(
-    passerelle: PasserelleModels, naive: NaiveModels, english: dict[str, Any], settings: BenchSettings
-) -> dict[str, Any]:
+def _summary(passerelle: PasserelleModels, naive: NaiveModels, english: dict[str, Any], settings: BenchSettings) -> dict[str, Any]:
     """The summariser alone: transformers ``generate`` vs ``Summarizer``, English and French."""
     logger.info("summary")
     load_before = load_average()
@@ -303,9 +298,7 @@ def _article(
     }
 
 
-def _memory(
-    workdir: Path, models: BenchModels, settings: BenchSettings, texts: dict[str, str]
-) -> dict[str, Any]:
+def _memory(workdir: Path, models: BenchModels, settings: BenchSettings, texts: dict[str, str]) -> dict[str, Any]:
     """Peak resident memory with the three models, per backend, each in a fresh process."""
     section = {}
     for name, backend in MEMORY_BACKENDS.items():
@@ -330,10 +323,7 @@ def _versus(naive: Timing, ours: Timing) -> dict[str, Any]:
 
 
 def _parameters(naive: NaiveModels) -> dict[str, int]:
-    return {
-        name: sum(p.numel() for p in getattr(naive, name).model.parameters())
-        for name in ("fr_en", "en_fr", "summary")
-    }
+    return {name: sum(p.numel() for p in getattr(naive, name).model.parameters()) for name in ("fr_en", "en_fr", "summary")}
 
 
 def _inputs(texts: BenchTexts, sentences: list[str], translator: Translator) -> dict[str, Any]:

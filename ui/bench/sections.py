@@ -3,9 +3,10 @@ and its targets, in a module of its own, listed in ``extras.EXTRA_SECTIONS``."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from .code_paths import NaiveModels, PasserelleModels
 from .setup import BenchModels, BenchSettings, BenchTexts
@@ -40,4 +41,3 @@ class Section:
     measure: Callable[[BenchContext], dict[str, Any]]
     lines: Callable[[dict[str, Any], dict[str, Any]], list[str]]  # (section, whole report)
     checks: Callable[[dict[str, Any], BenchSettings], list[Check]]
-

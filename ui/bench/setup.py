@@ -12,9 +12,9 @@ the project (``samples``), so an installed ``passerelle bench`` needs nothing el
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Sequence
 
 from passerelle.translate import InputTextError
 
@@ -119,7 +119,7 @@ class BenchSettings:
     quick_mode: bool = False
 
     @classmethod
-    def quick(cls) -> "BenchSettings":
+    def quick(cls) -> BenchSettings:
         """Tiny shapes and few, short outputs: exercises every path, proves no speed."""
         return cls(
             sentences=8,
@@ -206,9 +206,7 @@ def build_models(workdir: Path, texts: BenchTexts, settings: BenchSettings) -> B
     french, english = texts.french_lines(), list(texts.english)
     shape, seed = settings.marian_shape, settings.seed
     fr_en = build_marian(workdir / FR_EN_DIR, french, english, shape, seed, source_lang="fr", target_lang="en")
-    en_fr = build_marian(
-        workdir / EN_FR_DIR, english, french, shape, seed + 1, source_lang="en", target_lang="fr"
-    )
+    en_fr = build_marian(workdir / EN_FR_DIR, english, french, shape, seed + 1, source_lang="en", target_lang="fr")
     summary = build_bart(workdir / SUMMARY_DIR, english, settings.bart_shape, seed + 2)
     return BenchModels(fr_en, en_fr, summary, time.perf_counter() - started, workdir / CACHE_DIR)
 

@@ -13,16 +13,17 @@ from __future__ import annotations
 import logging
 import statistics
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import replace
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from passerelle.translate import Translator, french_sentences
 from passerelle.translate.engine.convert import convert_model
 from passerelle.translate.engine.models import resolve_model
 from passerelle.translate.engine.shortlist import PairTokenizer, Shortlist, ShortlistSettings, build_shortlist, write_shortlist
 
-from .machine import load_average
 from .code_paths import Timing, bench_translator_settings, ctranslate2_sentences, load_ctranslate2, passerelle_text
+from .machine import load_average
 from .sections import BenchContext, Check, Section
 from .setup import BenchSettings, BenchTexts
 from .table import plural, table, times
@@ -44,10 +45,7 @@ def generated_corpus(texts: BenchTexts, pairs: int) -> list[tuple[str, str]]:
     """``pairs`` (French sentence, English line) pairs made from the benchmark's texts."""
     french = [sentence for line in texts.french_lines() for sentence in french_sentences(line)]
     english = list(texts.english)
-    return [
-        (french[n % len(french)], english[(n // len(french) + n * ENGLISH_STRIDE) % len(english)])
-        for n in range(pairs)
-    ]
+    return [(french[n % len(french)], english[(n // len(french) + n * ENGLISH_STRIDE) % len(english)]) for n in range(pairs)]
 
 
 def distinct_sentences(translator: Translator, articles: Sequence[str], limit: int) -> list[str]:
@@ -81,7 +79,7 @@ def measure(ctx: BenchContext) -> dict[str, Any]:
         cache_dir=ctx.models.cache,
     )
     backend = translator.engine.backend
-    layout = (backend.workers, backend.threads_per_worker)
+    layout = (backend.workers, backend.threads_per_worker)  # type: ignore[attr-defined]  # a CTranslate2 backend's
     plain, mapped = load_ctranslate2(plain_dir, settings, *layout), load_ctranslate2(mapped_dir, settings, *layout)
     sentences = distinct_sentences(translator, ctx.texts.articles, settings.sentences)
     text = "\n\n".join(sentences)  # one paragraph each: Passerelle cuts it into the same pieces

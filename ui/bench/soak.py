@@ -28,8 +28,9 @@ from __future__ import annotations
 import json
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from .machine import load_average
 from .page import BUTTON_INPUTS, running_server, server_job, wait_full_page, wait_ready

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 SPEEDUP_DIGITS_ABOVE = 10  # "12.3x" but "1.23x"
 

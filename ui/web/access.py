@@ -24,8 +24,8 @@ from urllib.parse import parse_qsl
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 
-from .credentials import KEY_USER, AccessPolicy, Caller
 from .bodies import BodyError, parse_urlencoded
+from .credentials import KEY_USER, AccessPolicy, Caller
 from .guards import API_CALL, QUEUE_JOIN, REST_WORK, ASGIApp, Receive, Scope, Send, header, read_body, replay, send_error
 
 SESSION_COOKIE = "passerelle-session"
@@ -149,7 +149,11 @@ class AccessGuard:
         secure = "; Secure" if scope.get("scheme") == "https" else ""
         cookie = f"{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax{secure}"
         payload = json.dumps({"success": True}).encode()
-        headers = [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode()), (b"set-cookie", cookie.encode())]
+        headers = [
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(payload)).encode()),
+            (b"set-cookie", cookie.encode()),
+        ]
         await send({"type": "http.response.start", "status": 200, "headers": headers})
         await send({"type": "http.response.body", "body": payload})
 
@@ -261,5 +265,3 @@ def _json_or_form(content_type: str, body: bytes) -> dict[str, Any]:
             raise BodyError("Invalid JSON format") from None
         return data if isinstance(data, dict) else {}
     return dict(parse_urlencoded(body, content_type))
-
-

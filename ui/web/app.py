@@ -22,22 +22,22 @@ from ..article import LoadedModels
 from ..article.language import AUTO
 from ..article.models import ModelState
 from ..config import AppConfig
-from .gradio_api import API_NAME, ApiHandler
 from .files import FileHandlers
+from .gradio_api import API_NAME, ApiHandler
 from .metrics import Metrics
-from .scratch import Scratch
-from .sessions import SessionBounds
 from .options import DIRECTIONS, QUALITY_BEST, QUALITY_FAST, SUMMARY_CHOICES, glossary_text
 from .render import (
+    DIRECTION_TITLES,
     HEADER,
     PANE_CLASS,
-    DIRECTION_TITLES,
     PLACEHOLDERS,
     human_bytes,
     idle_status,
     render_model_status,
     render_placeholder,
 )
+from .scratch import Scratch
+from .sessions import SessionBounds
 from .stream import StreamHandler
 
 TITLE = "Passerelle — French → English"
@@ -122,7 +122,7 @@ def build_app(config: AppConfig, services: LoadedModels, scratch: Scratch, metri
         with gr.Row(equal_height=True, elem_id="status-row"):
             with gr.Column(scale=4):
                 status = gr.HTML(idle_status(), elem_id="status")
-            download = {"visible": False, "size": "sm", "scale": 0, "min_width": DOWNLOAD_BUTTON_WIDTH}
+            download: dict[str, Any] = {"visible": False, "size": "sm", "scale": 0, "min_width": DOWNLOAD_BUTTON_WIDTH}
             markdown_file = gr.DownloadButton("⬇ Markdown", elem_id="download-md", **download)
             json_file = gr.DownloadButton("⬇ JSON", elem_id="download-json", **download)
             own_file = gr.DownloadButton("⬇ File", elem_id="download-file", **download)

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import queue
 import threading
-from typing import Callable, Generator, Iterator, TypeVar
+from collections.abc import Callable, Generator, Iterator
+from typing import TypeVar
 
 T = TypeVar("T")
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from .guards import REST_WORK, ASGIApp, Message, Receive, Scope, Send, send_error
 
@@ -23,7 +23,7 @@ class Draining:
     still owes an answer."""
 
     since: float | None = None
-    calls: set["_Call"] = field(default_factory=set)
+    calls: set[_Call] = field(default_factory=set)
 
     @property
     def active(self) -> bool:

@@ -9,7 +9,8 @@ import json
 import re
 import threading
 from collections import defaultdict, deque
-from typing import Any, Callable, Collection
+from collections.abc import Callable, Collection
+from typing import Any
 from urllib.parse import urlsplit
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send

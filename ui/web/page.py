@@ -7,7 +7,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from typing import Any, AsyncIterator
+from collections.abc import AsyncIterator
+from typing import Any
 
 import gradio as gr
 from gradio.server_messages import ProcessCompletedMessage
@@ -18,8 +19,8 @@ from starlette.routing import Mount
 from ..article import LoadedModels
 from ..config import AppConfig
 from .access import caller_of
-from .credentials import AccessPolicy
 from .app import build_app, mount_options
+from .credentials import AccessPolicy
 from .metrics import Metrics
 from .scratch import Scratch
 
@@ -40,7 +41,7 @@ class GradioPage:
         # learns their name from it (and runs its own login checks on that).
         signed_in_user = (lambda request: caller_of(request.scope).user) if access.locked else None
         options = {**mount_options(config), "auth_dependency": signed_in_user}
-        gr.mount_gradio_app(app, self.blocks, path="/", **options)  # type: ignore[arg-type]  # a Starlette app is all it uses
+        gr.mount_gradio_app(app, self.blocks, path="/", **options)
         mount = app.router.routes[-1]
         assert isinstance(mount, Mount), "mount_gradio_app adds one Mount, last"
         self.gradio_app: Any = mount.app

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Collection, Mapping, Sequence
 
 from passerelle.summarize import FactCheck
 from passerelle.translate import Document, TranslationResult
@@ -199,8 +199,7 @@ def render_summary(
     if key_count:
         sentences = "sentence" if key_count == 1 else "sentences"
         sections.append(
-            f'<p class="muted key-note">The summary rests on {key_count} {sentences} of the article, '
-            f'underlined in both panes.</p>'
+            f'<p class="muted key-note">The summary rests on {key_count} {sentences} of the article, underlined in both panes.</p>'
         )
     elif key_count == 0:
         sections.append('<p class="muted key-note">The summary rewords the article: no sentence could be traced.</p>')

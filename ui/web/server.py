@@ -23,8 +23,9 @@ import socket
 import sys
 import threading
 import time
+from collections.abc import AsyncIterator, Callable, Collection
 from types import FrameType
-from typing import TYPE_CHECKING, Any, AsyncIterator, Callable, Collection
+from typing import TYPE_CHECKING, Any
 
 import uvicorn
 from starlette.applications import Starlette
@@ -120,7 +121,9 @@ class WebServer:
             Middleware(JsonErrors),  # every error as {"error": ...}, never a traceback
             Middleware(MergeSlashes),  # a base URL with a trailing slash
             Middleware(TrustedHostMiddleware, allowed_hosts=config.hosts()),  # DNS rebinding
-            Middleware(RequestLimits, max_bytes=config.max_request_bytes, max_upload_bytes=config.max_upload_bytes, max_files=config.max_files),
+            Middleware(
+                RequestLimits, max_bytes=config.max_request_bytes, max_upload_bytes=config.max_upload_bytes, max_files=config.max_files
+            ),
             Middleware(AccessGuard, policy=self.access),  # login, keys, rates: one rule for every way in
             Middleware(OriginGuard, allowed_origins=config.allowed_origins),  # cross-site posts
             Middleware(MethodCheck, routes=own_routes),  # 405, not the page's 404
@@ -192,7 +195,7 @@ class WebServer:
 
     # Running ----------------------------------------------------------------------------------
 
-    def _server(self) -> "_Uvicorn":
+    def _server(self) -> _Uvicorn:
         grace = self.config.shutdown_grace_seconds
         settings = uvicorn.Config(
             self.app,
@@ -239,7 +242,7 @@ class WebServer:
         except Exception:  # noqa: BLE001  # open_page logged it; / and /ready show it
             return
 
-    def start(self, *, page: bool = True) -> "WebServer":
+    def start(self, *, page: bool = True) -> WebServer:
         """Serve in a background thread (signals stay with the caller); returns once listening
         and, unless ``page`` is False (then ``open_page`` adds it), with the page up."""
         self._uvicorn = self._server()
@@ -258,7 +261,11 @@ class WebServer:
             print(f"Passerelle is ready on {self.url} (Ctrl-C to stop)", flush=True)
         elif failed:
             roles = " and ".join(sorted(failed))
-            print(f"Passerelle answers on {self.url}, but the {roles} model could not be loaded (see above; /ready says why)", file=sys.stderr, flush=True)
+            print(
+                f"Passerelle answers on {self.url}, but the {roles} model could not be loaded (see above; /ready says why)",
+                file=sys.stderr,
+                flush=True,
+            )
         else:
             print(f"Passerelle answers on {self.url}; the models are still loading (/ready says when they are)", flush=True)
 

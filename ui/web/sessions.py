@@ -32,7 +32,8 @@ import datetime
 import logging
 import os
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 logger = logging.getLogger("passerelle.web")
 
@@ -44,9 +45,7 @@ FILE_NAMES_SECONDS = 60.0  # how often deleted files' names are dropped from Gra
 class SessionBounds:
     """The bounds of one page's sessions (see the module's docstring)."""
 
-    def __init__(
-        self, blocks: Any, idle_seconds: float, closed_seconds: float | None = None, capacity: int | None = None
-    ) -> None:
+    def __init__(self, blocks: Any, idle_seconds: float, closed_seconds: float | None = None, capacity: int | None = None) -> None:
         self.blocks = blocks
         self.idle_seconds = idle_seconds
         self.closed_seconds = CLOSED_SESSION_SECONDS if closed_seconds is None else closed_seconds

@@ -9,7 +9,8 @@ import http
 import json
 import logging
 import re
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from starlette.routing import BaseRoute, Match, Route
 

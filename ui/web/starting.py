@@ -10,8 +10,8 @@ import enum
 import json
 import re
 import time
+from collections.abc import Sequence
 from importlib import resources
-from typing import Sequence
 
 from starlette.routing import BaseRoute, Match
 

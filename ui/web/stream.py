@@ -6,14 +6,14 @@ from __future__ import annotations
 import html
 import logging
 import time
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import gradio as gr
 
 from passerelle.translate import ModelNotAvailableError, PasserelleError
-
 from passerelle.translate.formats import form_for
 
 from ..article import (
@@ -30,7 +30,6 @@ from ..article import (
 from ..config import AppConfig
 from .background import Tick, background_events
 from .metrics import Metrics
-from .scratch import Scratch
 from .options import DIRECTIONS, GREEDY_BEAMS, NO_SUMMARY, QUALITY_FAST, SUMMARY_CHOICES, article_options, user_error
 from .render import (
     PLACEHOLDERS,
@@ -43,6 +42,7 @@ from .render import (
     render_summary,
     render_translation,
 )
+from .scratch import Scratch
 
 logger = logging.getLogger("passerelle.web")
 
@@ -130,7 +130,7 @@ class StreamHandler:
             return read_article_file(Path(path), self.config.max_file_bytes, self.config.max_chars, article_only)
         return clean_text(text or "", source_file or PASTED_NAME, self.config.max_chars)
 
-    def _show(self, frame: "_FrameBuilder", event: ArticleEvent, elapsed: float) -> Iterator[Frame]:
+    def _show(self, frame: _FrameBuilder, event: ArticleEvent, elapsed: float) -> Iterator[Frame]:
         result = event.result
         if result is not None and result.warnings and not frame.warnings:
             gr.Warning(html.escape(result.warnings[0], quote=False))

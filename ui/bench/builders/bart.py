@@ -65,7 +65,6 @@ class BartShape:
             init_std=REAL_INIT_STD,
         )
 
-
     @classmethod
     def distilbart_cnn_12_3(cls) -> BartShape:
         """sshleifer/distilbart-cnn-12-3: the 12-6 with 3 decoder layers, about 255 M parameters."""

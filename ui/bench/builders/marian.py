@@ -126,9 +126,7 @@ def _ordinary_pieces(serialized: bytes) -> list[str]:
     ]
 
 
-def marian_vocab(
-    source_pieces: Sequence[str], target_pieces: Sequence[str], vocab_size: int | None = None
-) -> dict[str, int]:
+def marian_vocab(source_pieces: Sequence[str], target_pieces: Sequence[str], vocab_size: int | None = None) -> dict[str, int]:
     """Marian's shared vocab.json: </s>=0, <unk>=1, source then target pieces, <pad> last.
 
     With ``vocab_size``, dummy tokens fill the gap so every id the model can emit decodes.
@@ -163,9 +161,7 @@ def write_marian_tokenizer(
     target_model = train_sentencepiece(target_lines, shape.spm_vocab_size)
     (directory / SOURCE_SPM).write_bytes(source_model)
     (directory / TARGET_SPM).write_bytes(target_model)
-    vocab = marian_vocab(
-        _ordinary_pieces(source_model), _ordinary_pieces(target_model), shape.vocab_size
-    )
+    vocab = marian_vocab(_ordinary_pieces(source_model), _ordinary_pieces(target_model), shape.vocab_size)
     vocab_text = json.dumps(vocab, ensure_ascii=False, indent=2)
     (directory / VOCAB_JSON).write_text(vocab_text, encoding="utf-8")
     tokenizer = MarianTokenizer(
@@ -185,7 +181,7 @@ def marian_config(shape: MarianShape, vocab_size: int) -> Any:
     from transformers import MarianConfig
 
     pad_id = vocab_size - 1
-    return MarianConfig(
+    return MarianConfig(  # type: ignore[call-arg]  # opus-mt's own keys, which transformers' stubs omit
         vocab_size=vocab_size,
         decoder_vocab_size=vocab_size,
         d_model=shape.d_model,
@@ -253,9 +249,7 @@ def seeded_model(model_class: Any, config: Any, seed: int) -> Any:
     return model.eval()
 
 
-def new_marian_model(
-    shape: MarianShape, vocab_size: int, seed: int = 0, eos_logit_bias: float = 0.0
-) -> Any:
+def new_marian_model(shape: MarianShape, vocab_size: int, seed: int = 0, eos_logit_bias: float = 0.0) -> Any:
     """An in-memory random MarianMTModel (e.g. for parameter counts or benchmarks)."""
     from transformers import MarianMTModel
 
@@ -283,9 +277,7 @@ def build_marian(
     """
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    tokenizer = write_marian_tokenizer(
-        directory, source_lines, target_lines, shape, source_lang, target_lang
-    )
+    tokenizer = write_marian_tokenizer(directory, source_lines, target_lines, shape, source_lang, target_lang)
     model = new_marian_model(shape, len(tokenizer.encoder), seed, eos_logit_bias)
     model.save_pretrained(str(directory))
     return directory

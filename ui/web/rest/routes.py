@@ -4,9 +4,10 @@ Passerelle's own /summarize beside it. French ⇄ English; "auto" detects which.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator, cast
+from typing import Any, cast
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -14,10 +15,10 @@ from starlette.responses import FileResponse, HTMLResponse, JSONResponse
 from starlette.routing import Route
 
 from passerelle.summarize import LENGTH_PRESETS
-from passerelle.translate import InvalidOptionError, PasserelleError
+from passerelle.translate import PasserelleError
 from passerelle.translate.faithful import Glossary
-from passerelle.translate.languages import LANGUAGES, NAMES, Language, other
 from passerelle.translate.formats import Form, HtmlForm
+from passerelle.translate.languages import LANGUAGES, NAMES, Language, other
 
 from ...article import (
     ArticleInputError,
@@ -31,10 +32,10 @@ from ...article import (
 from ...article.gate import GateFullError
 from ...article.language import AUTO, SOURCES, detect_served, detect_source
 from ...config import AppConfig
-from ..metrics import Metrics
-from ..scratch import Scratch
 from ..access import caller_of
 from ..credentials import AccessPolicy
+from ..metrics import Metrics
+from ..scratch import Scratch
 from .errors import RestError, status_of
 from .fields import Fields, read_fields
 from .spec import FORMATS, docs_page, openapi_document

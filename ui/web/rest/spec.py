@@ -79,11 +79,20 @@ def _schemas() -> dict[str, Schema]:
     code = {"type": "string", "enum": list(LANGUAGES)}
     return {
         "Error": _object(["error"], error=STRING),
-        "DetectedLanguage": _object(confidence={"type": "number", "minimum": 0, "maximum": 100}, language=STRING,
-                                    warning={**STRING, "description": "/detect: the text is in another language"}),  # fmt: skip
+        "DetectedLanguage": _object(
+            confidence={"type": "number", "minimum": 0, "maximum": 100},
+            language=STRING,
+            warning={**STRING, "description": "/detect: the text is in another language"},
+        ),  # fmt: skip
         "Flag": _object(kind=STRING, detail=STRING, message=STRING),
-        "Segment": _object(paragraph=INTEGER, source=STRING, target=STRING, flags=_array(_ref("Flag")), alternatives=_array(STRING),
-                           confidence={"type": "number", "nullable": True, "description": "Mean log-probability per token"}),  # fmt: skip
+        "Segment": _object(
+            paragraph=INTEGER,
+            source=STRING,
+            target=STRING,
+            flags=_array(_ref("Flag")),
+            alternatives=_array(STRING),
+            confidence={"type": "number", "nullable": True, "description": "Mean log-probability per token"},
+        ),  # fmt: skip
         "Language": _object(code=code, name=STRING, targets=_array(code)),
     }
 
@@ -268,7 +277,9 @@ def _curl(path: str, operation: dict[str, Any], base_url: str) -> str:
     needs = operation.get("security", [{}])
     if {"apiKey": []} in needs and {} not in needs:
         example["api_key"] = "YOUR_KEY"
-    url = shlex.quote(base_url.rstrip("/") + path) + (" -u USER:PASSWORD" if {"basicAuth": []} in needs and "api_key" not in example else "")
+    url = shlex.quote(base_url.rstrip("/") + path) + (
+        " -u USER:PASSWORD" if {"basicAuth": []} in needs and "api_key" not in example else ""
+    )
     if JSON in content:
         return f"curl -s {url} -H 'content-type: application/json' -d {shlex.quote(json.dumps(example, ensure_ascii=False))}"
     binary = {k for k, s in next(iter(content.values()))["schema"].get("properties", {}).items() if s.get("format") == "binary"}
@@ -320,5 +331,5 @@ def docs_page(document: dict[str, Any], base_url: str = "http://localhost:7860")
         f"<style>{STYLE}</style></head><body><header><h1>{title} REST API</h1><p>{e(str(info.get('description', '')))}</p>"
         '<p><a href="/spec">The OpenAPI document (JSON)</a></p></header>'
         f'<nav aria-label="Routes"><ul>{"".join(entry for entry, _ in entries)}</ul></nav>'
-        f'<main>{"".join(section for _, section in entries)}</main></body></html>'
+        f"<main>{''.join(section for _, section in entries)}</main></body></html>"
     )
