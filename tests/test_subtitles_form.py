@@ -255,7 +255,6 @@ def test_broken_srt_is_refused(text: str, message: str) -> None:
         (DIALOGUE, "line 1: a WebVTT file starts with WEBVTT"),  # a SubRip file is not WebVTT
         ("WEBVTTX\n\n00:01.000 --> 00:02.000\nSalut\n", "line 1: a WebVTT file starts with WEBVTT"),
         ("WEBVTT\n\n00:00:01,000 --> 00:00:02,000\nSalut\n", "line 3: the timing"),  # a comma is SubRip's
-        ("WEBVTT\n\nNOTE rien d'autre\n", "no subtitle cue"),
     ],
 )
 def test_broken_webvtt_is_refused(text: str, message: str) -> None:
@@ -297,3 +296,14 @@ def test_the_number_of_cues_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_text_that_is_not_utf8_is_refused() -> None:
     with pytest.raises(InputTextError, match="not valid UTF-8"):
         SrtForm.parse("1\n00:00:01,000 --> 00:00:02,000\nDéjà vu\n".encode("latin-1"), "film.srt")
+
+
+def test_a_webvtt_file_of_notes_only_is_nothing_to_translate() -> None:
+    text = "WEBVTT\n\nNOTE rien d'autre\n"
+    form = VttForm.parse(text, "notes.vtt")
+    assert form.translatable() == [] and form.untouched().decode("utf-8") == text
+
+
+def test_unpadded_webvtt_timestamps_are_read() -> None:
+    form = VttForm.parse("WEBVTT\n\n0:0:1.5 --> 0:0:3.25\nLe maire a parlé.\n", "court.vtt")
+    assert [block.model_text() for block in form.translatable()] == ["Le maire a parlé."]

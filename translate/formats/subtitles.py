@@ -24,7 +24,8 @@ keep one speaker per line when the translation keeps the dashes.
 
 Refused with InputTextError naming the line: a timing that does not parse or ends before it
 starts, a SubRip block that is not a cue (a WebVTT one is kept as it is: players skip it),
-a file with no cue, a WebVTT file without its ``WEBVTT`` header, more than ``MAX_CUES`` cues.
+a SubRip file with no cue (a WebVTT file of notes only is nothing to translate, not an error), a
+WebVTT file without its ``WEBVTT`` header, more than ``MAX_CUES`` cues.
 """
 
 from __future__ import annotations
@@ -54,7 +55,8 @@ DASH = re.compile(r"^[-–—]")
 DIALOGUE_TURN = re.compile(r"\s+(?=[-–—]\s)")
 LINE_END = re.compile(r"(\r\n|\r|\n)")
 SRT_TIME = r"(\d+):(\d{2}):(\d{2})[,.](\d{3})"
-VTT_TIME = r"(?:(\d{2,}):)?(\d{2}):(\d{2})\.(\d{3})"
+# WebVTT's own timestamps are zero-padded; players (and webvtt-py) read unpadded ones too.
+VTT_TIME = r"(?:(\d+):)?(\d{1,2}):(\d{1,2})\.(\d{1,3})"
 SRT_TIMING = re.compile(rf"^\s*{SRT_TIME}[ \t]*-->[ \t]*{SRT_TIME}(?:[ \t].*)?$")
 VTT_TIMING = re.compile(rf"^\s*{VTT_TIME}[ \t]*-->[ \t]*{VTT_TIME}(?:[ \t].*)?$")
 EXAMPLES = {False: "00:00:01,000 --> 00:00:03,000", True: "00:00:01.000 --> 00:00:03.000"}  # SubRip's, WebVTT's
@@ -135,7 +137,7 @@ class SubtitleForm(Form):
                 self.items.append(cues[-1])
                 if len(cues) > MAX_CUES:
                     raise InputTextError(f"{name}, line {piece[0].number}: more than {MAX_CUES:,} cues; split the file")
-        if not cues:
+        if not cues and not self.webvtt:  # a WebVTT file of notes only is nothing to translate
             raise InputTextError(f"{name}: no subtitle cue found (a timing line such as {EXAMPLES[self.webvtt]}, then text)")
         super().__init__([_block(group) for group in group_cues(cues)])
 
@@ -215,8 +217,8 @@ def _raw(lines: list[_Line]) -> str:
     return "".join(line.text + line.end for line in lines)
 
 
-def _seconds(hours: str | None, minutes: str, seconds: str, millis: str) -> float:
-    return int(hours or 0) * 3600 + int(minutes) * 60 + int(seconds) + int(millis) / 1000
+def _seconds(hours: str | None, minutes: str, seconds: str, fraction: str) -> float:
+    return int(hours or 0) * 3600 + int(minutes) * 60 + int(seconds) + int(fraction) / float(10 ** len(fraction))
 
 
 def _cue(chunk: list[_Line], name: str, vtt: bool) -> _Cue:
