@@ -232,3 +232,10 @@ def test_a_trusted_proxy_forwards_each_clients_own_address(tiny_config: Callable
         )
         other = proxy.post("/login", data={"username": USER, "password": PASSWORD}, headers={"x-forwarded-for": "198.51.100.1"})
         assert other.status_code == 200
+
+
+def test_an_open_server_ignores_a_proxys_own_login(tiny_config: Callable[..., AppConfig]) -> None:
+    """nginx with its own auth_basic forwards the Authorization header: not Passerelle's to refuse."""
+    with running(tiny_config(port=free_port())) as server:
+        answer = httpx.post(f"{base(server)}/detect", json={"q": FRENCH}, auth=("proxy-user", "proxy-secret"), timeout=60)
+    assert answer.status_code == 200, answer.text
