@@ -179,8 +179,8 @@ def build_app(config: AppConfig, services: LoadedModels, scratch: Scratch, metri
             return render_model_status(status), gr.Timer(active=not settled)
 
         status_outputs = [model_status, status_timer]
-        demo.load(refresh_status, None, status_outputs, api_visibility="private", queue=False)
-        status_timer.tick(refresh_status, None, status_outputs, api_visibility="private", queue=False)
+        demo.load(refresh_status, None, status_outputs, api_visibility="private", queue=False, show_progress="hidden")
+        status_timer.tick(refresh_status, None, status_outputs, api_visibility="private", queue=False, show_progress="hidden")
 
     # api_open=False: /gradio_api/run/... would otherwise run jobs outside the queue's limits.
     demo.queue(default_concurrency_limit=config.concurrency_limit, max_size=config.max_queue, api_open=False)
