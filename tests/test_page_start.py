@@ -134,7 +134,8 @@ def report(url, body):
 
 def watch(url):
     first = True
-    for _ in range(2400):
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline:
         try:
             with urllib.request.urlopen(url + "ready", timeout=5) as answer:
                 body = json.loads(answer.read())
@@ -144,8 +145,8 @@ def watch(url):
             if body["page"] == "ready":
                 report(url, body)
                 break
-        except (urllib.error.URLError, OSError):
-            pass
+        except Exception as error:  # the server is still starting: say what happened, look again
+            print(f"WATCH {type(error).__name__}: {error}", file=sys.stderr, flush=True)
         time.sleep(0.05)
     os.kill(os.getpid(), signal.SIGINT)
 
@@ -171,7 +172,7 @@ def test_passerelle_ui_gets_ready_without_torch(
         check=False,
     )
     lines = [line for line in completed.stdout.splitlines() if line.startswith("REPORT ")]
-    assert completed.returncode == 0 and len(lines) == 2, completed.stderr[-3000:]
+    assert completed.returncode == 0 and len(lines) == 2, (lines, completed.stderr[-3000:])
     ready, full = (json.loads(line.removeprefix("REPORT ")) for line in lines)
     for report in ready, full:
         assert report["ready"]["status"] == "ready"
