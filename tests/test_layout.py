@@ -16,7 +16,7 @@ PACKAGES = ("translate", "summarize", "ui")
 # Who may import whom: ui uses summarize and translate, summarize uses translate.
 ALLOWED = {"translate": {"translate"}, "summarize": {"translate", "summarize"}, "ui": set(PACKAGES)}
 MAX_LINES = 400
-UI_TOP_LEVEL = {"__init__.py", "cli.py", "config.py", "article", "batch", "bench", "models", "web"}
+UI_TOP_LEVEL = {"__init__.py", "cli.py", "config.py", "article", "batch", "bench", "library", "models", "sources", "web"}
 
 
 def _modules() -> dict[str, Path]:

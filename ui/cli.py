@@ -19,6 +19,7 @@ from passerelle.translate.languages import LANGUAGES
 from .article import ArticleOptions, LoadedModels
 from .batch import SOURCES, check_writable, discover, exit_status, output_target, remove_stale_parts, run_local
 from .config import ENVIRONMENT, AppConfig, UsageError, setting_type
+from .sources.commands import add_commands as add_source_commands
 
 EXIT_USAGE = 2
 EXIT_FAILED = 1
@@ -147,6 +148,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="a French article to measure on (repeatable; default: the sample articles shipped with the benchmark)",
     )
+    add_source_commands(commands, _setting_arguments)
     return parser
 
 
@@ -269,6 +271,18 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return run_bench(as_json=args.json, quick=args.quick, inputs=args.input, only=args.only)
 
 
+def cmd_feeds(args: argparse.Namespace) -> int:
+    from .sources.commands import cmd_feeds as run
+
+    return run(args, _config(args))
+
+
+def cmd_digest(args: argparse.Namespace) -> int:
+    from .sources.commands import cmd_digest as run
+
+    return run(args, _config(None))
+
+
 COMMANDS = {
     "translate": cmd_translate,
     "ui": cmd_ui,
@@ -276,6 +290,8 @@ COMMANDS = {
     "shortlist": cmd_shortlist,
     "models": cmd_models,
     "bench": cmd_bench,
+    "feeds": cmd_feeds,
+    "digest": cmd_digest,
 }
 
 

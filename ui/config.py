@@ -103,7 +103,15 @@ ENVIRONMENT: tuple[EnvVar, ...] = (
     EnvVar("PASSERELLE_API_KEYS_FILE", "api_keys_file", "file of REST API keys: one per line, optionally KEY<TAB>requests per minute"),
     EnvVar("PASSERELLE_REQUIRE_API_KEY", "require_api_key", "1: REST calls without a known key are refused (403)"),
     EnvVar("PASSERELLE_API_RATE_LIMIT", "api_requests_per_minute", "REST requests per minute per client or key (0: no limit)"),
+    EnvVar("PASSERELLE_DATA_DIR", "data_dir", "where the library of kept articles lives (default ~/.local/share/passerelle)"),
+    EnvVar("PASSERELLE_DATABASE_URL", "database_url", "postgresql://... keeps the library in PostgreSQL instead of SQLite"),
+    EnvVar("PASSERELLE_FETCH_ALLOW", "fetch_allow", "comma-separated hosts or networks fetched from although not public"),
+    EnvVar(
+        "PASSERELLE_FEEDS_EVERY", "feeds_every", "poll the followed feeds in the background this often (e.g. 15m)", "--feeds-every", True
+    ),
+    EnvVar("PASSERELLE_PUBLIC_URL", "public_url", "the server's address as readers reach it, for links in feeds and digests"),
 )
+SPAN_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
 @dataclass(frozen=True)
@@ -169,6 +177,14 @@ class AppConfig:
     require_api_key: bool = False
     api_requests_per_minute: int = 0
     max_alternatives: int = 3
+    # Following sources: the library (None: SQLite under the user's data directory), the hosts
+    # opened to the fetcher besides public ones, the background poll, and the public address
+    # (None: http://host:port/) that feeds and digests link to.
+    data_dir: str | None = None
+    database_url: str | None = None
+    fetch_allow: tuple[str, ...] = ()
+    feeds_every: str | None = None
+    public_url: str | None = None
     # The server's temporary files (uploads, downloads): their lifetime and bounds.
     temp_ttl_seconds: int = 3600
     max_temp_files: int = 2000
@@ -211,6 +227,8 @@ class AppConfig:
                 f"summary speed (--summary-speed, PASSERELLE_SUMMARY_SPEED) must be one of "
                 f"{list(SUMMARY_SPEEDS)}, got {self.summary_speed!r}"
             )
+        if self.feeds_every:
+            parse_span(self.feeds_every)
         self.credentials()
 
     def credentials(self) -> tuple[str, str] | None:
@@ -240,6 +258,22 @@ class AppConfig:
     def conversions_dir(self) -> Path | None:
         """Where CTranslate2 conversions go (None: the library's default, ~/.cache)."""
         return Path(self.cache_dir).expanduser() / CONVERSIONS_SUBDIR if self.cache_dir else None
+
+    def server_url(self) -> str:
+        """The server's address for links readers follow (feeds, digests)."""
+        if self.public_url:
+            return self.public_url.rstrip("/") + "/"
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "::") else self.host
+        return f"http://{f'[{host}]' if ':' in host else host}:{self.port}/"
+
+
+def parse_span(text: str) -> float:
+    """Seconds in a span written like ``15m``, ``24h``, ``7d`` or ``30s`` (``--every``,
+    ``--since``, PASSERELLE_FEEDS_EVERY)."""
+    value, unit = text.strip()[:-1], text.strip()[-1:].lower()
+    if unit not in SPAN_UNITS or not value.isdigit() or int(value) == 0:
+        raise InvalidOptionError(f"a span is a whole number and a unit (s, m, h or d), like 15m, 24h or 7d; got {text!r}")
+    return float(int(value) * SPAN_UNITS[unit])
 
 
 def model_setting(config_field: str) -> ModelSetting:

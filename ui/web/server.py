@@ -38,11 +38,12 @@ from starlette.routing import Route
 
 from ..article import LoadedModels
 from ..article.models import ModelState
-from ..config import AppConfig
+from ..config import AppConfig, parse_span
 from .access import AccessGuard, signed_in
 from .credentials import AccessPolicy
 from .draining import Draining, RefuseWhileDraining
 from .guards import ASGIApp, KnownApiNames, OriginGuard, RequestLimits, is_new_work
+from .library_routes import LibraryRoutes
 from .metrics import CONTENT_TYPE, Metrics
 from .rest import RestApi, RestError, rest_error_response
 from .scratch import ScratchLimits, process_scratch
@@ -50,6 +51,7 @@ from .shape import JsonErrors, MergeSlashes, MethodCheck
 from .starting import PageState, StartingPage
 
 if TYPE_CHECKING:
+    from ..sources.poller import BackgroundPolls
     from .page import GradioPage
 
 logger = logging.getLogger("passerelle.web")
@@ -74,6 +76,7 @@ class WebServer:
         self.draining = Draining()
         self.access = AccessPolicy(config)
         self.metrics = Metrics(self._queue_length)
+        self.library = LibraryRoutes(config)
         self.page: GradioPage | None = None
         self._page_lifespan = contextlib.AsyncExitStack()
         self.base_app = self._base_app()
@@ -94,7 +97,7 @@ class WebServer:
         ]
         rest = RestApi(config, self.services, self.scratch, self.metrics, self.access)
         return Starlette(
-            routes=operators + rest.routes(),
+            routes=operators + rest.routes() + self.library.routes(),
             # Gradio adds no CORS headers of its own when the parent app has a CORS policy: this
             # one allows no other origin unless configured (Gradio echoed any Host into it).
             middleware=[
@@ -149,6 +152,7 @@ class WebServer:
     async def _lifespan(self, app: Starlette) -> AsyncIterator[None]:
         yield
         await self._page_lifespan.aclose()  # the page's queue, if it was mounted
+        self.library.close()
 
     # The page ---------------------------------------------------------------------------------
 
@@ -225,10 +229,21 @@ class WebServer:
         binds it before loading the models, so a busy port is reported at once)."""
         self._uvicorn = self._server()
         threading.Thread(target=self._open_page_when_listening, name="passerelle-page", daemon=True).start()
+        polls = self._background_polls()
         try:
             self._uvicorn.run(sockets=[sock] if sock is not None else None)
         finally:
+            if polls is not None:
+                polls.stop()
             self.scratch.close()
+
+    def _background_polls(self) -> BackgroundPolls | None:
+        """The followed feeds polled every ``feeds_every`` (off by default)."""
+        if not self.config.feeds_every:
+            return None
+        from ..sources.poller import BackgroundPolls
+
+        return BackgroundPolls(self.config, self.services, parse_span(self.config.feeds_every)).start()
 
     def _open_page_when_listening(self) -> None:
         if not self._wait_listening(lambda: True):

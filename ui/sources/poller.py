@@ -1,0 +1,227 @@
+"""A poll of the followed feeds: each feed fetched (conditionally), its new items' article
+pages fetched, translated and summarised in groups (the batch script's way: several articles
+share the engines' batches), each article kept in the library in one transaction.
+
+Nothing is lost and nothing is stored twice: an item is marked stored in the same transaction
+as its article, and a feed's validators (ETag, Last-Modified) are recorded only after its items
+are handled, so a poll killed at any point (``kill -9``) fetches the feed again next time and
+stores only what is still missing. A feed that fails is recorded with its error and the others
+go on; an article page that fails is retried at the next polls, then shown as failed."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import cast
+
+from passerelle.translate import ModelNotAvailableError, PasserelleError
+from passerelle.translate.languages import Language
+
+from ..article import ArticleOptions, ArticleResult, ArticleText, LoadedModels
+from ..article.language import detect_source
+from ..article.many import process_many
+from ..config import AppConfig
+from ..library import Feed as FollowedFeed
+from ..library import Library
+from .feeds import FeedItem, parse_feed
+from .fetch import Fetcher
+from .page import WebArticle, fetch_article
+
+logger = logging.getLogger("passerelle.sources")
+
+
+@dataclass
+class FeedReport:
+    """What one poll did with one feed."""
+
+    name: str
+    unchanged: bool = False
+    new: int = 0
+    stored: int = 0
+    failed: list[str] = field(default_factory=list)  # "link: why", one per article page that failed
+    error: str | None = None  # the feed itself could not be fetched or read
+    busy: bool = False  # another poll of this feed was under way
+
+    def line(self) -> str:
+        if self.busy:
+            return f"{self.name}: skipped, another poll of it is under way"
+        if self.error:
+            return f"{self.name}: FAILED: {self.error}"
+        if self.unchanged:
+            return f"{self.name}: unchanged since the last poll"
+        failed = f", {len(self.failed)} failed (retried at the next poll)" if self.failed else ""
+        return f"{self.name}: {self.stored} of {self.new} new {_plural(self.new, 'article')} kept{failed}"
+
+
+@dataclass(frozen=True)
+class _Fetched:
+    item: FeedItem
+    page: WebArticle
+
+
+class FeedPoller:
+    """Polls the library's feeds with one fetcher and the process's models. Never two polls
+    of one feed at once in a process: a poll that finds a feed busy skips it."""
+
+    _busy: set[str] = set()  # feeds being polled in this process (the server's poller and a request)
+    _busy_lock = threading.Lock()
+
+    def __init__(
+        self,
+        library: Library,
+        services: LoadedModels,
+        fetcher: Fetcher,
+        options: ArticleOptions,
+        group: int | None = None,
+        on_stored: Callable[[int], None] | None = None,
+    ) -> None:
+        self.library = library
+        self.services = services
+        self.fetcher = fetcher
+        self.options = options
+        self.group = max(1, group if group is not None else services.config.batch_group)
+        self.on_stored = on_stored
+
+    def poll(self, names: Sequence[str] | None = None) -> list[FeedReport]:
+        """Each followed feed (or the ``names`` given) polled once, in order."""
+        feeds = self.library.feeds() if names is None else [self.library.feed(name) for name in names]
+        return [self._poll_feed(feed) for feed in feeds]
+
+    def _poll_feed(self, feed: FollowedFeed) -> FeedReport:
+        with FeedPoller._busy_lock:
+            if feed.name in FeedPoller._busy:
+                return FeedReport(feed.name, busy=True)
+            FeedPoller._busy.add(feed.name)
+        try:
+            return self._fetch_and_store(feed)
+        finally:
+            with FeedPoller._busy_lock:
+                FeedPoller._busy.discard(feed.name)
+
+    def _fetch_and_store(self, feed: FollowedFeed) -> FeedReport:
+        report = FeedReport(feed.name)
+        try:
+            answer = self.fetcher.fetch(feed.url, kind="feed", etag=feed.etag, last_modified=feed.last_modified)
+            if answer.not_modified:
+                self.library.record_fetch(feed.name, etag=answer.etag, last_modified=answer.last_modified, error=None)
+                report.unchanged = True
+                return report
+            parsed = parse_feed(answer.body, answer.final_url, answer.fetched_at)
+        except PasserelleError as error:  # FetchError, FeedError: this feed's own, the others go on
+            self.library.record_fetch(feed.name, etag=feed.etag, last_modified=feed.last_modified, error=str(error))
+            report.error = str(error)
+            logger.warning("feed %s: %s", feed.name, error)
+            return report
+        for note in parsed.notes:
+            logger.info("feed %s: %s", feed.name, note)
+        skip = self.library.keys_to_skip(feed.name)
+        new = [item for item in parsed.items if item.key not in skip]
+        report.new = len(new)
+        for start in range(0, len(new), self.group):
+            self._store_group(feed.name, new[start : start + self.group], report)
+        # Last: a poll stopped before this point fetches the feed again, and skips what it kept.
+        self.library.record_fetch(feed.name, etag=answer.etag, last_modified=answer.last_modified, error=None)
+        return report
+
+    def _store_group(self, feed: str, items: Sequence[FeedItem], report: FeedReport) -> None:
+        fetched: list[_Fetched] = []
+        for item in items:
+            try:
+                fetched.append(_Fetched(item, fetch_article(self.fetcher, item.link)))
+            except PasserelleError as error:  # FetchError, PageError: retried at the next polls
+                self._failed(feed, item, error, report)
+        by_language: dict[Language, list[_Fetched]] = {}
+        for entry in fetched:
+            by_language.setdefault(self._source(entry.page.text), []).append(entry)
+        for source, members in by_language.items():
+            for entry, result in self._made(members, source, feed, report):
+                self._keep(feed, entry, result, report)
+
+    def _made(self, members: list[_Fetched], source: Language, feed: str, report: FeedReport) -> list[tuple[_Fetched, ArticleResult]]:
+        """The members' results, made together; if the group fails, each one alone (so an
+        error stays its article's)."""
+        articles = [ArticleText(entry.page.text) for entry in members]
+        links = [entry.page.final_url for entry in members]
+        try:
+            results = process_many(articles, self.services, self.options, source, links, caller="feeds")
+            return list(zip(members, results, strict=True))
+        except ModelNotAvailableError:
+            raise  # no article can be made: the whole poll says so, once
+        except Exception as error:  # noqa: BLE001  # whichever article raised, it fails alone below
+            if len(members) == 1:
+                self._failed(feed, members[0].item, error, report)
+                return []
+            logger.info("feed %s: a group of %d articles failed (%s); each one alone now", feed, len(members), error)
+            return [made for entry in members for made in self._made([entry], source, feed, report)]
+
+    def _keep(self, feed: str, entry: _Fetched, result: ArticleResult, report: FeedReport) -> None:
+        title = entry.item.title or entry.page.title
+        article_id = self.library.save_article(
+            result.to_json(),
+            feed=feed,
+            key=entry.item.key,
+            url=entry.page.final_url,
+            title=title,
+            title_en=self._title_translated(title, result),
+            author=entry.item.author or entry.page.author,
+            published=entry.item.published or entry.page.published,
+        )
+        report.stored += 1
+        if self.on_stored is not None:
+            self.on_stored(article_id)
+
+    def _title_translated(self, title: str | None, result: ArticleResult) -> str | None:
+        if not title:
+            return None
+        translator = self.services.translator(result.source_language)
+        glossary = self.options.glossary_for(result.source_language)
+        return translator.translate_texts([title], self.options.generation(), glossary)[0]
+
+    def _source(self, text: str) -> Language:
+        return detect_source(text)[0] if self.options.source == "auto" else cast(Language, self.options.source)
+
+    def _failed(self, feed: str, item: FeedItem, error: BaseException, report: FeedReport) -> None:
+        state = self.library.record_failure(feed, item.key, item.link, str(error))
+        report.failed.append(f"{item.link}: {error}")
+        level = logging.WARNING if isinstance(error, PasserelleError) else logging.ERROR  # ours, or a surprise
+        logger.log(level, "feed %s: %s failed (attempt %d): %s", feed, item.link, state.attempts, error)
+
+
+def _plural(count: int, noun: str) -> str:
+    return noun if count == 1 else noun + "s"
+
+
+class BackgroundPolls:
+    """The server's poller (``--feeds-every``): a daemon thread that polls every feed, waits
+    out the span, and again, until ``stop``; the library and fetcher are its own."""
+
+    def __init__(self, config: AppConfig, services: LoadedModels, every_seconds: float) -> None:
+        self.config = config
+        self.services = services
+        self.every = every_seconds
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self._run, name="passerelle-feeds", daemon=True)
+
+    def start(self) -> BackgroundPolls:
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.stopping.set()
+
+    def _run(self) -> None:
+        from ..library import Library, LibrarySettings
+        from .settings import FetchSettings
+
+        options = ArticleOptions(summarize=True, summary_length=self.config.summary_length)
+        with Library.open(LibrarySettings.from_config(self.config)) as library, Fetcher(FetchSettings.from_config(self.config)) as fetcher:
+            poller = FeedPoller(library, self.services, fetcher, options)
+            while not self.stopping.is_set():
+                try:
+                    for report in poller.poll():
+                        logger.info("feeds: %s", report.line())
+                except PasserelleError as error:  # a model missing, the database away: said, tried again later
+                    logger.error("feeds: the poll stopped: %s", error)
+                self.stopping.wait(self.every)
