@@ -88,7 +88,9 @@ class Summarizer:
     translates the summary into French.
 
     ``model`` and ``translation_model`` are registry names, hub ids or local directories;
-    ``translator`` lets a caller share an already loaded English→French ``Translator``.
+    ``load`` says where and how both run (``device``, ``compute_type``, ``cache_dir`` are the
+    same as keywords, and so are ``settings``' threads and workers when not left at their
+    defaults); ``translator`` lets a caller share an already loaded English→French ``Translator``.
     """
 
     def __init__(
@@ -96,20 +98,25 @@ class Summarizer:
         model: str = DEFAULT_SUMMARY_MODEL,
         translation_model: str = DEFAULT_SUMMARY_TRANSLATION_MODEL,
         *,
-        device: str = "auto",
+        load: LoadSettings | None = None,
         backend: str = "auto",
-        compute_type: str = "auto",
         length: str = DEFAULT_LENGTH,
         settings: SummarizerSettings | None = None,
         translator: Translator | None = None,
         revision: str | None = None,
+        device: str | None = None,
+        compute_type: str | None = None,
         cache_dir: Path | None = None,
     ) -> None:
         self.settings = settings or SummarizerSettings()
         self.settings.validate()
         self.length = self._check_length(length)
-        load = LoadSettings(device, compute_type, self.settings.threads, self.settings.workers, cache_dir)
-        self.engine = Engine(model, backend=backend, settings=load, revision=revision)
+        defaults = SummarizerSettings()
+        counts = {"threads": self.settings.threads, "workers": self.settings.workers}
+        if load is not None:  # the settings' own defaults give way to it
+            counts = {name: value for name, value in counts.items() if value != getattr(defaults, name)}
+        self.load = LoadSettings.given(load, device=device, compute_type=compute_type, cache_dir=cache_dir, **counts)
+        self.engine = Engine(model, backend=backend, settings=self.load, revision=revision)
         self.options = self.engine.defaults.merged(self.settings.generation)
         self._model_bounds = self._model_length_defaults()
         limit = self.engine.max_positions - self.settings.position_margin
@@ -118,12 +125,10 @@ class Summarizer:
             raise InvalidOptionError(f"the chunk budget ({self.budget} tokens) is too small for {self.engine.name}")
         self.translator = translator or Translator(
             translation_model,
-            device=device,
+            # The same device and threads; the translator's own worker layout, no shortlist.
+            load=replace(self.load, workers=TranslatorSettings().workers, shortlist=None),
             backend=backend,
-            compute_type=compute_type,
-            settings=replace(TranslatorSettings(), threads=self.settings.threads),
             source="en",
-            cache_dir=cache_dir,
         )
 
     def _model_length_defaults(self) -> TokenBounds:

@@ -20,8 +20,9 @@ from typing import Any
 import pytest
 
 from passerelle.summarize import LengthPreset, Summarizer, SummarizerSettings
-from passerelle.translate import GenerationOptions, InputTextError, Translator, TranslatorSettings
-from passerelle.ui.article import ArticleOptions
+from passerelle.translate import GenerationOptions, InputTextError, LoadSettings, Translator, TranslatorSettings
+from passerelle.ui.article import ArticleOptions, ArticleText
+from passerelle.ui.article.many import process_many
 from passerelle.ui.article.models import GivenModels
 from passerelle.ui.batch import Status, discover, run_local
 from passerelle.ui.config import AppConfig
@@ -29,7 +30,7 @@ from tests.corpus import ENGLISH_NEWS_LINES, FRENCH_LINES
 from tests.helpers import ROOT, run_cli
 
 FIXED = {"num_beams": 1, "min_new_tokens": 6, "max_new_tokens": 6}
-LENGTH = "fixed"
+LENGTH = "short"  # a preset every front end accepts, its bounds fixed below
 SUMMARY = SummarizerSettings(
     length_presets={LENGTH: LengthPreset(8, 8)},
     short_input_tokens=10,
@@ -93,7 +94,44 @@ def test_translate_many_equals_one_by_one(models: tuple[Translator, Summarizer])
         assert result.text == alone.text
         assert comparable(result.segments) == comparable(alone.segments)
         assert result.complete and result.stats.pieces == alone.stats.pieces
-    assert len({result.stats.batches for result in together}) == 1  # the shared run's counters
+
+
+# Each counter of one text's work (only ``seconds`` and ``batches`` tell of the shared run).
+OWN_COUNTERS = ("pieces", "unique", "cached", "input_tokens", "generated_tokens", "repetition_retries", "flagged", "rescued")
+
+
+@pytest.mark.model
+def test_each_article_of_a_group_counts_its_own_work(marian_fr_en_dir: Path) -> None:
+    """Two articles of different lengths made together: each one's stats are those of
+    translating it alone, not the group's totals."""
+    settings = TranslatorSettings(batch_size=4, cache_size=0)  # no cache: alone is measured afresh
+    fr_en = Translator(
+        str(marian_fr_en_dir), load=LoadSettings(device="cpu", threads=1), backend="transformers", generation=FIXED, settings=settings
+    )
+    short, long = french_article(1, 2), french_article(3, 8)
+    together = fr_en.translate_many([short, long])
+    alone = [fr_en.translate(text) for text in (short, long)]
+    for result, single in zip(together, alone, strict=True):
+        assert {name: getattr(result.stats, name) for name in OWN_COUNTERS} == {name: getattr(single.stats, name) for name in OWN_COUNTERS}
+        assert result.stats.pieces == len(result.segments)  # a rescued piece adds the model inputs of its fragments
+        assert result.stats.generated_tokens == FIXED["max_new_tokens"] * result.stats.unique  # every output is 6 tokens
+    first, second = (result.stats for result in together)
+    assert first.pieces < second.pieces and first.input_tokens < second.input_tokens
+    assert first.batches >= 1 and second.batches >= 2  # the batches holding its own inputs (8 need two of 4)
+    assert first.seconds == second.seconds  # the one run they shared
+
+
+@pytest.mark.model
+def test_a_group_names_its_timings_as_the_groups(services: GivenModels) -> None:
+    articles = [ArticleText(french_article(index, 3 + 2 * index)) for index in range(2)]
+    options = ArticleOptions(summarize=True, summary_length=LENGTH, num_beams=1)
+    group = process_many(articles, services, options, "fr", ["a.txt", "b.txt"])
+    assert [set(result.timings) for result in group] == [{"group_translate_s", "group_summarize_s", "group_total_s"}] * 2
+    assert group[0].timings == group[1].timings
+    assert [result.to_json()["stats"]["pieces"] for result in group] == [len(result.translation.segments) for result in group]
+    assert group[0].translation.stats.pieces < group[1].translation.stats.pieces
+    (one,) = process_many(articles[:1], services, options, "fr", ["a.txt"])
+    assert set(one.timings) == {"translate_s", "summarize_s", "total_s"}  # a group of one is an article alone
 
 
 @pytest.mark.model

@@ -18,6 +18,7 @@ from passerelle.translate import (
     GenerationOptions,
     InputTextError,
     InvalidOptionError,
+    LoadSettings,
     ModelNotAvailableError,
     Translator,
     TranslatorSettings,
@@ -344,3 +345,12 @@ def test_summary_sentences_come_from_its_translation(summarizer: Summarizer) -> 
     summary = summarizer.summarize(long_text(paragraphs=3), "short")
     assert summary.sentences() and " ".join(summary.sentences()).split() == summary.en.split()
     assert [segment.target for segment in summary.segments] and all(s.target for s in summary.segments)
+
+
+def test_load_settings_reach_the_summariser_and_its_own_translator(bart_dir: Path, marian_en_fr_dir: Path) -> None:
+    load = LoadSettings(device="cpu", threads=1, workers=1)
+    summarizer = Summarizer(str(bart_dir), str(marian_en_fr_dir), load=load, backend="transformers", settings=SETTINGS)
+    assert summarizer.load == load
+    assert summarizer.translator.load == LoadSettings(device="cpu", threads=1)  # its own worker layout
+    with pytest.raises(InvalidOptionError, match="compute_type='float16'"):
+        Summarizer(str(bart_dir), load=load, compute_type="float16", backend="transformers", translator=summarizer.translator)

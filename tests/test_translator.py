@@ -10,6 +10,7 @@ from passerelle.translate import (
     GenerationOptions,
     InputTextError,
     InvalidOptionError,
+    LoadSettings,
     ModelNotAvailableError,
     TranslationResult,
     Translator,
@@ -215,3 +216,15 @@ def test_a_document_split_beforehand_is_used_as_is(translator: Translator) -> No
     assert all(step.document is document for step in steps)
     with pytest.raises(ValueError, match="not the split of this text"):
         list(translator.translate_stream(ARTICLE + " Encore.", document=document))
+
+
+def test_load_settings_are_one_value_the_keywords_sugar(marian_fr_en_dir: Path) -> None:
+    load = LoadSettings(device="cpu", threads=1)
+    given = Translator(str(marian_fr_en_dir), load=load, backend="transformers", generation=FAST)
+    sugar = Translator(str(marian_fr_en_dir), device="cpu", backend="transformers", generation=FAST, settings=TranslatorSettings(threads=1))
+    assert given.load == sugar.load == load
+    assert Translator(str(marian_fr_en_dir), load=load, device="cpu", backend="transformers").load == load  # agreeing: fine
+    with pytest.raises(InvalidOptionError, match="device='cuda'"):
+        Translator(str(marian_fr_en_dir), load=load, device="cuda", backend="transformers")
+    with pytest.raises(InvalidOptionError, match="threads=2"):
+        Translator(str(marian_fr_en_dir), load=load, backend="transformers", settings=TranslatorSettings(threads=2))

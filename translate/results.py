@@ -4,12 +4,12 @@ events that carry it to whoever watches (web page, batch script, Ray actor)."""
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
 from .document import Document, UnitKind
-from .faithful import Flag
+from .faithful import Flag, FlagKind
 
 T = TypeVar("T")
 
@@ -50,6 +50,41 @@ class TranslationStats:
     rescued: int = 0  # sentences translated around their spans (the model garbled a placeholder)
     flagged: int = 0  # sentences with at least one flag
     seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class InputCost:
+    """What the model spent on one input of a run: its tokens in and out, the run's batch it
+    was in, and whether the repetition guard redid it."""
+
+    input_tokens: int
+    generated_tokens: int
+    batch: int
+    retried: bool
+
+
+def own_stats(pieces: Sequence[tuple[Sequence[Flag], Sequence[str]]], costs: dict[str, InputCost]) -> TranslationStats:
+    """The counters of one text of a shared run, from its pieces' flags and the model inputs
+    each rests on: each input the run made counts for the first text that needed it (as if
+    the texts had been translated one after another, the later ones finding it in the cache),
+    and is taken out of ``costs``; ``seconds`` is left to the caller."""
+    stats = TranslationStats(pieces=len(pieces))
+    batches: set[int] = set()
+    for flags, inputs in pieces:
+        stats.flagged += bool(flags)
+        stats.rescued += bool(flags) and flags[0].kind == FlagKind.SPAN_RESCUED
+        for text in inputs:
+            cost = costs.pop(text, None)
+            if cost is None:  # from the cache, or counted for an earlier piece
+                stats.cached += 1
+                continue
+            stats.unique += 1
+            stats.input_tokens += cost.input_tokens
+            stats.generated_tokens += cost.generated_tokens
+            stats.repetition_retries += cost.retried
+            batches.add(cost.batch)
+    stats.batches = len(batches)
+    return stats
 
 
 @dataclass
@@ -138,3 +173,22 @@ def last(events: Iterable[T]) -> T:
 def results(events: Iterable[TranslationEvent]) -> Iterator[TranslationResult]:
     """The results of a stream of events, skipping the progress-only ones."""
     return (event.result for event in events if event.result is not None)
+
+
+def as_events(counts: Generator[int, None, T], base: int, total: int) -> Generator[TranslationEvent, None, T]:
+    """A generator of progress counts as translation events; returns what it returns."""
+    while True:
+        try:
+            done = next(counts)
+        except StopIteration as finished:
+            return finished.value  # type: ignore[no-any-return]
+        yield TranslationEvent(base + done, total)
+
+
+def drained(counts: Generator[int, None, T]) -> T:
+    """What a generator of progress counts returns, its progress unwatched."""
+    while True:
+        try:
+            next(counts)
+        except StopIteration as finished:
+            return finished.value  # type: ignore[no-any-return]

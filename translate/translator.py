@@ -15,9 +15,9 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from .config import DEFAULT_MODEL, TranslatorSettings
 from .document import Document, Piece, Unit, split_blocks, split_document
@@ -25,11 +25,10 @@ from .engine import Engine, GenerationOptions, LoadSettings, Request
 from .errors import InputTextError, InvalidOptionError
 from .faithful import Flag, FlagKind, Glossary, Masked, Protector, assemble, check_sentence, translatable
 from .languages import LANGUAGES, Language
-from .results import Segment, TranslationEvent, TranslationResult, TranslationStats, last, results
+from .results import InputCost, Segment, TranslationEvent, TranslationResult, TranslationStats, as_events, drained, last, own_stats, results
 from .sentences import SPLITTERS, SentenceSplitter
 
 Generation = Mapping[str, Any] | GenerationOptions | None
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -43,18 +42,22 @@ class _Output:
 
 @dataclass(frozen=True)
 class _Translated:
-    """One piece's translation, spans restored, with its flags."""
+    """One piece's translation, spans restored, with its flags and the model inputs it rests
+    on (the masked piece, and its fragments when translated around its spans)."""
 
     target: str
     confidence: float | None
     flags: tuple[Flag, ...]
     alternatives: tuple[str, ...] = ()
+    inputs: tuple[str, ...] = ()
 
 
 class Translator:
     """Translates whole documents with a seq2seq model (MarianMT, French → English by default).
 
-    ``model`` is a registry name, hub id or local ``save_pretrained`` directory; ``generation``
+    ``model`` is a registry name, hub id or local ``save_pretrained`` directory; ``load`` says
+    where and how it runs (``device``, ``compute_type``, ``cache_dir`` are the same as
+    keywords, and so are ``settings``' threads, workers and shortlist); ``generation``
     takes transformers-style overrides (``num_beams``, ``max_new_tokens``, ...) on top of the
     model's own generation config; ``source`` is the language the model reads ("fr" or "en"),
     which chooses the sentence splitter (``splitter`` overrides it) and the rules for numbers
@@ -65,14 +68,15 @@ class Translator:
         self,
         model: str = DEFAULT_MODEL,
         *,
-        device: str = "auto",
+        load: LoadSettings | None = None,
         backend: str = "auto",
-        compute_type: str = "auto",
         generation: Generation = None,
         settings: TranslatorSettings | None = None,
         revision: str | None = None,
         source: Language = "fr",
         splitter: SentenceSplitter | None = None,
+        device: str | None = None,
+        compute_type: str | None = None,
         cache_dir: Path | None = None,
     ) -> None:
         if source not in LANGUAGES:
@@ -80,8 +84,9 @@ class Translator:
         self.settings = settings or TranslatorSettings()
         self.source: Language = source
         shortlist = Path(self.settings.shortlist) if self.settings.shortlist else None
-        load = LoadSettings(device, compute_type, self.settings.threads, self.settings.workers, cache_dir, shortlist)
-        self.engine = Engine(model, backend=backend, settings=load, revision=revision)
+        own = {"threads": self.settings.threads or None, "workers": self.settings.workers or None, "shortlist": shortlist}
+        self.load = LoadSettings.given(load, device=device, compute_type=compute_type, cache_dir=cache_dir, **own)
+        self.engine = Engine(model, backend=backend, settings=self.load, revision=revision)
         self.options = self.engine.defaults.merged(GenerationOptions.coerce(generation))
         self.splitter = splitter or SPLITTERS[source]
         self._guard = self.settings.guard()
@@ -149,7 +154,8 @@ class Translator:
         so a batch of articles keeps the engine fuller than one article after another. Each
         result is the one ``translate`` gives for its text (same split, same outputs); the
         engine's counters (batches, tokens, unique, cached, retries) and ``seconds`` in each
-        result's stats are those of the shared run, its pieces, flagged and rescued its own.
+        result's stats are its own (its pieces, the model inputs it was first to need, their
+        tokens and retries, the batches they were in), but ``seconds`` is the shared run's.
         ``documents`` are the texts' splits where at hand; ``progress(done, total)`` follows
         the run batch by batch."""
         for text in texts:
@@ -166,7 +172,8 @@ class Translator:
         keys = [[(u.paragraph, i) for u in d.units for i, p in enumerate(u.pieces) if u.translatable(p)] for d in split]
         pieces = [p for d in split for u in d.units for p in u.pieces if u.translatable(p)]
         stats = TranslationStats(pieces=len(pieces))
-        events = self._translate_pieces(pieces, options, stats, 0, glossary)
+        costs: dict[str, InputCost] = {}
+        events = self._translate_pieces(pieces, options, stats, 0, glossary, costs)
         while True:
             try:
                 event = next(events)
@@ -175,14 +182,13 @@ class Translator:
                 break
             if progress is not None:
                 progress(event.done, event.total)
-        stats.seconds = time.perf_counter() - started
+        seconds = time.perf_counter() - started
         found = iter(targets)
         translated = []
         for document, own in zip(split, keys, strict=True):
             mine = {key: next(found) for key in own}
-            flagged = sum(bool(done.flags) for done in mine.values())
-            rescued = sum(bool(done.flags) and done.flags[0].kind == FlagKind.SPAN_RESCUED for done in mine.values())
-            counts = replace(stats, pieces=len(own), flagged=flagged, rescued=rescued)
+            counts = own_stats([(done.flags, done.inputs) for done in mine.values()], costs)
+            counts.seconds = seconds
             translated.append(self._result(document, mine, len(document.units), counts))
         return translated
 
@@ -228,14 +234,16 @@ class Translator:
         stats: TranslationStats,
         base: int,
         glossary: Glossary | None,
+        costs: dict[str, InputCost] | None = None,
     ) -> Generator[TranslationEvent, None, list[_Translated]]:
         """Each piece's spans masked, each distinct model input translated once (or taken from
         the cache), spans restored, checks run; yields progress after each batch and returns
-        the translations in the order of ``pieces``."""
+        the translations in the order of ``pieces``. ``costs`` gets what each input the model
+        ran cost."""
         masked = [self.protector.mask(piece.normalized, glossary) for piece in pieces]
         with self._lock:
             inputs = [(m.text, piece.ids) for m, piece in zip(masked, pieces, strict=True)]
-            outputs = yield from _as_events(self._outputs(inputs, options, stats), base, stats.pieces)
+            outputs = yield from as_events(self._outputs(inputs, options, stats, costs), base, stats.pieces)
             restored = [self.protector.restore(m, outputs[m.text].text) for m in masked]
             fragments = [
                 (part.strip(), None)
@@ -244,11 +252,15 @@ class Translator:
                 for part in m.fragments()
                 if isinstance(part, str) and translatable(part)
             ]
-            outputs |= _drained(self._outputs(fragments, options, stats))
+            outputs |= drained(self._outputs(fragments, options, stats, costs))
         return [self._finish(m, text, outputs, stats) for m, text in zip(masked, restored, strict=True)]
 
     def _outputs(
-        self, inputs: Sequence[tuple[str, Sequence[int] | None]], options: GenerationOptions, stats: TranslationStats
+        self,
+        inputs: Sequence[tuple[str, Sequence[int] | None]],
+        options: GenerationOptions,
+        stats: TranslationStats,
+        costs: dict[str, InputCost] | None = None,
     ) -> Generator[int, None, dict[str, _Output]]:
         """The model's output for each distinct input text (its ids when known): from the
         cache, or generated in planned batches; yields how many are done after each batch."""
@@ -276,6 +288,8 @@ class Translator:
                 stats.input_tokens += len(requests[index].ids)
                 stats.generated_tokens += count
                 found[requests[index].text] = _Output(target, score, others)
+                if costs is not None:
+                    costs[requests[index].text] = InputCost(len(requests[index].ids), count, stats.batches, index in batch.redone)
             done += len(batch.indices)
             yield done
         for text in missing:
@@ -286,8 +300,10 @@ class Translator:
         """One piece's translation with its spans, flags and confidence."""
         flags: list[Flag] = []
         confidence = outputs[masked.text].score
+        inputs = [masked.text]
         if restored is None:  # the model garbled a placeholder: translate around the spans
             parts = [part for part in masked.fragments() if isinstance(part, str) and translatable(part)]
+            inputs += [part.strip() for part in parts]
             restored = assemble(masked.fragments(), {part.strip(): outputs[part.strip()].text for part in parts})
             scores = [score for part in parts if (score := outputs[part.strip()].score) is not None]
             confidence = statistics.fmean(scores) if scores else None
@@ -301,7 +317,7 @@ class Translator:
         # The next best translations, spans restored the same way (one that garbled them is dropped).
         others = () if flags and flags[0].kind == FlagKind.SPAN_RESCUED else outputs[masked.text].alternatives
         alternatives = tuple(text for other in others if (text := self.protector.restore(masked, other)) is not None)
-        return _Translated(restored, confidence, tuple(flags), alternatives)
+        return _Translated(restored, confidence, tuple(flags), alternatives, tuple(inputs))
 
     def _request(self, text: str, ids: Sequence[int] | None, options: GenerationOptions) -> Request:
         ids = ids if ids is not None else self.engine.tokens.encode(text)
@@ -370,22 +386,3 @@ class Translator:
         )
         result.text = result.render(rendered)
         return result
-
-
-def _as_events(counts: Generator[int, None, T], base: int, total: int) -> Generator[TranslationEvent, None, T]:
-    """A generator of progress counts as translation events; returns what it returns."""
-    while True:
-        try:
-            done = next(counts)
-        except StopIteration as finished:
-            return finished.value  # type: ignore[no-any-return]
-        yield TranslationEvent(base + done, total)
-
-
-def _drained(counts: Generator[int, None, T]) -> T:
-    """What a generator of progress counts returns, its progress unwatched."""
-    while True:
-        try:
-            next(counts)
-        except StopIteration as finished:
-            return finished.value  # type: ignore[no-any-return]

@@ -16,7 +16,8 @@ from passerelle.translate import BACKENDS, InvalidOptionError, PasserelleError
 from passerelle.translate.engine.shortlist import ShortlistSettings
 from passerelle.translate.languages import LANGUAGES
 
-from .article import ArticleOptions, LoadedModels
+from .article import ArticleOptions, InvalidArticleOption, LoadedModels
+from .article.options import GREEDY_BEAMS, MAX_BEAMS
 from .batch import SOURCES, check_writable, discover, exit_status, output_target, remove_stale_parts, run_local
 from .config import ENVIRONMENT, AppConfig, UsageError, setting_type
 from .sources.commands import add_commands as add_source_commands
@@ -25,6 +26,7 @@ EXIT_USAGE = 2
 EXIT_FAILED = 1
 EXIT_INTERRUPTED = 130
 ENGINES = ("local", "ray")
+OPTION_FLAGS = {"num_beams": "--beams", "summary_length": "--summary-length", "source": "--source"}  # ArticleOptions' fields
 SHORTLIST = ShortlistSettings()
 # Options whose values are checked by argparse, derived from the registries they name.
 CHOICES = {"backend": BACKENDS, "summary_speed": tuple(SUMMARY_SPEEDS)}
@@ -71,7 +73,9 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="language of the translations (default: the other one of the source; with --source auto, files already in it are errors)",
     )
-    translate.add_argument("--beams", type=int, help="beam size (1 = greedy, fastest; default: the model's)")
+    translate.add_argument(
+        "--beams", type=int, help=f"beam size, {GREEDY_BEAMS} to {MAX_BEAMS} ({GREEDY_BEAMS} = greedy, fastest; default: the model's)"
+    )
     translate.add_argument("--force", action="store_true", help="redo inputs already translated")
     translate.add_argument("--summarize", action="store_true", help="add an English and French summary")
     translate.add_argument("--article-only", action="store_true", help="reduce web pages to their article (no menus, headers, footers)")
@@ -170,17 +174,17 @@ def package_version() -> str:
 
 
 def cmd_translate(args: argparse.Namespace) -> int:
-    if args.beams is not None and args.beams < 1:
-        raise UsageError("--beams must be 1 or more")
     output_target(args.source, args.target)  # a bad direction is a usage error before anything is made
     config = _config(args, summary_length=args.summary_length, batch_group=args.group)
     try:
         glossary = config.load_glossary()
+        options = ArticleOptions(
+            args.summarize, config.summary_length, args.beams, glossary, source=args.source, article_only=args.article_only
+        )
+    except InvalidArticleOption as error:  # the limits every front end has, in the words of a flag
+        raise UsageError(f"{OPTION_FLAGS.get(error.option, error.option)}: {error}") from error
     except InvalidOptionError as error:
         raise UsageError(str(error)) from error
-    options = ArticleOptions(
-        args.summarize, config.summary_length, args.beams, glossary, source=args.source, article_only=args.article_only
-    )
     check_writable(args.output)
     jobs = discover(args.inputs, args.output, config, source=args.source, target=args.target)
     remove_stale_parts(args.output)

@@ -10,6 +10,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..errors import InvalidOptionError
 from .options import GenerationOptions
@@ -21,8 +22,8 @@ class LoadSettings:
 
     ``threads`` 0 means every core (or OMP_NUM_THREADS); ``workers`` 0 lets CTranslate2
     choose its layout (one single-threaded worker per core on CPU); ``cache_dir`` is where
-    CTranslate2 conversions are kept (None: ~/.cache/passerelle/ct2); ``vocabulary_map`` is
-    a shortlist file (``passerelle shortlist build``) that CTranslate2 embeds in the conversion
+    CTranslate2 conversions are kept (None: ~/.cache/passerelle/ct2); ``shortlist`` is
+    a vocabulary shortlist file (``passerelle shortlist build``) that CTranslate2 embeds in the conversion
     and then decodes with (only CTranslate2 has one: other backends refuse it).
     """
 
@@ -31,7 +32,20 @@ class LoadSettings:
     threads: int = 0
     workers: int = 0
     cache_dir: Path | None = None
-    vocabulary_map: Path | None = None
+    shortlist: Path | None = None
+
+    @classmethod
+    def given(cls, load: LoadSettings | None, **keywords: Any) -> LoadSettings:
+        """``load``, or the settings the keywords make (None: not given): one way to say how a
+        model loads, the keywords as sugar. A keyword that disagrees with ``load`` is an error
+        rather than a silent choice between them."""
+        chosen = {name: value for name, value in keywords.items() if value is not None}
+        if load is None:
+            return cls(**chosen)
+        clashes = [f"{name}={value!r}" for name, value in chosen.items() if getattr(load, name) != value]
+        if clashes:
+            raise InvalidOptionError(f"give each load setting once: {', '.join(clashes)} disagrees with load={load}")
+        return load
 
 
 @dataclass(frozen=True)

@@ -67,7 +67,7 @@ class CTranslate2Backend(Backend):
         self.max_positions = info.max_positions
         self.device, device_index = resolve_ct2_device(settings.device)
         requested = resolve_compute_type(settings.compute_type, self.device)
-        self.model_dir = convert_model(info.ref, requested, cache_dir=settings.cache_dir, shortlist=settings.vocabulary_map)
+        self.model_dir = convert_model(info.ref, requested, cache_dir=settings.cache_dir, shortlist=settings.shortlist)
         # Decode over the shortlist's candidates only, when the conversion embeds one.
         self.use_vmap = (self.model_dir / VMAP_FILE).is_file()
         self.threads = settings.threads if settings.threads > 0 else default_threads()

@@ -38,6 +38,7 @@ class Generated:
     retried: int  # outputs redone by the repetition guard
     scores: list[float | None]  # mean log-probability per token of each text kept
     alternatives: list[tuple[str, ...]]  # the next best texts, when asked (none after a redo)
+    redone: tuple[int, ...] = ()  # the requests (among ``indices``) whose output the guard redid
 
 
 def has_degenerate_repetition(text: str, ngram: int, max_repeats: int) -> bool:
@@ -123,7 +124,7 @@ class Engine:
         inputs = [[requests[i].ids for i in batch] for batch in batches]
         outputs = self.backend.generate_batches(inputs, options, caps, scores)
         for indices, generated in zip(batches, outputs, strict=True):
-            texts, counts, confidence, others, retried = [], [], [], [], 0
+            texts, counts, confidence, others, redone = [], [], [], [], []
             for index, output in zip(indices, generated, strict=True):
                 request = requests[index]
                 ids = output.ids[: request.cap]
@@ -134,9 +135,9 @@ class Engine:
                     output = self.backend.generate([request.ids], options.merged(guard.retry), request.cap, scores)[0]
                     text = self.tokens.decode(output.ids[: request.cap])
                     more = ()
-                    retried += 1
+                    redone.append(index)
                     logger.debug("repetition guard redid %r", request.text[:60])
                 texts.append(text)
                 confidence.append(output.score)
                 others.append(more)
-            yield Generated(list(indices), texts, counts, retried, confidence, others)
+            yield Generated(list(indices), texts, counts, len(redone), confidence, others, tuple(redone))

@@ -59,9 +59,9 @@ def create_backend(name: str, info: ModelInfo, tokens: Tokens, settings: LoadSet
     """Build the backend called ``name`` (see ``resolve_backend``). A vocabulary shortlist
     with any engine but CTranslate2 is an error: it would be ignored, silently."""
     chosen = resolve_backend(name)
-    if settings.vocabulary_map is not None and chosen != "ctranslate2":
+    if settings.shortlist is not None and chosen != "ctranslate2":
         raise InvalidOptionError(
-            f"a vocabulary shortlist ({settings.vocabulary_map}) needs the CTranslate2 backend, "
+            f"a vocabulary shortlist ({settings.shortlist}) needs the CTranslate2 backend, "
             f"and {chosen} was chosen: use backend 'auto' or 'ctranslate2' (pip install ctranslate2), "
             "or leave the shortlist out"
         )

@@ -10,8 +10,9 @@ from .inputs import (
     read_bounded,
 )
 from .models import LoadedModels
+from .options import ArticleOptions, InvalidArticleOption
 from .pipeline import article_stream, process_article
-from .result import ArticleEvent, ArticleOptions, ArticleResult, Stage
+from .result import ArticleEvent, ArticleResult, Stage
 
 __all__ = [
     "ArticleEvent",
@@ -19,6 +20,7 @@ __all__ = [
     "ArticleOptions",
     "ArticleResult",
     "ArticleText",
+    "InvalidArticleOption",
     "LoadedModels",
     "Stage",
     "article_stream",

@@ -9,15 +9,14 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 
-from passerelle.summarize import key_sentences
 from passerelle.translate.formats import Form
 from passerelle.translate.languages import Language
 
 from .inputs import ArticleText
-from .language import language_warning
 from .models import LoadedModels
-from .pipeline import _translated_file, summary_input
-from .result import ArticleOptions, ArticleResult
+from .options import ArticleOptions
+from .result import ArticleResult
+from .steps import add_file, add_summary, article_warnings, new_result, summary_input
 
 Progress = Callable[[int, int], None]
 
@@ -55,38 +54,42 @@ def _process(
     documents = [translator.split_blocks(form.model_texts(), glossary, form.markers()) if form is not None else None for form in forms]
     texts = [document.source() if document is not None else article.text for article, document in zip(articles, documents)]
     translations = translator.translate_many(texts, options.generation(), glossary=glossary, documents=documents, progress=progress)
-    translated = time.perf_counter()
+    timings = _Timings(len(articles), started)
+    timings.mark("translate_s")
     models = services.model_names(options.summarize, source)
     results = []
     for article, text, translation, name, form in zip(articles, texts, translations, names, forms, strict=True):
-        warning = language_warning(article.text, source)
-        result = ArticleResult(
-            source=text,
-            translation=translation,
-            warnings=[warning] if warning else [],
-            models=dict(models),
-            source_file=name,
-            source_language=source,
-        )
-        result.timings["translate_s"] = round(translated - started, 3)
-        if form is not None:
-            result.file = _translated_file(form, translation, translator, options, source)
+        warnings = article_warnings(article.text, source)
+        result = new_result(text, translation, warnings=warnings, models=models, source_file=name, source=source)
+        add_file(result, form, translator, options)
         results.append(result)
     if options.summarize:
         summary_started = time.perf_counter()
-        inputs = [summary_input(r.translation, text, source, form) for r, text, form in zip(results, texts, forms)]
+        inputs = [summary_input(result, form) for result, form in zip(results, forms, strict=True)]
         summaries = services.summarizer().summarize_many(
             [english_text for _, english_text, _ in inputs],
             options.summary_length,
             passages=[passages for _, _, passages in inputs],
             glossary=options.glossary_for("en"),
         )
-        seconds = round(time.perf_counter() - summary_started, 3)
         for result, summary, (english, _, _) in zip(results, summaries, inputs, strict=True):
-            result.summary = summary
-            result.key_sentences = key_sentences(summary.sentences(), english)
-            result.timings["summarize_s"] = seconds
-    total = round(time.perf_counter() - started, 3)
+            add_summary(result, summary, english)
+        timings.mark("summarize_s", summary_started)
+    timings.mark("total_s")
     for result in results:
-        result.timings["total_s"] = total
+        result.timings = dict(timings.seconds)
     return results
+
+
+class _Timings:
+    """The times of a group's run, named for what they are: the articles were made together,
+    so each one's timings are the group's (``group_translate_s``, ...; a group of one has the
+    plain names of a single article's)."""
+
+    def __init__(self, size: int, started: float) -> None:
+        self.prefix = "group_" if size > 1 else ""
+        self.started = started
+        self.seconds: dict[str, float] = {}
+
+    def mark(self, name: str, since: float | None = None) -> None:
+        self.seconds[self.prefix + name] = round(time.perf_counter() - (self.started if since is None else since), 3)

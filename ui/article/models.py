@@ -11,9 +11,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from passerelle.translate import ModelNotAvailableError, PasserelleError, Translator, TranslatorSettings
+from passerelle.translate import LoadSettings, ModelNotAvailableError, PasserelleError, Translator, TranslatorSettings
 from passerelle.translate.languages import Language
 
 from ..config import AppConfig, model_setting
@@ -130,6 +131,11 @@ class LoadedModels:
             summary = self._english_french.status
         return {"translation": self._french_english.status, "summary": summary}
 
+    def translator_status(self, source: Language) -> ModelStatus:
+        """The state of the model that translates from ``source`` (the page's model line
+        shows the one of the direction used)."""
+        return (self._french_english if source == "fr" else self._english_french).status
+
     def ready(self, summarize: bool = True) -> bool:
         wanted = ("translation", "summary") if summarize else ("translation",)
         return all(self.status()[name].state == ModelState.READY for name in wanted)
@@ -205,13 +211,10 @@ class LoadedModels:
     def _load_translator(self, config_field: str, source: Language) -> Translator:
         """The Translator of the model named by ``config_field``, which reads ``source``."""
         config = self.config
+        shortlist = config.shortlist if config_field == "model" else None  # the French→English model's only
+        load = _load_settings(config, TranslatorSettings().workers, shortlist)
         translator = _pointing_at(config_field, lambda: Translator(
-            getattr(config, config_field),
-            device=config.device,
-            backend=config.backend,
-            settings=TranslatorSettings(threads=config.threads, shortlist=_shortlist(config, config_field)),
-            source=source,
-            cache_dir=config.conversions_dir(),
+            getattr(config, config_field), load=load, backend=config.backend, source=source
         ))  # fmt: skip
         # One word through it before anyone can use it, so the first article does not pay the
         # one-off costs of a first run (sentence splitter, engine buffers).
@@ -222,14 +225,14 @@ class LoadedModels:
         from passerelle.summarize import Summarizer, SummarizerSettings
 
         config = self.config
+        settings = SummarizerSettings.for_speed(config.summary_speed)
         summarizer = _pointing_at("summary_model", lambda: Summarizer(
             config.summary_model,
-            device=config.device,
+            load=_load_settings(config, settings.workers),
             backend=config.backend,
             length=config.summary_length,
-            settings=SummarizerSettings.for_speed(config.summary_speed, threads=config.threads),
+            settings=settings,
             translator=_PENDING,  # the shared one, below: it may be loading beside this
-            cache_dir=config.conversions_dir(),
         ))  # fmt: skip
         summarizer.translator = self._english_french.get()
         return summarizer
@@ -239,10 +242,15 @@ def _describe_translator(translator: Translator) -> str:
     return f"{translator.model_name} ({translator.engine.describe()})"
 
 
-def _shortlist(config: AppConfig, config_field: str) -> str | None:
-    """The vocabulary shortlist is the French→English model's (``model``); the English→French
-    one keeps its whole vocabulary."""
-    return config.shortlist if config_field == "model" else None
+def _load_settings(config: AppConfig, workers: int, shortlist: str | None = None) -> LoadSettings:
+    """Where and how a model of these settings runs (``workers``: its own layout)."""
+    return LoadSettings(
+        device=config.device,
+        threads=config.threads,
+        workers=workers,
+        cache_dir=config.conversions_dir(),
+        shortlist=Path(shortlist).expanduser() if shortlist else None,
+    )
 
 
 class GivenModels(LoadedModels):

@@ -5,17 +5,18 @@ finished result."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from typing import cast
 
-from passerelle.summarize import key_sentences
-from passerelle.translate import Document, InvalidOptionError, TranslationResult, Translator, last
+from passerelle.translate import Document, TranslationResult, last
 from passerelle.translate.formats import Form
 from passerelle.translate.languages import Language
 
-from .language import AUTO, SOURCES, detect_source, language_warning
+from .language import AUTO, detect_source
 from .models import LoadedModels
-from .result import ArticleEvent, ArticleOptions, ArticleResult, Stage, TranslatedFile
+from .options import ArticleOptions
+from .result import ArticleEvent, ArticleResult, Stage, TranslatedFile
+from .steps import add_file, add_summary, article_warnings, new_result, summary_input
 
 NOTHING_TO_TRANSLATE = "there is no text to translate in this file: it comes back as it is"
 
@@ -51,14 +52,13 @@ def _article_events(
     form: Form | None,
 ) -> Iterator[ArticleEvent]:
     started = time.perf_counter()
-    if options.source not in SOURCES:
-        raise InvalidOptionError(f"source must be one of {', '.join(SOURCES)}, got {options.source!r}")
     if form is not None and not form.translatable():  # no model needed: the file as it is
         language: Language = "fr" if options.source == AUTO else cast(Language, options.source)
         yield ArticleEvent(Stage.DONE, 1, 1, untouched_result(form, source_file, language))
         return
     source = detect_source(text)[0] if options.source == AUTO else cast(Language, options.source)
-    warning = language_warning(text, source)
+    warnings = article_warnings(text, source)
+    models = services.model_names(options.summarize, source)
     result: ArticleResult | None = None
     translator = services.translator(source)
     glossary = options.glossary_for(source)
@@ -71,23 +71,15 @@ def _article_events(
         if event.result is None:
             yield ArticleEvent(Stage.TRANSLATING, event.done, event.total)
             continue
-        result = ArticleResult(
-            source=text,
-            translation=event.result,
-            warnings=[warning] if warning else [],
-            models=services.model_names(options.summarize, source),
-            source_file=source_file,
-            source_language=source,
-        )
+        result = new_result(text, event.result, warnings=warnings, models=models, source_file=source_file, source=source)
         result.timings["translate_s"] = round(time.perf_counter() - started, 3)
         yield ArticleEvent(Stage.TRANSLATING, event.done, event.total, result)
     assert result is not None  # the translator's last event holds the complete translation
-    if form is not None:
-        result.file = _translated_file(form, result.translation, translator, options, source)
+    add_file(result, form, translator, options)
     if options.summarize:
         yield ArticleEvent(Stage.SUMMARIZING, 0, 1)
         summary_started = time.perf_counter()
-        english, english_text, passages = summary_input(result.translation, text, source, form)
+        english, english_text, passages = summary_input(result, form)
         summaries = services.summarizer().summarize_stream(
             english_text, options.summary_length, passages=passages, glossary=options.glossary_for("en")
         )
@@ -97,7 +89,7 @@ def _article_events(
             if not summary.complete:  # the English summary, while the French is made
                 yield ArticleEvent(Stage.SUMMARIZING, 0, 1, result)
         assert result.summary is not None and result.summary.complete
-        result.key_sentences = key_sentences(result.summary.sentences(), english)
+        add_summary(result, result.summary, english)
         result.timings["summarize_s"] = round(time.perf_counter() - summary_started, 3)
     result.timings["total_s"] = round(time.perf_counter() - started, 3)
     yield ArticleEvent(Stage.DONE, 1, 1, result)
@@ -113,31 +105,6 @@ def untouched_result(form: Form, source_file: str | None, source: Language) -> A
     result.file = TranslatedFile(form.kind, form.suffixes[0], form.media_type, form.untouched())
     result.timings["total_s"] = 0.0
     return result
-
-
-def summary_input(translation: TranslationResult, text: str, source: Language, form: Form | None) -> tuple[list[str], str, list[str]]:
-    """What the summary is made from: the English side (the original or the translation),
-    per segment, and the English text with its passages (a page's article only)."""
-    english = [segment.target if source == "fr" else segment.source for segment in translation.segments]
-    english_text, passages = (translation.text, translation.passages()) if source == "fr" else (text, english)
-    if form is not None and (kept := form.summary_blocks()) is not None:  # a page's article only
-        passages = [passage for segment, passage in zip(translation.segments, english) if segment.paragraph in kept]
-        english_text = " ".join(passages)
-    return english, english_text, list(passages)
-
-
-def _translated_file(
-    form: Form, translation: TranslationResult, translator: Translator, options: ArticleOptions, source: Language
-) -> TranslatedFile:
-    """The file written back with each block's translation, its inline markup placed (the
-    words of marks and runs that need it translated in one more run, in the same turn)."""
-    glossary = options.glossary_for(source)
-
-    def translate_many(texts: Sequence[str]) -> list[str]:
-        return translator.translate_texts(texts, options.generation(), glossary)
-
-    data = form.render(form.assemble(translation.unit_texts(), translate_many))
-    return TranslatedFile(form.kind, form.suffixes[0], form.media_type, data)
 
 
 def process_article(

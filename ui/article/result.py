@@ -7,38 +7,14 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from passerelle.summarize import DEFAULT_LENGTH
 from passerelle.translate import TranslationResult
-from passerelle.translate.faithful import FlagKind, Glossary
+from passerelle.translate.faithful import FlagKind
 from passerelle.translate.languages import Language, other
 
 if TYPE_CHECKING:
     from passerelle.summarize import Summary
 
 JSON_SCHEMA_VERSION = 2
-
-
-@dataclass(frozen=True)
-class ArticleOptions:
-    summarize: bool = True
-    summary_length: str = DEFAULT_LENGTH
-    num_beams: int | None = None  # None: the model's default
-    glossary: Glossary | None = None  # French → English terms (reversed for English → French)
-    source: str = "fr"  # "fr", "en" or "auto" (detected per article)
-    alternatives: int = 0  # other translations wanted besides the best (the REST API's)
-    article_only: bool = False  # a web page reduced to its article before it is translated
-
-    def generation(self) -> dict[str, Any]:
-        options: dict[str, Any] = {"num_beams": self.num_beams} if self.num_beams else {}
-        if self.alternatives:
-            options["num_return_sequences"] = self.alternatives + 1
-        return options
-
-    def glossary_for(self, source: Language) -> Glossary | None:
-        """The glossary the way ``source`` text is translated (it is written French → English)."""
-        if self.glossary is None or source == "fr":
-            return self.glossary
-        return self.glossary.reversed()
 
 
 @dataclass(frozen=True)

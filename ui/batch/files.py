@@ -21,12 +21,23 @@ from passerelle.summarize import DEFAULT_SPEED
 from passerelle.translate.languages import Language
 
 from ..article import ArticleOptions, ArticleResult
-from ..article.processes import pid_alive
 from ..config import AppConfig
 from .jobs import Job
 
 PART_SUFFIX = ".part"
 FILE_MODE = 0o666
+
+
+def pid_alive(pid: int) -> bool:
+    """True while process ``pid`` exists (also when it belongs to another user): only a dead
+    process's leftovers (here, and the web server's temporary root) may be deleted."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _umask() -> int:
@@ -97,7 +108,7 @@ def already_done(job: Job, key: str) -> bool:
 
 def write_outputs(job: Job, result: ArticleResult, key: str, group: int = 1) -> None:
     """Translation and summary first, the JSON (the "done" mark) last. ``group``: how many
-    articles were made together (their engine counters and timings are the group's)."""
+    articles were made together (their timings are the group's, named so)."""
     write_atomic(job.translation_path, result.file.data if result.file is not None else result.translation.text)
     if result.summary is not None:
         write_atomic(job.summary_path, result.summary_markdown() + "\n")

@@ -12,6 +12,7 @@ from passerelle.translate.faithful import Glossary
 
 from ..article import ArticleOptions
 from ..article.language import AUTO
+from ..article.options import GREEDY_BEAMS as GREEDY_BEAMS  # the page's "fast": ArticleOptions' own bound
 from ..config import AppConfig
 
 if TYPE_CHECKING:  # the REST API reads this module before Gradio is imported, if ever
@@ -24,8 +25,6 @@ QUALITY_FAST = "Fast (greedy)"
 QUALITY_BEST = "Best (beam search)"  # the model's own number of beams (4 for opus-mt)
 # Radio labels → the language translated from ("auto": detected per article).
 DIRECTIONS = {"French → English": "fr", "English → French": "en", "Detect": AUTO}
-GREEDY_BEAMS = 1
-MAX_BEAMS = 8
 
 
 def user_error(message: str, *, page: bool = True, duration: float | None = 10, toast: bool = True) -> gr.Error:
@@ -40,24 +39,19 @@ def user_error(message: str, *, page: bool = True, duration: float | None = 10, 
 
 
 def article_options(config: AppConfig, summary: str, beams: int | None, glossary: str = "", source: str = "fr") -> ArticleOptions:
-    """A request's options, or a gr.Error saying which one is wrong."""
-    if source not in DIRECTIONS.values():
-        raise user_error(f"Unknown source language {source!r}; use one of {', '.join(DIRECTIONS.values())}.")
-    if summary not in SUMMARY_CHOICES.values():
-        raise user_error(f"Unknown summary length {summary!r}; use one of {', '.join(SUMMARY_CHOICES.values())}.")
-    if beams is not None and not GREEDY_BEAMS <= beams <= MAX_BEAMS:
-        raise user_error(f"beams must be between {GREEDY_BEAMS} and {MAX_BEAMS} (or 0 for the default).")
+    """A request's options (``summary`` "none": no summary), or a gr.Error saying which one
+    is wrong: ArticleOptions checks them, as for every front end."""
     try:
-        terms = Glossary.parse(glossary or "", "the glossary") or None
+        return ArticleOptions(
+            summarize=summary != NO_SUMMARY,
+            summary_length=summary if summary != NO_SUMMARY else config.summary_length,
+            num_beams=beams,
+            glossary=Glossary.parse(glossary or "", "the glossary") or None,
+            source=source,
+        )
     except InvalidOptionError as error:
-        raise user_error(str(error)) from error
-    return ArticleOptions(
-        summarize=summary != NO_SUMMARY,
-        summary_length=summary if summary != NO_SUMMARY else config.summary_length,
-        num_beams=beams,
-        glossary=terms,
-        source=source,
-    )
+        hint = {"summary_length": f" (or {NO_SUMMARY})", "num_beams": " (or 0 for the model's default)"}
+        raise user_error(f"{error}{hint.get(getattr(error, 'option', ''), '')}") from error
 
 
 def parse_whole_number(value: Any, default: int = 0) -> int:

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..article import ArticleResult
-from ..article.processes import pid_alive
+from ..batch.files import pid_alive
 
 logger = logging.getLogger("passerelle.web")
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, cast
 
@@ -24,13 +25,14 @@ from ...article import (
     ArticleInputError,
     ArticleOptions,
     ArticleResult,
+    InvalidArticleOption,
     LoadedModels,
     clean_text,
     process_article,
     read_article_bytes,
 )
 from ...article.gate import GateFullError
-from ...article.language import AUTO, SOURCES, detect_served, detect_source
+from ...article.language import AUTO, detect_served, detect_source
 from ...config import AppConfig
 from ..access import caller_of
 from ..credentials import AccessPolicy
@@ -78,20 +80,16 @@ class RestApi:
         caller = self._caller(request)
         texts = fields.texts("q")
         q = fields.values["q"]
-        source, target = self._pair(fields)
-        glossary = self._glossary(fields)
+        options = self._options(
+            fields, summarize=False, alternatives=max(0, fields.whole_number("alternatives")), glossary=self._glossary(fields)
+        )
+        target = self._target(fields, options.source)
         text_format = fields.text("format") or "text"
         if text_format not in FORMATS:
             raise RestError(400, f"{text_format} format is not supported")
-        alternatives = max(0, fields.whole_number("alternatives"))
-        if alternatives > self.config.max_alternatives:
-            raise RestError(400, f"Invalid request: alternatives parameter must be <= {self.config.max_alternatives}")
         self._check_length(texts)
         with_segments = fields.flag("segments")
-        answers = [
-            await run_in_threadpool(self._translate_one, text, source, target, alternatives, caller, text_format, glossary)
-            for text in texts
-        ]
+        answers = [await run_in_threadpool(self._translate_one, text, options, target, caller, text_format) for text in texts]
         body: dict[str, Any] = {"translatedText": [a["translatedText"] for a in answers]}
         for key in ("detectedLanguage", "alternatives", "segments", "warnings"):
             if any(key in a for a in answers):
@@ -148,11 +146,12 @@ class RestApi:
         extension = Path(name).suffix.lower()
         if extension not in self.config.extensions:
             raise RestError(400, f"Invalid request: file format not supported (use {', '.join(self.config.extensions)})")
-        source, target = self._pair(fields)
+        options = self._options(fields, summarize=False, glossary=self.glossary, article_only=fields.flag("article_only"))
+        self._target(fields, options.source)
         data = await upload.read(self.config.max_file_bytes + 1)
         if len(data) > self.config.max_file_bytes:
             raise RestError(413, f"The file is over the limit of {self.config.max_file_bytes:,} bytes")
-        result = await run_in_threadpool(self._translate_file, data, name, source, caller, fields.flag("article_only"))
+        result = await run_in_threadpool(self._translate_file, data, name, options, caller)
         stem = Path(name).stem
         content = result.file.data if result.file is not None else result.translation.text
         public = self.scratch.write_file(f"{stem}.{result.target_language}{extension}", content)
@@ -168,14 +167,9 @@ class RestApi:
         fields = await read_fields(request)
         caller = self._caller(request)
         text = fields.text("q") or fields.required("text")
-        source = fields.text("source") or AUTO
-        if source not in SOURCES:
-            raise RestError(400, f"{source} is not supported")
         length = fields.text("length") or self.config.summary_length
-        if length not in LENGTH_PRESETS:
-            raise RestError(400, f"Invalid request: length must be one of {', '.join(LENGTH_PRESETS)}")
+        options = self._options(fields, AUTO, summarize=True, summary_length=length, glossary=self._glossary(fields))
         self._check_length([text])
-        options = ArticleOptions(summarize=True, summary_length=length, source=source, glossary=self._glossary(fields))
         result = await run_in_threadpool(self._process, text, options, caller)
         summary = result.summary
         assert summary is not None
@@ -200,27 +194,39 @@ class RestApi:
         with as_rest_errors():
             return Glossary.parse(text, "the glossary") or None
 
-    def _pair(self, fields: Fields) -> tuple[str, str]:
-        source, target = fields.required("source"), fields.required("target")
-        if source not in SOURCES:
-            raise RestError(400, f"{source} is not supported")
+    def _options(self, fields: Fields, default_source: str | None = None, **values: Any) -> ArticleOptions:
+        """The request's options (its ``source``, else ``default_source``), checked by
+        ArticleOptions as for every front end; a refusal in LibreTranslate's words."""
+        source = fields.text("source") or default_source or fields.required("source")
+        try:
+            return ArticleOptions(source=source, max_alternatives=self.config.max_alternatives, **values)
+        except InvalidArticleOption as error:
+            words = {
+                "source": f"{error.value} is not supported",
+                "summary_length": f"Invalid request: length must be one of {', '.join(LENGTH_PRESETS)}",
+                "alternatives": f"Invalid request: alternatives parameter must be <= {self.config.max_alternatives}",
+            }
+            raise RestError(400, words.get(error.option, f"Invalid request: {error}")) from None
+
+    def _target(self, fields: Fields, source: str) -> str:
+        """The request's target language, one that ``source`` (a valid source) translates into."""
+        target = fields.required("target")
         if target not in PAIRS:
             raise RestError(400, f"{target} is not supported")
         if source != AUTO and target not in PAIRS[source]:
             raise RestError(400, f"{NAMES[target]} ({target}) is not available as a target language from {NAMES[source]} ({source})")
-        return source, target
+        return target
 
     def _check_length(self, texts: list[str]) -> None:
         size = sum(len(text) for text in texts)
         if size > self.config.max_chars:
             raise RestError(400, f"Invalid request: request ({size}) exceeds text limit ({self.config.max_chars})")
 
-    def _translate_one(
-        self, text: str, source: str, target: str, alternatives: int, caller: str, text_format: str, glossary: Glossary | None
-    ) -> dict[str, Any]:
+    def _translate_one(self, text: str, options: ArticleOptions, target: str, caller: str, text_format: str) -> dict[str, Any]:
         """One text's answer: its translation (unchanged when already in the target language
         or blank), the detected language for "auto", the alternatives when asked."""
         answer: dict[str, Any] = {}
+        source, alternatives = options.source, options.alternatives
         with as_rest_errors():  # nesting too deep for a document is bad input
             form = HtmlForm(text) if text_format == "html" else None
         if source == AUTO:  # on what a reader sees: the markup's text, not its tags
@@ -232,8 +238,7 @@ class RestApi:
         if not text.strip() or source == target or (form is not None and not form.translatable()):
             answer["translatedText"] = text
             return answer
-        options = ArticleOptions(summarize=False, source=source, alternatives=alternatives, glossary=glossary)
-        result = self._process(text, options, caller, as_html=False, form=form)
+        result = self._process(text, replace(options, source=source), caller, as_html=False, form=form)
         if result.warnings:  # e.g. the text is in neither language: say so
             answer["warnings"] = result.warnings
         if result.file is not None:  # markup kept; the segments are the blocks' sentences
@@ -247,10 +252,9 @@ class RestApi:
         answer["segments"] = [segment.to_dict() for segment in result.translation.segments]
         return answer
 
-    def _translate_file(self, data: bytes, name: str, source: str, caller: str, article_only: bool) -> ArticleResult:
+    def _translate_file(self, data: bytes, name: str, options: ArticleOptions, caller: str) -> ArticleResult:
         with as_rest_errors():
-            article = read_article_bytes(data, name, self.config.max_file_bytes, self.config.max_chars, article_only)
-        options = ArticleOptions(summarize=False, source=source, glossary=self.glossary)
+            article = read_article_bytes(data, name, self.config.max_file_bytes, self.config.max_chars, options.article_only)
         return self._process(article.text, options, caller, cleaned=True, form=article.form)
 
     def _process(
