@@ -93,7 +93,7 @@ def test_documents_come_back_in_their_own_format(tmp_path: Path, marian_fr_en_di
     film = (out / "film.en.srt").read_text()
     assert film.count("-->") == 3 and "00:00:09,000 --> 00:00:11,000" in film and "Bonjour" not in film
     page = (out / "page.en.html").read_text()
-    assert page.startswith("<html><body><h1>") and page.count("<b>") == 1 and "maire" not in page
+    assert page.startswith('<html lang="en"><body><h1>') and page.count("<b>") == 1 and "maire" not in page
     assert json.loads((out / "lettre.json").read_text())["format"] == "docx"
 
 

@@ -45,7 +45,8 @@ def tags(markup: str) -> list[tuple[str, str, list[tuple[str, str | None]]]]:
 
 def test_the_markup_comes_out_as_it_went_in(translator: Translator) -> None:
     out = translate_html(PAGE, translator)
-    assert tags(out) == tags(PAGE)  # same tags, same order, same attributes (alt and title aside)
+    assert tags(out)[0] == ("start", "html", [("lang", "en")])  # the page says its new language
+    assert tags(out)[1:] == tags(PAGE)[1:]  # same tags, same order, same attributes (alt and title aside)
     for verbatim in (
         "<code>pip install &lt;x&gt;</code>",
         '<script>if (a < b) { alert("x") }</script>',

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from ..document import BLOCK_SEPARATOR
 from ..errors import InputTextError
+from ..languages import Language, other
 from .inline import Block, Part, TranslateMany, place_all
 
 if TYPE_CHECKING:
@@ -47,6 +48,11 @@ class Form(ABC):
     @abstractmethod
     def render(self, translated: list[list[Part]]) -> bytes:
         """The file, with each block's parts (one list per block, in order) in its place."""
+
+    def render_in(self, translated: list[list[Part]], language: Language) -> bytes:
+        """The file written in ``language``, its blocks' new one: a format that records its
+        language (an HTML page's ``lang``) says it; the others are just ``render``."""
+        return self.render(translated)
 
     def translatable(self) -> list[Block]:
         return [block for block in self.blocks if block.translatable()]
@@ -87,7 +93,7 @@ class Form(ABC):
         def translate_many(texts: Sequence[str]) -> list[str]:
             return translator.translate_texts(texts, generation, glossary)
 
-        return self.render(self.assemble(translate_many(self.model_texts()), translate_many))
+        return self.render_in(self.assemble(translate_many(self.model_texts()), translate_many), other(translator.source))
 
 
 def text_of(data: str | bytes, name: str) -> str:

@@ -4,21 +4,27 @@ inline tags (``a``, ``b``, ``em``, ``span``...), the tags put back around the ri
 
 Guarantees, whatever the model writes:
 - the sequence of tags out is the sequence in (attributes untouched, ``alt`` and ``title``
-  translated); ``code``, ``pre``, ``kbd``, ``script``, ``style``, comments and
+  translated, ``lang`` and a declared charset updated, see below); ``code``, ``pre``, ``kbd``, ``script``, ``style``, comments and
   ``translate="no"`` elements are copied verbatim;
 - the model's text is escaped, so no tag, script or event handler can appear that was not in
   the input;
 - nesting deeper than ``MAX_DEPTH`` is refused (a parser's recursion is not a document).
+
+The translated page says its new language (``<html lang="en">``, and any translated element
+that said the source language) and its true encoding (the file is written in UTF-8, so a
+``<meta charset>`` says so).
 """
 
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING, ClassVar
 
 from ..errors import InputTextError
+from ..languages import Language, other
 from .article import article_lines, in_article
 from .base import Form, text_of
 from .inline import Atom, Block, Close, Open, Part
@@ -35,23 +41,60 @@ MARKERS = {**{f"h{level}": "#" * level + " " for level in range(1, 7)}, "li": "-
 MAX_DEPTH = 512  # deeper nesting than this is not a document but an attack
 
 
+LANGUAGE_ATTRIBUTES = ("lang", "xml:lang")
+CHARSET_DECLARATION = re.compile(r"charset\s*=\s*[\w.:-]+", re.IGNORECASE)
+
+
 @dataclass(eq=False)
 class _Tag:
-    """A start tag, its attributes as written, or as a block to translate (``alt``, ``title``)."""
+    """A start tag, its attributes as written, or as a block to translate (``alt``, ``title``);
+    ``kept``: inside an element copied verbatim (its text is not translated)."""
 
     name: str
     attributes: list[tuple[str, str | None | Block]]
     closed: bool = False
+    kept: bool = False
 
-    def render(self, texts: dict[int, str]) -> str:
+    def render(self, texts: dict[int, str], language: Language | None = None) -> str:
         rendered = []
-        for name, value in self.attributes:
+        for name, value in self._written(language):
             if value is None:
                 rendered.append(f" {name}")
                 continue
             text = texts.get(id(value), value.text()) if isinstance(value, Block) else value
             rendered.append(f' {name}="{html.escape(text, quote=True)}"')
         return f"<{self.name}{''.join(rendered)}{' /' if self.closed else ''}>"
+
+    def _written(self, language: Language | None) -> list[tuple[str, str | None | Block]]:
+        """The attributes as the translated file says them: the page's ``lang`` (added if
+        missing) and that of a translated element in the source language become
+        ``language``; a charset declared becomes UTF-8, the file's encoding."""
+        attributes = self.attributes
+        if self.name == "meta":
+            attributes = [(name, _utf8(name, value)) for name, value in attributes]
+        if language is None or self.kept:
+            return attributes
+        source = other(language)
+
+        def said_in_source(value: str | None | Block) -> bool:
+            return isinstance(value, str) and value.strip().lower().split("-")[0] == source
+
+        relabelled: list[tuple[str, str | None | Block]] = [
+            (name, language if name in LANGUAGE_ATTRIBUTES and (self.name == "html" or said_in_source(value)) else value)
+            for name, value in attributes
+        ]
+        if self.name == "html" and "lang" not in {name for name, _ in attributes}:
+            relabelled.append(("lang", language))
+        return relabelled
+
+
+def _utf8(name: str, value: str | None | Block) -> str | None | Block:
+    """A ``meta`` attribute with any charset it declares as UTF-8."""
+    if not isinstance(value, str):
+        return value
+    if name == "charset":
+        return "utf-8"
+    return CHARSET_DECLARATION.sub("charset=utf-8", value) if name == "content" else value
 
 
 class _Splitter(HTMLParser):
@@ -163,7 +206,7 @@ class _Splitter(HTMLParser):
                 attributes.append((name, block))
             else:
                 attributes.append((name, value))
-        return _Tag(tag, attributes, closed)
+        return _Tag(tag, attributes, closed, kept=self.verbatim_depth > 0)
 
 
 class HtmlForm(Form):
@@ -189,12 +232,14 @@ class HtmlForm(Form):
         lines = article_lines(self.markup)
         return in_article(self.model_texts(), lines) or None if lines else None
 
-    def render_text(self, translated: list[list[Part]]) -> str:
+    def render_text(self, translated: list[list[Part]], language: Language | None = None) -> str:
+        """The page with ``translated`` in place of its blocks; ``language``: the one they are
+        in, which the page then says (see the module's docstring)."""
         by_block = dict(zip(map(id, self.blocks), translated, strict=True))
         texts = {id(block): "".join(p for p in parts if isinstance(p, str)) for block, parts in zip(self.blocks, translated)}
 
         def markup(value: object) -> str:
-            return value.render(texts) if isinstance(value, _Tag) else str(value)
+            return value.render(texts, language) if isinstance(value, _Tag) else str(value)
 
         def part(item: Part) -> str:
             if isinstance(item, str):
@@ -215,6 +260,9 @@ class HtmlForm(Form):
 
     def render(self, translated: list[list[Part]]) -> bytes:
         return self.render_text(translated).encode("utf-8")
+
+    def render_in(self, translated: list[list[Part]], language: Language) -> bytes:
+        return self.render_text(translated, language).encode("utf-8")
 
 
 def translate_html(markup: str, translator: Translator, generation: Generation = None, glossary: Glossary | None = None) -> str:
