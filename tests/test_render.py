@@ -50,3 +50,39 @@ def test_json_and_markdown_name_the_key_sentences() -> None:
     assert [segment["key"] for segment in result.to_json()["segments"]] == [False, False, True]
     markdown = result.to_markdown()
     assert "## Key sentences of the original\n\n- La grève commence jeudi." in markdown
+
+
+def test_titles_follow_the_direction_used() -> None:
+    from passerelle.ui.web.headline import Heading
+
+    english = Heading("en")
+    assert english.tab_title() == "Passerelle — English → French"
+    assert english.pane_titles()["original"] == "Original · English" and "English → French" in english.header()
+    detected = Heading("auto", "fr")
+    assert detected.pane_titles()["original"] == "Original · French (detected)"
+    assert detected.tab_title() == "Passerelle — French → English (French detected)"
+    assert Heading("auto").pane_titles()["original"] == "Original"
+    assert 'href="docs"' in Heading().header() and "LibreTranslate-compatible" in Heading().header()
+
+
+def test_the_model_line_speaks_plainly_with_the_details_one_click_away() -> None:
+    from passerelle.ui.article.models import ModelState, ModelStatus
+    from passerelle.ui.web.headline import ModelItem, render_model_line, short_name
+
+    engine = "/models/opus-mt-fr-en (ctranslate2 int8_float32 cpu (2 workers x 1 thread))"
+    ready = ModelItem("French → English", short_name("/models/opus-mt-fr-en/"), ModelStatus(ModelState.READY, engine))
+    failed = ModelItem("Summary", "distilbart", ModelStatus(ModelState.FAILED, "Set PASSERELLE_SUMMARY_MODEL."))
+    line = render_model_line([ready, failed])
+    shown, details = line.split("<details", 1)
+    assert "French → English: opus-mt-fr-en · ready" in shown and "ctranslate2" not in shown
+    assert "ctranslate2 int8_float32 cpu" in details.split("</details>")[0]
+    assert line.count("PASSERELLE_SUMMARY_MODEL") == 1  # the fix, said once
+
+
+def test_each_uploaded_file_says_how_it_stands() -> None:
+    from passerelle.ui.web.render import FileLine, FileState, render_file_states
+
+    assert render_file_states([FileLine("seul.txt")]) == ""  # one file: the status line says it all
+    html = render_file_states([FileLine("a.txt", FileState.DONE, "3 sentences", shown=True), FileLine("b<.txt", FileState.FAILED)])
+    assert "✓ a.txt: translated (3 sentences)" in html and 'aria-current="true"' in html
+    assert "✗ b&lt;.txt: failed" in html

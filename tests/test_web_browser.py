@@ -161,7 +161,7 @@ def test_empty_text_shows_a_clear_error(page: playwright_api.Page) -> None:
 def test_non_french_text_warns_but_translates(page: playwright_api.Page) -> None:
     page.fill("#article-text textarea", "The city council approved the budget on Tuesday evening after a long debate.")
     page.get_by_label("None").check()
-    page.get_by_label("Fast (greedy)").check()
+    page.get_by_label("Fast", exact=True).check()
     page.click("#translate-button")
     warning = page.wait_for_selector("#status .notice.warning", timeout=MODEL_TIMEOUT_MS)
     assert "not French" in warning.inner_text()
@@ -179,7 +179,7 @@ def test_several_files_become_a_list_of_articles(page: playwright_api.Page, tmp_
         "() => document.querySelector('#article-text textarea').value.includes('premier article')",
         timeout=UI_TIMEOUT_MS,
     )
-    picker = page.get_by_label("Article to translate")
+    picker = page.get_by_label("Article to show")
     picker.click()
     page.get_by_role("option", name="second.html").click()
     page.wait_for_function(
@@ -204,7 +204,7 @@ def test_a_missing_model_is_explained_once_beside_the_model_line(
         page.wait_for_selector("#status .notice.error", timeout=UI_TIMEOUT_MS)
         assert "model line at the top" in page.locator("#status").inner_text()
         line = page.wait_for_selector("#model-status .model.failed", timeout=UI_TIMEOUT_MS)
-        assert "translation" in line.inner_text().lower()
+        assert "French → English" in line.inner_text()  # the direction chosen, in a reader's words
         fix = "PASSERELLE_MODEL"
         page.wait_for_function(f"() => document.querySelector('#model-status').innerText.includes('{fix}')", timeout=UI_TIMEOUT_MS)
         page.wait_for_timeout(500)  # a toast would have appeared by now
@@ -220,7 +220,7 @@ def test_the_direction_switch_translates_english_into_french(page: playwright_ap
     assert "Traduction · français" in page.locator("#panes").text_content()
     page.fill("#article-text textarea", "The museum reopens on Saturday. Entry is free for students.")
     page.get_by_label("None").check()
-    page.get_by_label("Fast (greedy)").check()
+    page.get_by_label("Fast", exact=True).check()
     page.click("#translate-button")
     page.wait_for_selector("#status .progress-line.done", timeout=MODEL_TIMEOUT_MS)
     assert page.locator("#pane-translation .seg").count() == 2
@@ -239,7 +239,7 @@ def test_a_word_file_is_uploaded_and_its_translation_downloaded_as_word(page: pl
     )
     assert "Word layout kept" in page.locator("#status").inner_text()
     page.get_by_label("None").check()
-    page.get_by_label("Fast (greedy)").check()
+    page.get_by_label("Fast", exact=True).check()
     page.click("#translate-button")
     page.wait_for_selector("#status .progress-line.done", timeout=MODEL_TIMEOUT_MS)
     button = page.locator("#download-file")
@@ -349,6 +349,141 @@ def test_a_long_unbroken_string_wraps_on_the_starting_page(browser: playwright_a
         assert page.evaluate("document.documentElement.scrollWidth") <= 1400
     finally:
         context.close()
+
+
+def pane_title(page: playwright_api.Page, pane: str) -> str:
+    return page.locator(f"#panes > .column:has(#pane-{pane}) .pane-title").inner_text().strip()
+
+
+def test_titles_tab_model_line_and_downloads_follow_english_to_french(page: playwright_api.Page, url: str) -> None:
+    assert page.title() == "Passerelle — French → English"
+    page.get_by_label("English → French").check()
+    page.wait_for_function("() => document.title === 'Passerelle — English → French'", timeout=UI_TIMEOUT_MS)
+    assert "English → French" in page.locator("#app-title h1").inner_text()
+    line = page.locator("#model-status .model-line").inner_text()
+    assert "English → French:" in line and "French → English:" not in line
+    # The paths and the engine: one click away, not on the line.
+    details = page.locator("#model-status details.model-details")
+    assert not details.locator("ul").is_visible()
+    details.locator("summary").click()
+    assert details.locator("ul").is_visible()
+    page.fill("#article-text textarea", "The museum reopens on Saturday.")
+    page.get_by_label("None").check()
+    page.get_by_label("Fast", exact=True).check()
+    page.click("#translate-button")
+    page.wait_for_selector("#status .progress-line.done", timeout=MODEL_TIMEOUT_MS)
+    assert pane_title(page, "original") == "Original · English".upper()
+    assert pane_title(page, "translation") == "Traduction · français".upper()
+    assert page.title() == "Passerelle — English → French"
+    button = page.locator("#download-md")
+    assert "French" in button.inner_text()
+    with page.expect_download(timeout=UI_TIMEOUT_MS) as download:
+        button.click()
+    assert download.value.suggested_filename == "article.fr.md"
+    # Scripts find the REST API's own page from the header, not only Gradio's endpoint.
+    link = page.get_by_role("link", name="REST API (LibreTranslate-compatible)")
+    assert link.is_visible() and link.get_attribute("href") == "docs"
+    assert page.request.get(url.rstrip("/") + "/docs").status == 200
+
+
+def test_detect_mode_shows_the_language_found(page: playwright_api.Page) -> None:
+    page.get_by_label("Detect").check()
+    page.wait_for_function("() => document.title.includes('⇄')", timeout=UI_TIMEOUT_MS)
+    assert "French → English:" in page.locator("#model-status").inner_text()  # both translators
+    assert "English → French:" in page.locator("#model-status").inner_text()
+    page.fill("#article-text textarea", "Le conseil municipal a voté le budget de la ville mardi soir après un long débat.")
+    page.get_by_label("None").check()
+    page.get_by_label("Fast", exact=True).check()
+    page.click("#translate-button")
+    page.wait_for_selector("#status .progress-line.done", timeout=MODEL_TIMEOUT_MS)
+    assert pane_title(page, "original") == "ORIGINAL · FRENCH (DETECTED)"
+    assert pane_title(page, "translation") == "TRANSLATION · ENGLISH"
+    assert "French detected" in page.locator("#app-title").inner_text()
+    page.wait_for_function("() => document.title === 'Passerelle — French → English (French detected)'", timeout=UI_TIMEOUT_MS)
+
+
+def test_no_warning_of_the_last_run_stays_during_the_next(page: playwright_api.Page) -> None:
+    page.fill("#article-text textarea", "The city council approved the budget on Tuesday evening after a long debate.")
+    page.get_by_label("None").check()
+    page.get_by_label("Fast", exact=True).check()
+    page.click("#translate-button")
+    page.wait_for_selector("#status .progress-line.done", timeout=MODEL_TIMEOUT_MS)
+    assert page.locator("#status .notice.warning").count() == 1 and page.locator(".toast-body").count() >= 1
+    page.fill("#article-text textarea", "Le maire a parlé devant le conseil municipal hier soir.")
+    page.click("#translate-button")
+    # Gone at once, while the second article is still being translated, not only at its end.
+    page.wait_for_selector(".toast-body", state="detached", timeout=UI_TIMEOUT_MS)
+    page.wait_for_function("() => !document.querySelector('#status .notice.warning')", timeout=UI_TIMEOUT_MS)
+    assert not page.locator("#other-way").is_visible()
+    page.wait_for_selector("#status .progress-line.done", timeout=MODEL_TIMEOUT_MS)
+    assert page.locator("#status .notice.warning").count() == 0 and page.locator(".toast-body").count() == 0
+
+
+def test_the_wrong_language_warning_offers_the_other_way(page: playwright_api.Page) -> None:
+    page.fill("#article-text textarea", "The city council approved the budget on Tuesday evening after a long debate.")
+    page.get_by_label("None").check()
+    page.get_by_label("Fast", exact=True).check()
+    page.click("#translate-button")
+    other_way = page.wait_for_selector("#other-way", state="visible", timeout=MODEL_TIMEOUT_MS)
+    assert "English → French" in other_way.inner_text()
+    page.wait_for_selector("#status .progress-line.done", timeout=MODEL_TIMEOUT_MS)
+    assert serious_violations(page) == []  # the warning and its button, for keyboards and screen readers too
+    other_way.click()  # one click: the direction turns and the article is translated again
+    page.wait_for_function("() => document.title === 'Passerelle — English → French'", timeout=UI_TIMEOUT_MS)
+    assert page.get_by_label("English → French").is_checked()
+    page.wait_for_selector("#status progress", timeout=UI_TIMEOUT_MS)  # it runs by itself
+    page.wait_for_selector("#status .progress-line.done", timeout=MODEL_TIMEOUT_MS)
+    assert page.locator("#status .notice.warning").count() == 0  # English read as English now
+    assert pane_title(page, "original") == "Original · English".upper()
+    assert not page.locator("#other-way").is_visible()
+
+
+def test_several_files_are_all_translated_and_zipped(page: playwright_api.Page, tmp_path: Path) -> None:
+    import zipfile
+
+    first, second = tmp_path / "premier.txt", tmp_path / "second.html"
+    first.write_text("Le premier article parle du budget de Lyon.", encoding="utf-8")
+    second.write_text("<html><body><h1>Marseille</h1><p>Le second article parle du port.</p></body></html>", encoding="utf-8")
+    page.fill("#article-text textarea", "Le maire a parlé.")
+    page.get_by_label("None").check()
+    page.get_by_label("Fast", exact=True).check()
+    page.click("#translate-button")
+    page.wait_for_selector("#status .progress-line.done", timeout=MODEL_TIMEOUT_MS)
+    assert page.locator("#download-md").is_visible()
+
+    page.set_input_files("#article-files input[type=file]", [str(first), str(second)])
+    # The last result and its downloads leave the screen with the new files.
+    page.wait_for_selector("#status .file-states", timeout=UI_TIMEOUT_MS)
+    assert not page.locator("#download-md").is_visible() and page.locator("#pane-translation .seg").count() == 0
+    states = page.locator("#status .file-states li")
+    assert states.count() == 2 and "premier.txt: to translate" in states.nth(0).inner_text()
+    assert "shown below" in states.nth(0).inner_text()
+    page.click("#translate-button")
+    page.wait_for_selector("#status .progress-line.done", timeout=MODEL_TIMEOUT_MS)
+    status = page.locator("#status").inner_text()
+    assert "2 of 2 articles translated" in status and "showing premier.txt" in status
+    assert [states.nth(i).inner_text().split(" (")[0] for i in range(2)] == ["✓ premier.txt: translated", "✓ second.html: translated"]
+    assert "premier article" in page.locator("#pane-original").inner_text()
+    with page.expect_download(timeout=UI_TIMEOUT_MS) as download:
+        page.click("#download-zip")
+    with zipfile.ZipFile(download.value.path()) as archive:
+        names = sorted(archive.namelist())
+        assert json.loads(archive.read(next(n for n in names if n.endswith("second.en.json"))))["source_file"] == "second.html"
+    # Each file's results in a folder of its own: Markdown, JSON, and the page in its own form.
+    assert names == [
+        "01-premier.txt/premier.en.json",
+        "01-premier.txt/premier.en.md",
+        "02-second.html/second.en.html",
+        "02-second.html/second.en.json",
+        "02-second.html/second.en.md",
+    ]
+    # Another file picked: its own result, said so.
+    page.get_by_label("Article to show").click()
+    page.get_by_role("option", name="second.html").click()
+    page.wait_for_function("() => document.querySelector('#pane-original').innerText.includes('Marseille')", timeout=UI_TIMEOUT_MS)
+    assert "shown below" in states.nth(1).inner_text() and "shown below" not in states.nth(0).inner_text()
+    assert page.locator("#download-zip").is_visible()
+    assert serious_violations(page) == []
 
 
 SERIOUS = ("serious", "critical")

@@ -22,25 +22,21 @@ from ..article import LoadedModels
 from ..article.language import AUTO
 from ..article.models import ModelState
 from ..config import AppConfig
-from .files import FileHandlers
+from .files import FileHandlers, chosen
 from .gradio_api import API_NAME, ApiHandler
+from .headline import Heading, ModelItem, direction_label, render_model_line, render_pane_title, short_name
 from .metrics import Metrics
 from .options import DIRECTIONS, QUALITY_BEST, QUALITY_FAST, SUMMARY_CHOICES, glossary_text
-from .render import (
-    DIRECTION_TITLES,
-    HEADER,
-    PANE_CLASS,
-    PLACEHOLDERS,
-    human_bytes,
-    idle_status,
-    render_model_status,
-    render_placeholder,
-)
+from .render import PANE_CLASS, PLACEHOLDERS, human_bytes, idle_status, render_placeholder
 from .scratch import Scratch
 from .sessions import SessionBounds
 from .stream import StreamHandler
+from .view import hidden
 
-TITLE = "Passerelle — French → English"
+TITLE = Heading().tab_title()  # the script keeps the tab's title in step with the header
+# The quality choice in a reader's words; its values stay those scripts already send.
+QUALITY_CHOICES = [("Fast", QUALITY_FAST), ("Best (slower)", QUALITY_BEST)]
+QUALITY_INFO = "Fast: one pass, for a quick read. Best: weighs several wordings of each sentence; takes longer."
 CONCURRENCY_ID = "models"  # the UI and the API share the models, hence one limit
 THEME = gr.themes.Soft(
     primary_hue="indigo",
@@ -59,8 +55,24 @@ def asset(name: str) -> str:
     return resources.files(__package__).joinpath(ASSETS, name).read_text(encoding="utf-8")
 
 
-def pane_title(title: str) -> str:
-    return f'<div class="pane-title">{title}</div>'
+def model_items(config: AppConfig, services: LoadedModels, source: str) -> list[ModelItem]:
+    """The models the chosen direction uses ("auto": both translators), then the summary's."""
+    status = services.status()
+    translators = {
+        "fr": (config.model, services.translator_status("fr")),
+        "en": (config.summary_translation_model, services.translator_status("en")),
+    }
+    items = []
+    for language in ("fr", "en"):
+        if source in (language, AUTO):
+            model, state = translators[language]
+            items.append(ModelItem(direction_label(language), short_name(model), state, model))
+    items.append(ModelItem("Summary", short_name(config.summary_model), status["summary"], config.summary_model))
+    return items
+
+
+def settled(items: list[ModelItem]) -> bool:
+    return all(item.status.state in (ModelState.READY, ModelState.FAILED) for item in items)
 
 
 def build_app(config: AppConfig, services: LoadedModels, scratch: Scratch, metrics: Metrics) -> gr.Blocks:
@@ -72,8 +84,8 @@ def build_app(config: AppConfig, services: LoadedModels, scratch: Scratch, metri
     default_summary = next(k for k, v in SUMMARY_CHOICES.items() if v == config.summary_length)
 
     with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
-        gr.HTML(HEADER, elem_id="app-title")
-        model_status = gr.HTML(render_model_status(services.status()), elem_id="model-status")
+        header = gr.HTML(Heading().header(), elem_id="app-title")
+        model_status = gr.HTML(render_model_line(model_items(config, services, "fr")), elem_id="model-status")
         status_timer = gr.Timer(MODEL_STATUS_SECONDS)
         with gr.Row(equal_height=False):
             with gr.Column(scale=3):
@@ -96,7 +108,7 @@ def build_app(config: AppConfig, services: LoadedModels, scratch: Scratch, metri
                 )
                 limits = f"Up to {config.max_files} files · {extensions} · {human_bytes(config.max_file_bytes)} each"
                 gr.HTML(f'<div class="hint">{limits}</div>')
-                picker = gr.Dropdown(label="Article to translate", choices=[], visible=False, interactive=True)
+                picker = gr.Dropdown(label="Article to show", choices=[], visible=False, interactive=True, elem_id="picker")
                 article_only = gr.Checkbox(
                     label="Web pages: the article only",
                     info="Leave out menus, headers and footers (the summary always does)",
@@ -106,7 +118,7 @@ def build_app(config: AppConfig, services: LoadedModels, scratch: Scratch, metri
                 direction = gr.Radio(list(DIRECTIONS), value=next(iter(DIRECTIONS)), label="Direction", elem_id="direction")
                 with gr.Row():
                     summary = gr.Radio(list(SUMMARY_CHOICES), value=default_summary, label="Summary")
-                    quality = gr.Radio([QUALITY_FAST, QUALITY_BEST], value=QUALITY_BEST, label="Quality")
+                    quality = gr.Radio(QUALITY_CHOICES, value=QUALITY_BEST, label="Quality", info=QUALITY_INFO, elem_id="quality")
                 with gr.Accordion("Glossary", open=bool(config.glossary), elem_id="glossary-box"):
                     glossary = gr.Textbox(
                         value=glossary_text(config),
@@ -122,43 +134,62 @@ def build_app(config: AppConfig, services: LoadedModels, scratch: Scratch, metri
         with gr.Row(equal_height=True, elem_id="status-row"):
             with gr.Column(scale=4):
                 status = gr.HTML(idle_status(), elem_id="status")
+            other_way = gr.Button("Translate the other way", visible=False, size="sm", scale=0, elem_id="other-way")
             download: dict[str, Any] = {"visible": False, "size": "sm", "scale": 0, "min_width": DOWNLOAD_BUTTON_WIDTH}
             markdown_file = gr.DownloadButton("⬇ Markdown", elem_id="download-md", **download)
             json_file = gr.DownloadButton("⬇ JSON", elem_id="download-json", **download)
             own_file = gr.DownloadButton("⬇ File", elem_id="download-file", **download)
+            zip_file = gr.DownloadButton("⬇ Download all (zip)", elem_id="download-zip", **download)
         with gr.Row(elem_id="panes"):
             panes, titles = {}, {}
-            for key, title in DIRECTION_TITLES["fr"].items():
+            for key, title in Heading().pane_titles().items():
                 with gr.Column():
-                    titles[key] = gr.HTML(pane_title(title))
+                    titles[key] = gr.HTML(render_pane_title(title))
                     panes[key] = gr.HTML(
                         render_placeholder(PLACEHOLDERS[key]), elem_id=f"pane-{key}", elem_classes=[PANE_CLASS], js_on_load=None
                     )
-        # The uploads' texts go with the uploads themselves (the scratch root's time-to-live).
-        files_state = gr.State({}, time_to_live=config.temp_ttl_seconds)
-        loaded_state = gr.State(None, time_to_live=config.temp_ttl_seconds)
+        # The uploads' texts and results go with the uploads themselves (the scratch root's time-to-live).
+        uploads = gr.State(None, time_to_live=config.temp_ttl_seconds)
 
-        file_outputs = [picker, text, files_state, loaded_state, status]
-        files.upload(file_handlers.load, [files], file_outputs, api_visibility="private")
-        files.clear(file_handlers.clear, None, file_outputs, api_visibility="private")
-        picker.input(file_handlers.pick, [picker, files_state], [text, loaded_state], api_visibility="private")
+        # Every handler below the form sends the whole view (see view.VIEW_KEYS), in this order.
+        view = [status, *panes.values(), markdown_file, json_file, own_file, zip_file, header, *titles.values(), other_way]
+        file_outputs = [*view, uploads, picker, text]
+        private: dict[str, Any] = {"api_visibility": "private"}
+        files.upload(file_handlers.load, [files, direction, article_only], file_outputs, **private)
+        files.clear(file_handlers.clear, [direction], file_outputs, **private)
+        picker.input(file_handlers.pick, [picker, uploads, direction], file_outputs, **private)
         button.click(
             StreamHandler(config, services, scratch, metrics).run,
-            [text, summary, quality, glossary, loaded_state, direction, article_only],
-            [status, panes["original"], panes["translation"], panes["summary"], markdown_file, json_file, own_file],
-            api_visibility="private",
+            [text, summary, quality, glossary, uploads, direction, article_only],
+            [*view, uploads],
             concurrency_id=CONCURRENCY_ID,
             show_progress="hidden",
+            **private,
         )
 
         def follow_direction(label: str) -> tuple[Any, ...]:
-            """The panes' titles and the text box's label in the chosen direction."""
-            source = DIRECTIONS.get(label, "fr")
+            """The header, the panes' titles, the text box's label and the model line in the
+            chosen direction; a warning's "other way" button goes."""
+            source = chosen(label)
+            heading = Heading(source)
             names = {**NAMES, AUTO: "French or English"}
             box = gr.Textbox(label=f"{names[source]} article", placeholder=f"Paste the {names[source]} text of an article here…")
-            return (box, *(pane_title(DIRECTION_TITLES[source][key]) for key in titles))
+            items = model_items(config, services, source)
+            pane_titles = (render_pane_title(title) for title in heading.pane_titles().values())
+            return (box, heading.header(), *pane_titles, hidden(), render_model_line(items), gr.Timer(active=not settled(items)))
 
-        direction.change(follow_direction, [direction], [text, *titles.values()], api_visibility="private", queue=False)
+        direction_outputs = [text, header, *titles.values(), other_way, model_status, status_timer]
+        direction.change(follow_direction, [direction], direction_outputs, queue=False, show_progress="hidden", **private)
+
+        def the_other_way(label: str) -> str:
+            """The opposite of the chosen direction (the button shows only for French or English)."""
+            return next(name for name, source in DIRECTIONS.items() if source == ("fr" if chosen(label) == "en" else "en"))
+
+        # One click: the direction turns, then the article is translated again (by the
+        # Translate button itself, so the page behaves as if the reader had pressed it).
+        other_way.click(the_other_way, [direction], [direction], queue=False, show_progress="hidden", **private).then(
+            None, None, None, js="() => { document.getElementById('translate-button')?.click(); }", **private
+        )
 
         def translate(
             text: str, summary_length: str = config.summary_length, beams: int = 0, glossary: str = "", source: str = "fr"
@@ -172,15 +203,15 @@ def build_app(config: AppConfig, services: LoadedModels, scratch: Scratch, metri
 
         gr.api(translate, api_name=API_NAME, concurrency_id=CONCURRENCY_ID)
 
-        def refresh_status() -> tuple[str, Any]:
-            """The models' state; the timer stops once every model is loaded or failed."""
-            status = services.status()
-            settled = all(item.state in (ModelState.READY, ModelState.FAILED) for item in status.values())
-            return render_model_status(status), gr.Timer(active=not settled)
+        def refresh_status(label: str = "") -> tuple[str, Any]:
+            """The models' state; the timer stops once every model shown is loaded or failed."""
+            items = model_items(config, services, chosen(label))
+            return render_model_line(items), gr.Timer(active=not settled(items))
 
         status_outputs = [model_status, status_timer]
-        demo.load(refresh_status, None, status_outputs, api_visibility="private", queue=False, show_progress="hidden")
-        status_timer.tick(refresh_status, None, status_outputs, api_visibility="private", queue=False, show_progress="hidden")
+        quiet: dict[str, Any] = {"queue": False, "show_progress": "hidden", **private}
+        demo.load(refresh_status, None, status_outputs, **quiet)
+        status_timer.tick(refresh_status, [direction], status_outputs, **quiet)
 
     # api_open=False: /gradio_api/run/... would otherwise run jobs outside the queue's limits.
     demo.queue(default_concurrency_limit=config.concurrency_limit, max_size=config.max_queue, api_open=False)

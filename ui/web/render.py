@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -22,8 +22,6 @@ from passerelle.summarize import FactCheck
 from passerelle.translate import Document, TranslationResult
 from passerelle.translate.document import Unit, UnitKind
 from passerelle.translate.faithful import Flag, FlagKind
-
-from ..article.models import ModelState, ModelStatus
 
 SEG_CLASS = "seg"
 ACTIVE_CLASS = "seg-active"  # hovered sentence and its counterpart
@@ -37,18 +35,6 @@ MAX_HEADING_LEVEL = 6
 _ORDERED_MARKER = re.compile(r"\d+[.)]")
 
 
-# Texts of the page (HTML, ours: no user input in them).
-HEADER = (
-    "<h1>Passerelle</h1><p>French → English translation of whole articles, with a bilingual summary. "
-    "Hover or click a sentence to find it in the other language.</p>"
-)
-PANE_TITLES = {"original": "Original · français", "translation": "Translation · English", "summary": "Summary · résumé"}
-# The panes' titles for each direction ("auto": the language is known once detected).
-DIRECTION_TITLES = {
-    "fr": PANE_TITLES,
-    "en": PANE_TITLES | {"original": "Original · English", "translation": "Traduction · français"},
-    "auto": PANE_TITLES | {"original": "Original", "translation": "Translation · traduction"},
-}
 PLACEHOLDERS = {
     "original": "The article appears here, sentence by sentence.",
     "translation": "Its translation appears here, paragraph by paragraph.",
@@ -240,27 +226,47 @@ def human_bytes(size: int) -> str:
     return f"{size} bytes"
 
 
-MODEL_ROLES = {"translation": "Translation model", "summary": "Summary models"}
-STATE_SIGNS = {"waiting": "○", "loading": "◌", "ready": "✓", "failed": "✗"}
-
-
-def render_model_status(status: Mapping[str, ModelStatus]) -> str:
-    """One line saying where each model stands; a model that failed, with its fix below."""
-    items, problems = [], []
-    for role, item in status.items():
-        shown = "loading…" if item.state == ModelState.LOADING else item.state.value
-        detail = f" · {item.detail}" if item.state == ModelState.READY and item.detail else ""
-        items.append(
-            f'<span class="model {item.state.value}">{STATE_SIGNS[item.state.value]} '
-            f"{html.escape(MODEL_ROLES.get(role, role))}: {html.escape(shown + detail)}</span>"
-        )
-        if item.state == ModelState.FAILED:
-            problems.append(item.detail)
-    line = f'<div class="model-line">{"".join(items)}</div>'
-    return line + render_notices(errors=problems)
-
-
 def idle_status(errors: Sequence[str] = (), notes: Sequence[str] = ()) -> str:
     """The status line before any translation: what to do, and what is wrong with the files."""
     progress = Progress("Paste an article or upload files, then press Translate.", state=ProgressState.IDLE)
     return render_progress(progress) + render_notices(errors=errors, notes=notes)
+
+
+class FileState(StrEnum):
+    WAITING = "waiting"
+    TRANSLATING = "translating"
+    DONE = "done"
+    FAILED = "failed"
+
+
+FILE_STATE_TEXTS = {
+    FileState.WAITING: "to translate",
+    FileState.TRANSLATING: "translating…",
+    FileState.DONE: "translated",
+    FileState.FAILED: "failed",
+}
+FILE_STATE_SIGNS = {FileState.WAITING: "○", FileState.TRANSLATING: "◌", FileState.DONE: "✓", FileState.FAILED: "✗"}
+
+
+@dataclass(frozen=True)
+class FileLine:
+    """One uploaded file in the status: its state, a word on it, and whether the panes show it."""
+
+    name: str
+    state: FileState = FileState.WAITING
+    detail: str = ""
+    shown: bool = False
+
+
+def render_file_states(files: Sequence[FileLine]) -> str:
+    """Each uploaded file's state, the one the panes show marked; nothing for fewer than two."""
+    if len(files) < 2:
+        return ""
+    items = []
+    for line in files:
+        text = f"{FILE_STATE_SIGNS[line.state]} {line.name}: {FILE_STATE_TEXTS[line.state]}"
+        text += f" ({line.detail})" if line.detail else ""
+        shown = ' aria-current="true"' if line.shown else ""
+        mark = ' <span class="shown-mark">shown below</span>' if line.shown else ""
+        items.append(f'<li class="file {line.state.value}"{shown}>{html.escape(text)}{mark}</li>')
+    return f'<ul class="file-states" aria-label="Uploaded articles">{"".join(items)}</ul>'

@@ -1,24 +1,27 @@
 """The page's Translate button: the original at once, the translation wave by wave, then the
-summary, then download links, with a progress line that never stands still."""
+summary, then download links, with a progress line that never stands still. Several uploaded
+files are translated one after another, each one's state in the status, then zipped; the
+header and titles follow the direction used (the language detected in Detect mode)."""
 
 from __future__ import annotations
 
 import html
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 import gradio as gr
 
 from passerelle.translate import ModelNotAvailableError, PasserelleError
 from passerelle.translate.formats import form_for
+from passerelle.translate.languages import Language, other
 
 from ..article import (
     ArticleEvent,
     ArticleInputError,
+    ArticleOptions,
     ArticleResult,
     ArticleText,
     LoadedModels,
@@ -27,33 +30,36 @@ from ..article import (
     clean_text,
     read_article_file,
 )
+from ..article.language import AUTO, guess_language
 from ..config import AppConfig
 from .background import Tick, background_events
+from .files import Uploads, file_lines, shown_file, stored_result, view_of, zip_results
+from .headline import Heading
 from .metrics import Metrics
 from .options import DIRECTIONS, GREEDY_BEAMS, NO_SUMMARY, QUALITY_FAST, SUMMARY_CHOICES, article_options, user_error
 from .render import (
-    PLACEHOLDERS,
+    FileState,
     Progress,
     ProgressState,
-    render_notices,
     render_original,
     render_placeholder,
-    render_progress,
     render_summary,
     render_translation,
 )
 from .scratch import Scratch
+from .view import Frame, PageView, download_labels, other_way_button
 
 logger = logging.getLogger("passerelle.web")
 
 PASTED_NAME = "The pasted text"
 MODEL_MISSING = "A model is not available here: what to do is on the model line at the top of the page."
 HEARTBEAT_SECONDS = 1.0  # the page's clock ticks at least this often during long steps
-Frame = tuple[Any, ...]  # one value per output: status, three panes, three downloads
+Written = tuple[Path, Path, Path | None]  # an article's Markdown, JSON and own-format files
 
 
 class StreamHandler:
-    """Translates one article for the page, yielding every output after each step."""
+    """Translates the article (or every uploaded article) for the page, yielding every output
+    after each step: the view (see ``view.VIEW_KEYS``), then the uploads."""
 
     def __init__(self, config: AppConfig, services: LoadedModels, scratch: Scratch, metrics: Metrics) -> None:
         self.config = config
@@ -67,25 +73,78 @@ class StreamHandler:
         summary_label: str,
         quality: str,
         glossary: str,
-        loaded: dict[str, str] | None,
+        uploads: Uploads | None,
         direction: str,
         article_only: bool = False,
     ) -> Iterator[Frame]:
         """Errors are shown in the page and raised as gr.Error (a toast)."""
         started = time.perf_counter()
-        source_file = loaded["name"] if loaded and loaded.get("text") == text else None
         beams = GREEDY_BEAMS if quality == QUALITY_FAST else None  # None: the model's own beams
         source = DIRECTIONS.get(direction, "fr")
         options = article_options(self.config, SUMMARY_CHOICES.get(summary_label, NO_SUMMARY), beams, glossary, source)
-        frame = _FrameBuilder(options.summarize)
+        loaded = shown_file(uploads, text)
+        if uploads and loaded and len(uploads["files"]) > 1:
+            yield from self._all(uploads, options, article_only, started)
+            return
+        view = PageView(heading=Heading(source), summarize=options.summarize, progress=Progress("Starting…"), tail=(gr.skip(),))
+        view.clear_panes()
         try:
-            article = self._article(text, source_file, loaded, article_only)
+            result, written = yield from self._article(view, text, loaded, options, article_only, started)
+        except ModelNotAvailableError as error:  # its fix is on the model line at the top: once is enough
+            raise user_error(str(error), duration=None, toast=False) from error
         except ArticleInputError as error:
-            yield frame.failed(str(error))
             raise user_error(str(error)) from error
-        frame.notes = article.notes
-        if not self.services.translator_loaded(source):
-            yield frame.update(progress=Progress("Loading the translation model (only slow the first time)…"))
+        except PasserelleError as error:  # the errors users can act on, with their own message
+            raise user_error(str(error), duration=None) from error
+        if uploads and loaded:  # the only uploaded file: its result is kept with it
+            uploads = {**uploads, "results": {loaded["name"]: stored_result(view, FileState.DONE, "", written)}, "zip": None}
+            view.tail = (uploads,)
+        yield view.update(progress=_done(result, time.perf_counter() - started))
+
+    def _all(self, uploads: Uploads, options: ArticleOptions, article_only: bool, started: float) -> Iterator[Frame]:
+        """Every uploaded article, one after another; one that fails is marked so and the
+        next one goes on (a missing model stops them all: it would fail each one)."""
+        uploads = {**uploads, "results": {}, "zip": None}  # a new run: the last one's results go
+        names = list(uploads["files"])
+        view = PageView(summarize=options.summarize, tail=(gr.skip(),))
+        for number, name in enumerate(names, 1):
+            loaded = uploads["files"][name]
+            view.heading, view.warnings, view.notes, view.errors = Heading(options.source), [], [], []
+            view.prefix = f"{name} ({number} of {len(names)}): "
+            view.progress = Progress("Starting…")
+            view.files = file_lines(uploads, translating=name)
+            view.clear_panes()
+            try:
+                result, written = yield from self._article(view, loaded["text"], loaded, options, article_only, started)
+            except ModelNotAvailableError as error:
+                raise user_error(str(error), duration=None, toast=False) from error
+            except (ArticleInputError, PasserelleError) as error:
+                uploads["results"][name] = stored_result(view, FileState.FAILED, str(error).splitlines()[0], None)
+                continue
+            detail = _plural(len(result.translation.segments), "sentence")
+            uploads["results"][name] = stored_result(view, FileState.DONE, detail, written)
+        uploads["zip"] = zip_results(self.scratch, uploads)
+        final = view_of(uploads, options.source)
+        translated = sum(1 for stored in uploads["results"].values() if stored["state"] == FileState.DONE)
+        label = f"Done: {translated} of {len(names)} articles translated · showing {uploads['shown']} (pick another above)"
+        final.progress = Progress(label, seconds=time.perf_counter() - started, state=ProgressState.DONE)
+        final.tail = (uploads,)
+        yield final.frame()
+
+    def _article(
+        self, view: PageView, text: str, loaded: dict[str, str] | None, options: ArticleOptions, article_only: bool, started: float
+    ) -> Generator[Frame, None, tuple[ArticleResult, Written]]:
+        """One article into ``view``, frame by frame; its result and files. Raises the
+        errors users can act on once the view says them."""
+        source_file = loaded["name"] if loaded else None
+        try:
+            article = self._read(text, loaded, article_only)
+        except ArticleInputError as error:
+            yield view.failed(str(error))
+            raise
+        view.notes = article.notes
+        if not self.services.translator_loaded(options.source):
+            yield view.update(progress=Progress("Loading the translation model (only slow the first time)…"))
         result: ArticleResult | None = None
         stage = Stage.TRANSLATING
         events = background_events(
@@ -95,112 +154,113 @@ class StreamHandler:
             for event in events:
                 elapsed = time.perf_counter() - started
                 if isinstance(event, Tick):
-                    yield frame.update(progress=replace(frame.progress, seconds=elapsed))
+                    yield view.update(progress=replace(view.progress or Progress(""), seconds=elapsed))
                     continue
                 stage, result = event.stage, event.result or result
-                yield from self._show(frame, event, elapsed)
-        except PasserelleError as error:  # the errors users can act on, with their own message
+                yield from self._show(view, event, elapsed, article.text, source_file)
+        except PasserelleError as error:
             if result is None or stage != Stage.SUMMARIZING:
-                # A missing model's fix is on the model line at the top of the page: once is enough.
                 missing = isinstance(error, ModelNotAvailableError)
-                yield frame.failed(MODEL_MISSING if missing else str(error))
-                raise user_error(str(error), duration=None, toast=not missing) from error
+                yield view.failed(MODEL_MISSING if missing else str(error))
+                raise
             # The translation is done and worth keeping: report the summary's failure only.
             logger.warning("summary failed: %s", error)
             result.summary = None  # an English summary without its French is not offered as one
             gr.Warning("The summary failed; the translation is complete.")
-            frame.errors = [f"Summary failed: {error}"]
-            frame.update(summary=render_summary(None, None, "No summary: see the error above."))
+            view.errors = [f"Summary failed: {error}"]
+            view.summary = render_summary(None, None, "No summary: see the error above.")
         except Exception:
             logger.exception("translation failed")
-            yield frame.failed("Something went wrong on the server; the details are in its log.")
+            yield view.failed("Something went wrong on the server; the details are in its log.")
             raise
         finally:
             events.close()
         assert result is not None
         self.metrics.observe(result)
-        yield frame.finished(result, time.perf_counter() - started, *self.scratch.write(result))
+        written = self.scratch.write(result)
+        _finish(view, result, written)
+        return result, written
 
-    def _article(self, text: str | None, source_file: str | None, loaded: dict[str, str] | None, article_only: bool) -> ArticleText:
+    def _read(self, text: str | None, loaded: dict[str, str] | None, article_only: bool) -> ArticleText:
         """The text box's article; an uploaded file's own form (HTML, Word, subtitles...) when
         the box still holds that file's text, to write the translation back in it (a web
         page reduced to its article when ``article_only``)."""
-        path = loaded.get("path") if loaded and source_file else None
+        path = loaded.get("path") if loaded else None
         if path and form_for(path) is not None:
             return read_article_file(Path(path), self.config.max_file_bytes, self.config.max_chars, article_only)
-        return clean_text(text or "", source_file or PASTED_NAME, self.config.max_chars)
+        return clean_text(text or "", (loaded or {}).get("name") or PASTED_NAME, self.config.max_chars)
 
-    def _show(self, frame: _FrameBuilder, event: ArticleEvent, elapsed: float) -> Iterator[Frame]:
+    def _show(self, view: PageView, event: ArticleEvent, elapsed: float, text: str, source_file: str | None) -> Iterator[Frame]:
         result = event.result
-        if result is not None and result.warnings and not frame.warnings:
-            gr.Warning(html.escape(result.warnings[0], quote=False))
-            frame.warnings = result.warnings
+        if result is not None:
+            view.heading = Heading(view.heading.chosen, result.source_language)
+            if result.warnings and not view.warnings:
+                first = html.escape(result.warnings[0], quote=False)
+                gr.Warning(f"{html.escape(source_file)}: {first}" if source_file and view.files else first)
+                view.warnings = result.warnings
+                view.other_way = self._other_way(view, text)
         if event.stage == Stage.TRANSLATING:
             progress = Progress("Translating…", event.done, event.total, elapsed)
             if result is None:
-                yield frame.update(progress=progress)
+                yield view.update(progress=progress)
             elif result.translation.units_done == 0:  # the split: show the original at once
-                yield frame.update(
+                yield view.update(
                     progress=progress,
                     original=render_original(result.translation.document) if result.translation.document else "",
                     translation=render_placeholder("Translating the first paragraphs…"),
                 )
             else:
-                yield frame.update(progress=progress, translation=render_translation(result.translation))
+                yield view.update(progress=progress, translation=render_translation(result.translation))
         elif event.stage == Stage.SUMMARIZING and result is not None and result.summary is not None:
-            yield frame.update(
+            yield view.update(
                 progress=Progress("Translating the summary into French…", seconds=elapsed),
                 summary=render_summary(result.summary.en, None, "Translating the summary into French…"),
             )
         elif event.stage == Stage.SUMMARIZING:
-            yield frame.update(
+            yield view.update(
                 progress=Progress("Summarising the translation…", seconds=elapsed),
                 summary=render_placeholder("Summarising in English, then translating the summary into French…"),
             )
 
+    @staticmethod
+    def _other_way(view: PageView, text: str) -> object:
+        """The "Translate the other way" button when the text reads as the language the chosen
+        direction translates into (one article, a direction chosen, not detected)."""
+        chosen = view.heading.chosen
+        if view.files or chosen == AUTO or chosen not in ("fr", "en"):
+            return view.other_way
+        source: Language = "en" if chosen == "en" else "fr"
+        return other_way_button(source) if guess_language(text).is_(other(source)) else view.other_way
 
-class _FrameBuilder:
-    """Holds the current value of every output, so each yield sends them all (Gradio only
-    transmits what changed)."""
 
-    def __init__(self, summarize: bool) -> None:
-        self.progress = Progress("Starting…")
-        self.original = render_placeholder(PLACEHOLDERS["original"])
-        self.translation = render_placeholder(PLACEHOLDERS["translation"])
-        waiting = "Waiting for the translation…" if summarize else "No summary was requested."
-        self.summary = render_placeholder(waiting)
-        self.warnings: list[str] = []
-        self.notes: list[str] = []
-        self.errors: list[str] = []
-        self.files: tuple[Any, ...] = (gr.update(visible=False),) * 3
+def _finish(view: PageView, result: ArticleResult, written: Written) -> None:
+    """The finished article in ``view``: key sentences underlined, downloads offered."""
+    translation, summary = result.translation, result.summary
+    if summary is not None:
+        keys = result.key_sentences
+        checks = {"en": summary.check_en, "fr": summary.check_fr}
+        view.summary = render_summary(summary.en, summary.fr, key_count=len(keys), checks=checks)
+        if keys and translation.document is not None:  # underline what the summary rests on
+            view.original = render_original(translation.document, keys)
+            view.translation = render_translation(translation, keys)
+    markdown, data, translated = written
+    labels = download_labels(result.target_language, result.file.suffix if result.file is not None else None)
+    own = gr.update(visible=False)
+    if translated is not None and result.file is not None:
+        own = gr.update(value=str(translated), visible=True, label=labels[2])
+    view.downloads = (
+        gr.update(value=str(markdown), visible=True, label=labels[0]),
+        gr.update(value=str(data), visible=True, label=labels[1]),
+        own,
+    )
 
-    def update(self, **values: Any) -> Frame:
-        for key, value in values.items():
-            setattr(self, key, value)
-        return self.frame()
 
-    def frame(self) -> Frame:
-        status = render_progress(self.progress) + render_notices(self.warnings, self.notes, self.errors)
-        return (status, self.original, self.translation, self.summary, *self.files)
+def _done(result: ArticleResult, seconds: float) -> Progress:
+    flagged = result.checks()["flagged_sentences"]
+    done = f"Done: {_plural(len(result.translation.segments), 'sentence')} translated"
+    done += f" · {flagged} flagged (underlined in red: hover for why)" if flagged else " · no sentence flagged"
+    return Progress(done, seconds=seconds, state=ProgressState.DONE)
 
-    def failed(self, message: str) -> Frame:
-        self.errors = [message]
-        return self.update(progress=Progress(message.splitlines()[0], state=ProgressState.ERROR))
 
-    def finished(self, result: ArticleResult, seconds: float, markdown: Path, data: Path, translated: Path | None) -> Frame:
-        translation, summary = result.translation, result.summary
-        if summary is not None:
-            keys = result.key_sentences
-            checks = {"en": summary.check_en, "fr": summary.check_fr}
-            self.summary = render_summary(summary.en, summary.fr, key_count=len(keys), checks=checks)
-            if keys and translation.document is not None:  # underline what the summary rests on
-                self.original = render_original(translation.document, keys)
-                self.translation = render_translation(translation, keys)
-        own = gr.update(visible=False)
-        if translated is not None and result.file is not None:
-            own = gr.update(value=str(translated), visible=True, label=f"⬇ {result.file.suffix.lstrip('.').upper()}")
-        self.files = (gr.update(value=str(markdown), visible=True), gr.update(value=str(data), visible=True), own)
-        flagged = result.checks()["flagged_sentences"]
-        done = f"Done: {len(translation.segments)} sentences translated"
-        done += f" · {flagged} flagged (underlined in red: hover for why)" if flagged else " · no sentence flagged"
-        return self.update(progress=Progress(done, seconds=seconds, state=ProgressState.DONE))
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"

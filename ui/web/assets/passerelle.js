@@ -57,7 +57,8 @@
 })();
 
 // After Translate: the results come where the eye is (the panes sit below the form), the
-// previous run's warnings go, and the scrolling panes can be reached by keyboard.
+// previous run's warnings go, and the scrolling panes can be reached by keyboard; the tab's
+// title says the direction.
 (() => {
   if (window.__passerelleFlow) return;
   window.__passerelleFlow = true;
@@ -67,6 +68,31 @@
     awaiting = true;
     document.querySelectorAll(".toast-body .toast-close, [data-testid='toast-close']").forEach((button) => button.click());
   });
+  // Gradio 6 nests interactive controls (axe-core's nested-interactive, serious): a toast's
+  // header is a "button" holding its Close button, and once files are in, the "add files"
+  // icon button holds the upload button. The toast's Close button stays; the inner upload
+  // button is no longer a control of its own (out of the tab order, a plain group to assistive
+  // technologies; the mouse still reaches it) and its outer one, named (not "common.upload"),
+  // opens it from the keyboard.
+  const unnest = () => {
+    document.querySelectorAll(".toast-header[role='button']").forEach((header) => {
+      header.removeAttribute("role");
+      header.removeAttribute("tabindex");
+    });
+    document.querySelectorAll("button.icon-button button.upload-container:not([tabindex='-1'])").forEach((inner) => {
+      inner.setAttribute("tabindex", "-1");
+      inner.setAttribute("role", "group");
+      const outer = inner.parentElement.closest("button.icon-button");
+      outer.setAttribute("aria-label", "Add files");
+      outer.setAttribute("title", "Add files");
+    });
+  };
+  document.addEventListener("click", (event) => {
+    // The keyboard's Enter on the outer button: its click reaches only it, so pass it on.
+    const inner = event.target instanceof Element && event.target.matches("button.icon-button")
+      ? event.target.querySelector("button.upload-container") : null;
+    if (inner) inner.click();
+  });
   const reachable = () => {
     document.querySelectorAll(".pane-scroll:not(.pane-scroll .pane-scroll):not([tabindex])").forEach((pane) => {
       pane.setAttribute("tabindex", "0");
@@ -75,8 +101,15 @@
       pane.setAttribute("aria-label", title ? title.textContent.trim() : "result");
     });
   };
+  // The tab's title follows the header (ui/web/headline.py), which follows the direction used.
+  const title = () => {
+    const wanted = document.querySelector("#app-title [data-tab-title]")?.dataset.tabTitle;
+    if (wanted && document.title !== wanted) document.title = wanted;
+  };
   new MutationObserver(() => {
     reachable();
+    unnest();
+    title();
     if (!awaiting) return;
     const first = document.querySelector("#pane-translation .seg");
     if (!first) return;
