@@ -6,8 +6,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 # The CPU build of torch first: an unpinned torch pulls a multi-GB CUDA build.
 TORCH_SPEC ?= torch==2.13.0
-# `make run` needs the project alone; the tests add their tools and Ray (optional for users).
-TEST_EXTRAS ?= dev,cluster
+# `make run` needs the project alone; the tests add their tools, Ray and psycopg (optional for users).
+TEST_EXTRAS ?= dev,cluster,postgres
 PORT ?= 7860
 ARGS ?=
 BASE := $(VENV)/.installed
