@@ -3,7 +3,9 @@ PASSERELLE_FETCH_ALLOW) serves an RSS feed and its French article pages, written
 project with menus, footers and related-article blocks; ``passerelle feeds add`` and
 ``feeds run --once`` keep each new article once; a second run costs a 304; ``kill -9`` in
 the middle of a run, then a rerun, leaves every item exactly once; ``passerelle ui`` serves
-the translated Atom feed, which feedparser reads back with both summaries and both links."""
+the translated Atom feed, which feedparser reads back with both summaries and both links.
+The first test runs on PostgreSQL too when PASSERELLE_TEST_DATABASE_URL names a server (a
+database of its own, made and dropped through that URL)."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -24,12 +27,16 @@ from pathlib import Path
 import feedparser
 import httpx
 import pytest
+from sqlalchemy import create_engine, make_url, text
 
 from passerelle.ui.library import Library, LibrarySettings
 from tests.helpers import ROOT, run_cli
 from tests.servers import ServerProcess
 
 pytestmark = pytest.mark.cli
+
+PG_URL_VAR = "PASSERELLE_TEST_DATABASE_URL"
+PG_URL = os.environ.get(PG_URL_VAR, "").strip()
 
 TOPICS = [
     ("Le conseil municipal vote le budget", "Le conseil municipal de Grenoble a voté mardi soir un budget de 412 millions d'euros."),
@@ -127,11 +134,37 @@ def feeds_env(tmp_path: Path, tiny_model_env: dict[str, str]) -> dict[str, str]:
     }
 
 
+@pytest.fixture
+def database_env(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[dict[str, str]]:
+    """PASSERELLE_DATABASE_URL for the commands: empty (SQLite under the data directory), or
+    a fresh PostgreSQL database, dropped afterwards (its role needs CREATEDB)."""
+    if request.param == "sqlite":
+        yield {"PASSERELLE_DATABASE_URL": ""}
+        return
+    if not PG_URL:
+        pytest.skip(f"no PostgreSQL to test on: set {PG_URL_VAR}=postgresql://user:password@host/db")
+    name = f"passerelle_feeds_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(LibrarySettings(tmp_path, PG_URL).url(), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield {"PASSERELLE_DATABASE_URL": make_url(PG_URL).set(database=name).render_as_string(hide_password=False)}
+    finally:
+        with admin.connect() as connection:  # FORCE: a killed server's connections may linger
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
 def kept(env: dict[str, str]) -> Library:
-    return Library.open(LibrarySettings(data_dir=Path(env["PASSERELLE_DATA_DIR"])))
+    database_url = env.get("PASSERELLE_DATABASE_URL") or None
+    return Library.open(LibrarySettings(data_dir=Path(env["PASSERELLE_DATA_DIR"]), database_url=database_url))
 
 
-def test_a_feed_is_followed_polled_kept_once_and_published_as_atom(site: Site, feeds_env: dict[str, str]) -> None:
+@pytest.mark.parametrize("database_env", ["sqlite", "postgresql"], indirect=True)
+def test_a_feed_is_followed_polled_kept_once_and_published_as_atom(
+    site: Site, feeds_env: dict[str, str], database_env: dict[str, str]
+) -> None:
+    feeds_env = {**feeds_env, **database_env}
     site.publish([0, 1, 2])
     added = run_cli("feeds", "add", site.url + "fil.xml", "--name", "dauphinois", env=feeds_env)
     assert added.returncode == 0, added.stderr
@@ -140,6 +173,8 @@ def test_a_feed_is_followed_polled_kept_once_and_published_as_atom(site: Site, f
     first = run_cli("feeds", "run", "--once", env=feeds_env)
     assert first.returncode == 0, first.stderr[-3000:]
     assert "dauphinois: 3 of 3 new articles kept" in first.stdout
+    on_sqlite = not database_env["PASSERELLE_DATABASE_URL"]
+    assert (Path(feeds_env["PASSERELLE_DATA_DIR"]) / "library.sqlite3").exists() == on_sqlite  # kept where it was told
     with kept(feeds_env) as library:
         articles = library.articles(feed="dauphinois")
         assert sorted(article.key for article in articles) == [f"petit-dauphinois-{i}" for i in range(3)]

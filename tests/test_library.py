@@ -15,9 +15,10 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 
 from passerelle.summarize import FactCheck, Summary
 from passerelle.translate import TranslationResult
@@ -35,12 +36,17 @@ from passerelle.ui.library import (
     LibrarySettings,
 )
 from passerelle.ui.library.database import current_revision
+from passerelle.ui.library.search import PG_SEARCH
 from tests.helpers import ROOT
 
 pytestmark = pytest.mark.unit
 
 PG_URL_VAR = "PASSERELLE_TEST_DATABASE_URL"
 PG_URL = os.environ.get(PG_URL_VAR, "").strip()
+NEWEST = "v0002"
+# The test sessions' zone on PostgreSQL: far from UTC, with a quarter-hour offset, so a time
+# read back in the server's zone instead of UTC shows.
+PG_SESSION_ZONE = "Pacific/Chatham"
 
 
 def result_json(pairs: list[tuple[str, str]], summary: tuple[str, str] | None = None, *, flag: bool = False) -> dict[str, Any]:
@@ -83,14 +89,17 @@ def save(library: Library, result: dict[str, Any], feed: str | None = None, key:
 
 
 def _postgres_settings(tmp_path: Path) -> Iterator[LibrarySettings]:
-    """A schema of its own on the test server, dropped afterwards."""
+    """A schema of its own on the test server (the only one on its search path, in a zone
+    far from UTC), dropped afterwards. The unaccent extension goes in public first, where
+    no test's schema drop takes it away from the others."""
     schema = f"passerelle_test_{uuid.uuid4().hex[:12]}"
     admin = create_engine(LibrarySettings(tmp_path, PG_URL).url())
     with admin.begin() as connection:
+        connection.execute(text("CREATE EXTENSION IF NOT EXISTS unaccent SCHEMA public"))
         connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    separator = "&" if "?" in PG_URL else "?"
+    url = make_url(PG_URL).update_query_dict({"options": f"-c search_path={schema} -c timezone={PG_SESSION_ZONE}"})
     try:
-        yield LibrarySettings(tmp_path, f"{PG_URL}{separator}options=-csearch_path%3D{schema}")
+        yield LibrarySettings(tmp_path, url.render_as_string(hide_password=False))
     finally:
         with admin.begin() as connection:
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
@@ -229,6 +238,28 @@ def test_search_finds_an_article_by_a_french_word_and_an_english_word(library: L
     assert library.search("vendanges") == []
 
 
+@pytest.mark.parametrize("query", ["greve", "GRÈVE", "grève", "Grève"])
+def test_search_ignores_accents_and_case_on_either_database(library: Library, query: str) -> None:
+    harbour = save(library, HARBOUR)  # "grève" in the French text and summary
+    vineyard = save(library, VINEYARD)  # "Bourgogne", "tôt"
+    assert [a.id for a in library.search(query)] == [harbour]
+    assert [a.id for a in library.search("BOURGOGNE tot")] == [vineyard]
+
+
+def test_times_keep_their_instant_whatever_the_zones(library: Library) -> None:
+    published = datetime(2026, 3, 29, 1, 30, tzinfo=ZoneInfo("Europe/Paris"))  # 00:30 UTC, before the clocks change
+    article_id = library.save_article(HARBOUR, feed=None, key=None, url=None, title=None, title_en=None, author=None, published=published)
+    article = library.get(article_id)
+    assert article.published == published and article.published is not None
+    assert (article.published.tzinfo, article.published.hour, article.published.minute) == (UTC, 0, 30)
+    assert article.added.tzinfo == UTC and abs(datetime.now(UTC) - article.added) < timedelta(minutes=5)
+    # "since" compares instants: the same moment written in another zone still matches.
+    assert [a.id for a in library.articles(since=article.added.astimezone(ZoneInfo("Asia/Kolkata")))] == [article_id]
+    assert library.articles(since=article.added + timedelta(microseconds=1)) == []
+    with pytest.raises(InvalidOptionError, match="needs a time zone"):
+        library.articles(since=datetime(2026, 1, 1))
+
+
 @pytest.mark.parametrize(
     "query", ['"OTAN', "OTAN AND", "OR", "NEAR(", "title_en:OTAN", "*", "^", "(", "'; DROP TABLE articles; --", "", "   "]
 )
@@ -250,7 +281,7 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path: Path) -> None:
         with library.engine.connect() as connection:
             assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
             assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
-        assert current_revision(library.engine) == "v0001"
+        assert current_revision(library.engine) == NEWEST
     # Opening again migrates nothing and keeps what is there.
     with Library.open(LibrarySettings(tmp_path)) as again:
         assert again.count() == 0
@@ -271,7 +302,7 @@ WRITER = """
 import sys
 from passerelle.ui.library import Library, LibrarySettings
 ARTICLE = {"source": "Les dockers de Marseille font grève.", "translation": "The Marseille dockers are on strike."}
-library = Library.open(LibrarySettings(sys.argv[1]))
+library = Library.open(LibrarySettings(sys.argv[1], sys.argv[3] or None))
 if "ouest" not in {feed.name for feed in library.feeds()}:
     library.add_feed("ouest", "https://example.org/ouest.xml")
 skip = library.keys_to_skip("ouest")
@@ -282,9 +313,9 @@ for n in range(int(sys.argv[2])):
 """
 
 
-def test_a_writer_killed_mid_run_leaves_a_readable_library_and_a_rerun_stores_each_item_once(tmp_path: Path) -> None:
+def test_a_writer_killed_mid_run_leaves_a_readable_library_and_a_rerun_stores_each_item_once(settings: LibrarySettings) -> None:
     items = 400
-    command = [sys.executable, "-c", WRITER, str(tmp_path), str(items)]
+    command = [sys.executable, "-c", WRITER, str(settings.data_dir), str(items), settings.database_url or ""]
     writer = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True)
     assert writer.stdout is not None
     saved = [writer.stdout.readline().strip() for _ in range(20)]  # let it store a few, then kill it
@@ -292,47 +323,61 @@ def test_a_writer_killed_mid_run_leaves_a_readable_library_and_a_rerun_stores_ea
     time.sleep(0.05)
     writer.send_signal(signal.SIGKILL)
     writer.wait(timeout=30)
-    with Library.open(LibrarySettings(tmp_path)) as library:
-        with library.engine.connect() as connection:
-            assert connection.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
+    with Library.open(settings) as library:
+        if library.engine.dialect.name == "sqlite":
+            with library.engine.connect() as connection:
+                assert connection.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
         stored_before = library.count()
         assert 20 <= stored_before < items
     rerun = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300, check=True)
     assert len(rerun.stdout.split()) == items - stored_before
-    with Library.open(LibrarySettings(tmp_path)) as library:
+    with Library.open(settings) as library:
         keys = [str(a.key) for a in library.articles(limit=500)]
         assert sorted(keys) == sorted(f"item-{n}" for n in range(items))
         assert len(library.keys_to_skip("ouest")) == items
         assert library.search("dockers", limit=500) and len(library.search("dockers", limit=500)) == items
 
 
-def test_postgresql_searches_the_expression_its_migration_indexed() -> None:
+def test_postgresql_searches_the_expression_its_newest_migration_indexed() -> None:
     import importlib.util
 
+    from passerelle.ui.library.schema import PG_SEARCH_CONFIG
     from passerelle.ui.library.search import PG_DOCUMENT
 
-    path = ROOT / "ui" / "library" / "migrations" / "versions" / "v0001_initial.py"
-    spec = importlib.util.spec_from_file_location("v0001_initial", path)
+    (path,) = (ROOT / "ui" / "library" / "migrations" / "versions").glob(f"{NEWEST}_*.py")
+    spec = importlib.util.spec_from_file_location(path.stem, path)
     assert spec is not None and spec.loader is not None
     migration = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(migration)
-    assert migration.PG_DOCUMENT == PG_DOCUMENT
+    assert (migration.revision, migration.PG_DOCUMENT, migration.SEARCH_CONFIG) == (NEWEST, PG_DOCUMENT, PG_SEARCH_CONFIG)
+
+
+def test_postgresql_search_uses_its_gin_index(tmp_path: Path) -> None:
+    if not PG_URL:
+        pytest.skip(f"no PostgreSQL to test on: set {PG_URL_VAR}=postgresql://user:password@host/db")
+    for settings in _postgres_settings(tmp_path):
+        with Library.open(settings) as library:
+            save(library, HARBOUR)
+            with library.engine.begin() as connection:
+                connection.execute(text("SET LOCAL enable_seqscan = off"))  # a tiny table is otherwise scanned
+                plan = "\n".join(connection.execute(text(f"EXPLAIN {PG_SEARCH}"), {"words": "greve", "limit": 5}).scalars())
+        assert "ix_articles_search" in plan, plan
 
 
 OPENER = """
 import sys
 from passerelle.ui.library import Library, LibrarySettings
 ARTICLE = {"source": "Les vendanges commencent.", "translation": "The harvest begins."}
-with Library.open(LibrarySettings(sys.argv[1])) as library:
+with Library.open(LibrarySettings(sys.argv[1], sys.argv[2] or None)) as library:
     for _ in range(10):
         library.save_article(ARTICLE, feed=None, key=None, url=None, title=None, title_en=None, author=None, published=None)
 """
 
 
-def test_processes_opening_a_new_library_at_once_create_it_once(tmp_path: Path) -> None:
-    command = [sys.executable, "-c", OPENER, str(tmp_path)]
+def test_processes_opening_a_new_library_at_once_create_it_once(settings: LibrarySettings) -> None:
+    command = [sys.executable, "-c", OPENER, str(settings.data_dir), settings.database_url or ""]
     openers = [subprocess.Popen(command, cwd=ROOT, stderr=subprocess.PIPE, text=True) for _ in range(4)]
     errors = [opener.communicate(timeout=120)[1] for opener in openers]
     assert [opener.returncode for opener in openers] == [0, 0, 0, 0], errors
-    with Library.open(LibrarySettings(tmp_path)) as library:
-        assert library.count() == 40 and current_revision(library.engine) == "v0001"
+    with Library.open(settings) as library:
+        assert library.count() == 40 and current_revision(library.engine) == NEWEST

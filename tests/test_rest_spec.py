@@ -36,6 +36,13 @@ ROUTES = {
     ("get", "/metrics"),
     ("get", "/spec"),
     ("get", "/docs"),
+    ("get", "/feeds/{name}.atom"),
+    ("get", "/library/articles"),
+    ("get", "/library/articles/{article_id}"),
+    ("delete", "/library/articles/{article_id}"),
+    ("get", "/library/{article_id}"),
+    ("get", "/digest"),
+    ("get", "/digest.md"),
 }
 POSTS = sorted(path for method, path in ROUTES if method == "post")
 JSON, FORM, MULTIPART = "application/json", "application/x-www-form-urlencoded", "multipart/form-data"

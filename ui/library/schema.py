@@ -25,6 +25,8 @@ from sqlalchemy import (
 # The texts searched, in the order of the SQLite FTS5 table's columns.
 SEARCHED = ("title_fr", "title_en", "source_text", "translation_text", "summary_en", "summary_fr")
 FTS_TABLE = "articles_fts"
+PG_SEARCH_INDEX = "ix_articles_search"  # PostgreSQL's GIN index on search.PG_DOCUMENT
+PG_SEARCH_CONFIG = "passerelle_search"  # PostgreSQL's text search configuration: simple, unaccented
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -103,5 +105,7 @@ articles = Table(
 
 def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
     """What Alembic's autogenerate compares: not the SQLite full-text table and its shadow
-    tables, which the migrations make by hand."""
-    return not (type_ == "table" and name is not None and name.startswith(FTS_TABLE))
+    tables, nor PostgreSQL's expression index, which the migrations make by hand."""
+    if name is None:
+        return True
+    return not ((type_ == "table" and name.startswith(FTS_TABLE)) or (type_ == "index" and name == PG_SEARCH_INDEX))

@@ -8,16 +8,24 @@ import re
 
 from sqlalchemy import Connection, text
 
-from .schema import FTS_TABLE
+from .schema import FTS_TABLE, PG_SEARCH_CONFIG
 
 MAX_WORDS = 32  # a pasted paragraph is not a query
 _WORD = re.compile(r"\w+")
-# The document PostgreSQL indexes (the migration's GIN index is on exactly this expression).
+# The document PostgreSQL indexes (the newest migration's GIN index is on exactly this
+# expression, in the PG_SEARCH_CONFIG configuration: accents ignored, as FTS5 does here).
 PG_DOCUMENT = (
     "coalesce(title_fr, '') || ' ' || coalesce(title_en, '') || ' ' || source_text || ' ' || "
     "translation_text || ' ' || coalesce(summary_en, '') || ' ' || coalesce(summary_fr, '')"
 )
 
+# plainto_tsquery reads no operators: every word is a word, all of them required. The WHERE
+# repeats the indexed expression word for word, so the planner can use the GIN index.
+_VECTOR = f"to_tsvector('{PG_SEARCH_CONFIG}', {PG_DOCUMENT})"
+PG_SEARCH = (
+    f"SELECT id FROM articles, plainto_tsquery('{PG_SEARCH_CONFIG}', :words) AS query "
+    f"WHERE {_VECTOR} @@ query ORDER BY ts_rank({_VECTOR}, query) DESC, id DESC LIMIT :limit"
+)
 
 OPERATORS = {"AND", "OR", "NOT", "NEAR"}  # FTS5's, dropped so that "dockers AND strike" means both words
 
@@ -46,11 +54,5 @@ def search_ids(connection: Connection, query: str, limit: int) -> list[int]:
         found = words(query)
         if not found:
             return []
-        # plainto_tsquery reads no operators: every word is a word, all of them required.
-        sql = (
-            f"SELECT id FROM articles, plainto_tsquery('simple', :words) AS query "
-            f"WHERE to_tsvector('simple', {PG_DOCUMENT}) @@ query "
-            f"ORDER BY ts_rank(to_tsvector('simple', {PG_DOCUMENT}), query) DESC, id DESC LIMIT :limit"
-        )
-        rows = connection.execute(text(sql), {"words": " ".join(found), "limit": limit})
+        rows = connection.execute(text(PG_SEARCH), {"words": " ".join(found), "limit": limit})
     return [int(row[0]) for row in rows]

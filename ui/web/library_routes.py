@@ -43,8 +43,8 @@ class LibraryRoutes:
         return [
             Route("/feeds/{name}.atom", self._atom, methods=["GET"]),
             Route("/library/articles", self._list, methods=["GET"]),
-            Route("/library/articles/{article_id:int}", self._article_json, methods=["GET", "DELETE"]),
-            Route("/library/{article_id:int}", self._article_page, methods=["GET"]),
+            Route("/library/articles/{article_id}", self._article_json, methods=["GET", "DELETE"]),
+            Route("/library/{article_id}", self._article_page, methods=["GET"]),
             Route("/digest", self._digest, methods=["GET"]),
             Route("/digest.md", self._digest, methods=["GET"]),
         ]
@@ -113,7 +113,7 @@ class LibraryRoutes:
         return [article for article in found if (feed is None or article.feed == feed) and (since is None or article.added >= since)]
 
     async def _article_json(self, request: Request) -> Response:
-        article_id = request.path_params["article_id"]
+        article_id = _article_id(request)
         if request.method == "DELETE":
             await self._call(lambda: self.library().delete(article_id))
             return Response(status_code=204)
@@ -139,7 +139,8 @@ class LibraryRoutes:
         }
 
     async def _article_page(self, request: Request) -> HTMLResponse:
-        article = await self._call(lambda: self.library().get(request.path_params["article_id"]))
+        article_id = _article_id(request)
+        article = await self._call(lambda: self.library().get(article_id))
         return HTMLResponse(article_page(article))
 
     # Digest -----------------------------------------------------------------------------------
@@ -157,6 +158,14 @@ class LibraryRoutes:
         if request.url.path.endswith(".md"):
             return Response(text, media_type=MARKDOWN_TYPE, headers={"Content-Disposition": 'attachment; filename="digest.md"'})
         return HTMLResponse(_page("Digest", markdown_html(text)))
+
+
+def _article_id(request: Request) -> int:
+    """The article number of the path (a 404 for anything else, as for an unknown number)."""
+    text = request.path_params["article_id"]
+    if not text.isdigit():
+        raise RestError(404, f"no article {text!r} in the library: articles are numbered (see /library/articles)")
+    return int(text)
 
 
 def _since(value: str | None) -> datetime | None:

@@ -185,6 +185,50 @@ def _paths(config: AppConfig) -> dict[str, Any]:
         "/metrics": {"get": op(ops, "metrics", "Prometheus metrics", {"200": _json("Prometheus' text format", STRING, "text/plain")})},
         "/spec": {"get": op(ops, "spec", "This OpenAPI document", {"200": _json("OpenAPI 3.0.3", {"type": "object"})})},
         "/docs": {"get": op(ops, "docs", "This document as a web page", {"200": _json("HTML", STRING, "text/html")})},
+        **_library_paths(config, op),
+    }  # fmt: skip
+
+
+def _library_paths(config: AppConfig, op: Any) -> dict[str, Any]:
+    """The library's routes (docs/sources.md): translated feeds, kept articles, the digest."""
+    lib = "Library"
+    number = {"name": "article_id", "in": "path", "required": True, "schema": INTEGER}
+    feed = {"name": "name", "in": "path", "required": True, "schema": STRING, "description": "A feed's name, or all"}
+    since = {"name": "since", "in": "query", "schema": STRING, "description": "A span back from now (24h, 7d) or an ISO date"}
+    query = [
+        {"name": "q", "in": "query", "schema": STRING, "description": "Words, French or English: every one must be found"},
+        {"name": "feed", "in": "query", "schema": STRING},
+        since,
+        {"name": "limit", "in": "query", "schema": INTEGER},
+        {"name": "offset", "in": "query", "schema": INTEGER},
+    ]
+    article = _object(
+        id=INTEGER,
+        feed={**STRING, "nullable": True},
+        title=STRING,
+        url={**STRING, "nullable": True},
+        summary_en={**STRING, "nullable": True},
+        summary_fr={**STRING, "nullable": True},
+        link=STRING,
+    )
+    missing = _errors(config, 404)
+    return {
+        "/feeds/{name}.atom": {"get": op(lib, "feed", "A translated Atom feed: one followed feed, or all of them",
+                                         {"200": _json("Atom 1.0", STRING, "application/atom+xml"), **missing}, parameters=[feed])},
+        "/library/articles": {"get": op(lib, "articles", "Kept articles, newest first, or those holding every word of q",
+                                        {"200": _json("The articles", _object(articles=_array(article))), **_errors(config, 400)},
+                                        parameters=query)},
+        "/library/articles/{article_id}": {
+            "get": op(lib, "article", "One kept article with its whole result", {"200": _json("The article", article), **missing},
+                      parameters=[number]),
+            "delete": op(lib, "deleteArticle", "Remove a kept article", {"204": {"description": "Removed"}, **missing},
+                         parameters=[number])},
+        "/library/{article_id}": {"get": op(lib, "readArticle", "A kept article as a page: original, translation, summaries",
+                                            {"200": _json("HTML", STRING, "text/html"), **missing}, parameters=[number])},
+        "/digest": {"get": op(lib, "digest", "The articles kept lately, by feed, as a page",
+                              {"200": _json("HTML", STRING, "text/html"), **_errors(config, 400)}, parameters=[since])},
+        "/digest.md": {"get": op(lib, "digestMarkdown", "The digest as Markdown",
+                                 {"200": _json("Markdown", STRING, "text/markdown"), **_errors(config, 400)}, parameters=[since])},
     }  # fmt: skip
 
 
