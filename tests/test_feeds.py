@@ -252,3 +252,20 @@ def test_a_poll_killed_midway_and_run_again_keeps_every_item_exactly_once(site: 
         keys = [article.key for article in library.articles(limit=100)]
     assert sorted(keys) == sorted(f"petit-dauphinois-{i}" for i in range(6))  # each once
     assert f"{6 - stored} of {6 - stored} new" in rerun.stdout, rerun.stdout
+
+
+def test_an_article_page_that_fails_is_tried_again_at_the_next_poll(site: Site, feeds_env: dict[str, str]) -> None:
+    site.publish([0, 1])
+    (site.folder / "articles" / "1.html").unlink()  # the page is not there yet: 404
+    assert run_cli("feeds", "add", site.url + "fil.xml", "--name", "dauphinois", "--no-check", env=feeds_env).returncode == 0
+    first = run_cli("feeds", "run", "--once", "--no-summary", env=feeds_env)
+    assert first.returncode == 1, first.stdout + first.stderr  # something failed: said in the status
+    assert "dauphinois: 1 of 2 new articles kept, 1 failed (retried at the next poll)" in first.stdout, first.stdout
+
+    (site.folder / "articles" / "1.html").write_text(article_page(*TOPICS[1]), encoding="utf-8")
+    second = run_cli("feeds", "run", "--once", "--no-summary", env=feeds_env)  # the feed itself has not changed
+    assert second.returncode == 0 and "dauphinois: 1 of 1 new article kept" in second.stdout, second.stdout + second.stderr
+    third = run_cli("feeds", "run", "--once", "--no-summary", env=feeds_env)
+    assert "dauphinois: unchanged since the last poll" in third.stdout, third.stdout
+    with kept(feeds_env) as library:
+        assert sorted(article.key for article in library.articles()) == ["petit-dauphinois-0", "petit-dauphinois-1"]

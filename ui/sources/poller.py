@@ -25,6 +25,7 @@ from ..article.many import process_many
 from ..config import AppConfig
 from ..library import Feed as FollowedFeed
 from ..library import Library
+from .errors import BackingOffError
 from .feeds import FeedItem, parse_feed
 from .fetch import Fetcher
 from .page import WebArticle, fetch_article
@@ -43,6 +44,8 @@ class FeedReport:
     failed: list[str] = field(default_factory=list)  # "link: why", one per article page that failed
     error: str | None = None  # the feed itself could not be fetched or read
     busy: bool = False  # another poll of this feed was under way
+    deferred: int = 0  # items left for the next poll: their site is in its pause after errors
+    retrying: int = 0  # failed items that the next poll tries again (not yet given up)
 
     def line(self) -> str:
         if self.busy:
@@ -52,7 +55,8 @@ class FeedReport:
         if self.unchanged:
             return f"{self.name}: unchanged since the last poll"
         failed = f", {len(self.failed)} failed (retried at the next poll)" if self.failed else ""
-        return f"{self.name}: {self.stored} of {self.new} new {_plural(self.new, 'article')} kept{failed}"
+        deferred = f", {self.deferred} left for the next poll (the site is pausing after errors)" if self.deferred else ""
+        return f"{self.name}: {self.stored} of {self.new} new {_plural(self.new, 'article')} kept{failed}{deferred}"
 
 
 @dataclass(frozen=True)
@@ -122,7 +126,11 @@ class FeedPoller:
         for start in range(0, len(new), self.group):
             self._store_group(feed.name, new[start : start + self.group], report)
         # Last: a poll stopped before this point fetches the feed again, and skips what it kept.
-        self.library.record_fetch(feed.name, etag=answer.etag, last_modified=answer.last_modified, error=None)
+        # While an item waits for another try, the old validators stay, so the next poll gets
+        # the whole feed (not a 304) and tries it again.
+        done = not report.deferred and not report.retrying
+        etag, modified = (answer.etag, answer.last_modified) if done else (feed.etag, feed.last_modified)
+        self.library.record_fetch(feed.name, etag=etag, last_modified=modified, error=None)
         return report
 
     def _store_group(self, feed: str, items: Sequence[FeedItem], report: FeedReport) -> None:
@@ -130,6 +138,8 @@ class FeedPoller:
         for item in items:
             try:
                 fetched.append(_Fetched(item, fetch_article(self.fetcher, item.link)))
+            except BackingOffError:  # the site is resting after errors: the item waits, no attempt counted
+                report.deferred += 1
             except PasserelleError as error:  # FetchError, PageError: retried at the next polls
                 self._failed(feed, item, error, report)
         by_language: dict[Language, list[_Fetched]] = {}
@@ -185,6 +195,7 @@ class FeedPoller:
     def _failed(self, feed: str, item: FeedItem, error: BaseException, report: FeedReport) -> None:
         state = self.library.record_failure(feed, item.key, item.link, str(error))
         report.failed.append(f"{item.link}: {error}")
+        report.retrying += not state.given_up
         level = logging.WARNING if isinstance(error, PasserelleError) else logging.ERROR  # ours, or a surprise
         logger.log(level, "feed %s: %s failed (attempt %d): %s", feed, item.link, state.attempts, error)
 
