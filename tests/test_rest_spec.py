@@ -111,22 +111,31 @@ def test_every_route_is_described() -> None:
 def test_the_fields_are_the_routes_fields() -> None:
     document = openapi_document(AppConfig(summary_length="short"))
     translate = body_schema(document, "/translate")
-    assert set(translate["properties"]) == {"q", "source", "target", "format", "alternatives", "segments", "glossary", "api_key"}
-    assert set(translate["required"]) == {"q", "source", "target"}
+    assert set(translate["properties"]) == {
+        "q", "url", "keep", "source", "target", "format", "alternatives", "segments", "glossary", "api_key"
+    }  # fmt: skip
+    assert set(translate["required"]) == {"source", "target"}
+    assert translate["anyOf"] == [{"required": ["q"]}, {"required": ["url"]}]  # a text or a link (both: a 400)
+    assert translate["properties"]["url"]["format"] == "uri" and translate["properties"]["keep"]["type"] == "boolean"
     assert translate["properties"]["format"]["enum"] == list(routes.FORMATS)
     assert translate["properties"]["source"]["enum"] == list(SOURCES) == ["fr", "en", "auto"]
     assert translate["properties"]["target"]["enum"] == list(routes.PAIRS) == ["fr", "en"]
     answer = document["paths"]["/translate"]["post"]["responses"]["200"]["content"][JSON]["schema"]
-    assert set(answer["properties"]) == {"translatedText", "detectedLanguage", "alternatives", "segments", "warnings"}
+    assert set(answer["properties"]) == {
+        "translatedText", "detectedLanguage", "alternatives", "segments", "warnings", "source_url", "title", "library_id"
+    }  # fmt: skip
+    assert answer["properties"]["title"] == {"$ref": "#/components/schemas/Title"}
+    assert set(document["components"]["schemas"]["Title"]["properties"]) == {"source", "translation"}
     upload = body_schema(document, "/translate_file", MULTIPART)
     assert set(upload["properties"]) == {"file", "source", "target", "api_key", "article_only"}
     assert upload["properties"]["file"]["format"] == "binary"
     summarize = body_schema(document, "/summarize")
-    assert set(summarize["properties"]) == {"q", "text", "source", "length", "glossary", "api_key"}
+    assert set(summarize["properties"]) == {"q", "text", "url", "keep", "source", "length", "glossary", "api_key"}
+    assert summarize["anyOf"] == [{"required": ["q"]}, {"required": ["text"]}, {"required": ["url"]}]
     assert summarize["properties"]["length"]["enum"] == list(LENGTH_PRESETS)
     assert summarize["properties"]["length"]["default"] == "short"
     summary = document["paths"]["/summarize"]["post"]["responses"]["200"]["content"][JSON]["schema"]
-    assert set(summary["properties"]) == {"summary", "translatedText", "sourceLanguage", "warnings"}
+    assert set(summary["properties"]) == {"summary", "translatedText", "sourceLanguage", "warnings", "source_url", "title", "library_id"}
     assert set(summary["properties"]["summary"]["properties"]) == {"en", "fr"}
     assert list(document["paths"]["/metrics"]["get"]["responses"]["200"]["content"]) == ["text/plain"]
 
@@ -142,6 +151,9 @@ def test_errors_have_the_error_shape() -> None:
     translate = document["paths"]["/translate"]["post"]["responses"]
     assert {"400", "403", "413", "429", "500", "503"} <= set(translate)
     assert "Retry-After" in translate["429"]["headers"]
+    for path in ("/translate", "/summarize"):  # a link's failures, with the fetcher's own statuses
+        assert {"415", "422", "502", "504"} <= set(document["paths"][path]["post"]["responses"]), path
+    assert "422" not in document["paths"]["/detect"]["post"]["responses"]
     assert document["components"]["schemas"]["Error"] == {
         "type": "object",
         "properties": {"error": {"type": "string"}},

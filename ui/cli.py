@@ -19,6 +19,7 @@ from passerelle.translate.languages import LANGUAGES
 from .article import ArticleOptions, InvalidArticleOption, LoadedModels
 from .article.options import GREEDY_BEAMS, MAX_BEAMS
 from .batch import SOURCES, check_writable, discover, exit_status, output_target, remove_stale_parts, run_local
+from .batch.keep import keep_outcomes, open_library
 from .config import ENVIRONMENT, AppConfig, UsageError, setting_type
 from .sources.commands import add_commands as add_source_commands
 
@@ -58,8 +59,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {package_version()}")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    translate = commands.add_parser("translate", help="translate files, directories or standard input")
-    translate.add_argument("inputs", nargs="+", metavar="INPUT", help="file, directory (recursive) or - for stdin")
+    translate = commands.add_parser("translate", help="translate files, directories, links to articles or standard input")
+    translate.add_argument(
+        "inputs", nargs="+", metavar="INPUT", help="file, directory (recursive), link (http:// or https://: its article) or - for stdin"
+    )
     translate.add_argument("-o", "--output", required=True, type=Path, help="output directory (NAME.EXT -> NAME.<target>.EXT)")
     translate.add_argument(
         "--source",
@@ -91,6 +94,9 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         metavar="N",
         help="articles made together, sharing the models' batches (default 4, env PASSERELLE_BATCH_GROUP; 1: one after another)",
+    )
+    translate.add_argument(
+        "--keep", action="store_true", help="keep the results in the library too (PASSERELLE_DATA_DIR or PASSERELLE_DATABASE_URL)"
     )
     translate.add_argument("--engine", choices=ENGINES, default="local", help="run here, or on a Ray cluster")
     translate.add_argument("--ray-address", help="Ray cluster address (with --engine ray; default: start a local one)")
@@ -188,11 +194,24 @@ def cmd_translate(args: argparse.Namespace) -> int:
     check_writable(args.output)
     jobs = discover(args.inputs, args.output, config, source=args.source, target=args.target)
     remove_stale_parts(args.output)
-    if args.engine == "ray":
-        from .batch.ray_engine import run_ray_reported
+    library = open_library(config) if args.keep else None  # a wrong database is said before any model loads
+    try:
+        if args.engine == "ray":
+            from .batch.ray_engine import run_ray_reported
 
-        return exit_status(run_ray_reported(jobs, config, options, args))
-    return exit_status(run_local(jobs, LoadedModels(config), options, args.force))
+            outcomes = run_ray_reported(jobs, config, options, args)
+        else:
+            outcomes = run_local(jobs, LoadedModels(config), options, args.force)
+        if library is None:
+            return exit_status(outcomes)
+        kept, failed = keep_outcomes(outcomes, library)
+    finally:
+        if library is not None:
+            library.close()
+    for problem in failed:
+        print(f"error: {problem}", file=sys.stderr)
+    print(f"{len(kept)} kept in the library", file=sys.stderr)
+    return EXIT_FAILED if failed else exit_status(outcomes)
 
 
 class PortBusyError(PasserelleError):

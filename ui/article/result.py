@@ -40,6 +40,11 @@ class ArticleResult:
     key_sentences: list[int] = field(default_factory=list)
     source_language: Language = "fr"
     file: TranslatedFile | None = None  # for an input with a form of its own
+    # An article read from the web: the link it was read at (after redirects), and its title
+    # as the page gives it and translated (None: not a web article, or a page without one).
+    source_url: str | None = None
+    title: str | None = None
+    title_translation: str | None = None
 
     @property
     def target_language(self) -> Language:
@@ -51,6 +56,8 @@ class ArticleResult:
         return {
             "version": JSON_SCHEMA_VERSION,
             "source_file": self.source_file,
+            "source_url": self.source_url,
+            "title": None if self.title is None else {"source": self.title, "translation": self.title_translation},
             "source": self.source,
             "source_language": self.source_language,
             "format": self.file.kind if self.file is not None else "text",
@@ -85,7 +92,16 @@ class ArticleResult:
         }
 
     def to_markdown(self) -> str:
-        parts = [f"# Translation{f' of {self.source_file}' if self.source_file else ''}", "", self.translation.text.strip(), ""]
+        """The translation, then the summaries and the flagged sentences; an article read from
+        the web is headed by its translated title and names its link."""
+        if self.title_translation or self.title:
+            heading = f"# {self.title_translation or self.title}"
+        else:
+            heading = f"# Translation{f' of {self.source_file}' if self.source_file else ''}"
+        parts = [heading, ""]
+        if self.source_url:
+            parts += [f"Source: <{self.source_url}>" + (f" ({self.title})" if self.title and self.title_translation else ""), ""]
+        parts += [self.translation.text.strip(), ""]
         if self.summary is not None:
             parts += [self.summary_markdown(), ""]
         flagged = self.checks_markdown()

@@ -106,12 +106,13 @@ def already_done(job: Job, key: str) -> bool:
     return outputs_present and previous.get("job", {}).get("key") == key
 
 
-def write_outputs(job: Job, result: ArticleResult, key: str, group: int = 1) -> None:
+def write_outputs(job: Job, result: ArticleResult, key: str, group: int = 1, record: dict[str, Any] | None = None) -> None:
     """Translation and summary first, the JSON (the "done" mark) last. ``group``: how many
-    articles were made together (their timings are the group's, named so)."""
+    articles were made together (their timings are the group's, named so); ``record``: more
+    for the JSON's ``job`` record (a link's page: its author and dates)."""
     write_atomic(job.translation_path, result.file.data if result.file is not None else result.translation.text)
     if result.summary is not None:
         write_atomic(job.summary_path, result.summary_markdown() + "\n")
     document = result.to_json()
-    document["job"] = {"key": key, "input": job.name} | ({"group": group} if group > 1 else {})
+    document["job"] = {"key": key, "input": job.name} | ({"group": group} if group > 1 else {}) | (record or {})
     write_atomic(job.json_path, json.dumps(document, ensure_ascii=False, indent=2) + "\n")

@@ -1,5 +1,5 @@
-"""What a batch run works on: one job per input (file, directory entry or standard input),
-where its outputs go, and how it ended.
+"""What a batch run works on: one job per input (file, directory entry, standard input or a
+link to a web page), where its outputs go, and how it ended.
 
 A job's translation is ``NAME.<target>.EXT``: ``NAME.en.EXT`` for a French input,
 ``NAME.fr.EXT`` for an English one. With ``--source auto`` and no ``--target`` the target is
@@ -9,7 +9,9 @@ found per file, from the language detected when the job is read (:func:`Job.towa
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
+import re
 import stat
 import sys
 from collections.abc import Iterable, Sequence
@@ -17,6 +19,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import cast
+from urllib.parse import urlsplit
 
 from passerelle.translate.languages import LANGUAGES, NAMES, Language, other
 
@@ -26,6 +29,11 @@ from ..config import AppConfig, UsageError
 
 STDIN_NAME = "stdin"
 STDIN_MARK = "-"
+LINK_PREFIXES = ("http://", "https://")
+LINK_EXT = ".txt"  # a link's translation is its article's plain text
+MAX_STEM = 120
+_STEM_CHARS = re.compile(r"[^A-Za-z0-9._-]+")
+_PAGE_SUFFIXES = {".html", ".htm", ".php", ".asp", ".aspx", ".jsp", ".shtml", ".xhtml"}
 
 
 def output_target(source: str, target: str | None = None) -> Language | None:
@@ -64,6 +72,7 @@ class Job:
     # The language of the translation; None: the other one of the language detected when
     # the job is read (``--source auto`` without ``--target``).
     target: Language | None = "en"
+    url: str | None = None  # a link: its page is fetched when the job's turn comes (see links.py)
 
     def towards(self, source: Language) -> Job:
         """This job for an input read as ``source``: its target known, or an input error when
@@ -152,17 +161,21 @@ def discover(
     source: str = "fr",
     target: str | None = None,
 ) -> list[Job]:
-    """Jobs for files, directories (recursive) and ``-`` (standard input, read up to the
-    file size limit), in order; what is wrong with an input is its job's problem. ``source``
-    and ``target`` are ``--source`` and ``--target`` (see :func:`output_target`)."""
+    """Jobs for files, directories (recursive), ``-`` (standard input, read up to the file
+    size limit) and links (``http://``, ``https://``: fetched later, when their turn comes),
+    in order; what is wrong with an input is its job's problem. ``source`` and ``target`` are
+    ``--source`` and ``--target`` (see :func:`output_target`)."""
     language = output_target(source, target)
     if not inputs:
-        raise UsageError("no input given: name files, directories, or - for standard input")
+        raise UsageError("no input given: name files, directories, links, or - for standard input")
     jobs: list[Job] = []
     seen: set[Path] = set()
     for raw in inputs:
         if raw == STDIN_MARK:
             jobs.append(replace(_stdin_job(output_dir, config, stdin), target=language))
+            continue
+        if is_link(raw):
+            jobs.append(link_job(raw, output_dir, language))
             continue
         path = Path(raw)
         if path.is_dir():
@@ -177,6 +190,35 @@ def discover(
             raise UsageError(f"two inputs would write the same outputs {job.stem}.*; translate them separately")
         seen.add(job.stem)
     return jobs
+
+
+def is_link(raw: str) -> bool:
+    """An input naming a web page rather than a file (``http://`` or ``https://``)."""
+    return raw.strip().lower().startswith(LINK_PREFIXES)
+
+
+def link_stem(url: str) -> str:
+    """A safe file stem from a link's host and path (``https://www.example.fr/politique/
+    le-budget.html`` → ``www.example.fr-politique-le-budget``): no separator, no leading dot,
+    at most MAX_STEM characters; a query or a shortened stem gets a short hash of the link, so
+    two links never share their outputs by accident."""
+    parts = urlsplit(url.strip())
+    path = parts.path
+    last = path.rsplit("/", 1)[-1]
+    suffix = Path(last).suffix.lower()
+    if suffix in _PAGE_SUFFIXES:
+        path = path[: -len(suffix)]
+    words = _STEM_CHARS.sub("-", f"{parts.netloc.rsplit('@', 1)[-1]}/{path}").strip("-.")
+    words = re.sub(r"-{2,}", "-", words) or "link"
+    digest = hashlib.sha256(url.strip().encode()).hexdigest()[:10]
+    if parts.query or len(words) > MAX_STEM:
+        words = f"{words[: MAX_STEM - 11].rstrip('-.')}-{digest}"
+    return words
+
+
+def link_job(url: str, output_dir: Path, target: Language | None) -> Job:
+    url = url.strip()
+    return Job(url, output_dir / link_stem(url), LINK_EXT, target=target, url=url)
 
 
 def _stdin_job(output_dir: Path, config: AppConfig, stdin: bytes | None) -> Job:

@@ -23,6 +23,7 @@ from ..article import ArticleOptions, LoadedModels
 from ..article.many import process_many
 from .files import write_outputs
 from .jobs import Job, Outcome, Status
+from .links import name_sources
 from .report import BatchReporter
 from .single import Prepared, prepare, run_job
 
@@ -66,7 +67,7 @@ def _made_together(
             services,
             first.options,
             first.source,
-            [prepared.job.name for _, prepared in members],
+            [prepared.source_file for _, prepared in members],
             progress=reporter.progress,
         )
     except ModelNotAvailableError:
@@ -75,11 +76,12 @@ def _made_together(
         names = ", ".join(prepared.job.name for _, prepared in members)
         logger.info("a group of %d articles failed (%s); each one alone now: %s", len(members), error, names)
         return {index: run_job(jobs[index], services, options, force=force) for index, _ in members}
+    name_sources(results, [prepared.page for _, prepared in members], services, first.options)
     seconds = time.perf_counter() - started
     outcomes = {}
     for (index, prepared), result in zip(members, results, strict=True):
         result.warnings[:0] = prepared.article.notes
-        write_outputs(prepared.job, result, prepared.key, group=len(members))
+        write_outputs(prepared.job, result, prepared.key, group=len(members), record=prepared.record())
         pieces = len(result.translation.segments)
         outcomes[index] = Outcome(prepared.job, Status.DONE, pieces=pieces, seconds=seconds, group=len(members))
     return outcomes

@@ -27,6 +27,7 @@ def job_rows(jobs: Iterable[Job]) -> list[dict[str, Any]]:
             "data": job.data,
             "problem": job.problem,
             "target": job.target,
+            "url": job.url,
         }
         for index, job in enumerate(jobs)
     ]
@@ -41,6 +42,7 @@ def row_job(row: dict[str, Any]) -> Job:
         data=row["data"],
         problem=row["problem"],
         target=row["target"],
+        url=row.get("url"),
     )
 
 
@@ -57,6 +59,7 @@ def job_schema() -> pyarrow.Schema:
             ("data", pa.binary()),
             ("problem", pa.string()),
             ("target", pa.string()),
+            ("url", pa.string()),  # a link, fetched by the actor in its turn
         ]
     )
 

@@ -1,14 +1,16 @@
 """LibreTranslate 1.9's REST API on Passerelle's models, with the same request and response
 shapes (so SearXNG, deep-translator, libretranslatepy, browser extensions plug in), and
-Passerelle's own /summarize beside it. French ⇄ English; "auto" detects which."""
+Passerelle's own /summarize beside it. French ⇄ English; "auto" detects which. /translate and
+/summarize also take ``url`` (an article by its link, see links.py) and ``keep`` (the result
+kept in the library)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -40,7 +42,11 @@ from ..metrics import Metrics
 from ..scratch import Scratch
 from .errors import RestError, status_of
 from .fields import Fields, read_fields
+from .links import Links, link_answer, name_source, one_of_text_or_link
 from .spec import FORMATS, docs_page, openapi_document
+
+if TYPE_CHECKING:
+    from ...library import Library
 
 PAIRS = {language: [other(cast(Language, language))] for language in LANGUAGES}
 FRONTEND_TIMEOUT_MS = 500
@@ -48,9 +54,19 @@ BUSY_RETRY_SECONDS = 5  # a full caller: its waiting requests take about this lo
 
 
 class RestApi:
-    """The routes, sharing the page's models and its gate (one queue for every front end)."""
+    """The routes, sharing the page's models and its gate (one queue for every front end), and
+    the server's library (``library``: the library routes' own, else opened here at first
+    use); ``close`` at shutdown."""
 
-    def __init__(self, config: AppConfig, services: LoadedModels, scratch: Scratch, metrics: Metrics, access: AccessPolicy) -> None:
+    def __init__(
+        self,
+        config: AppConfig,
+        services: LoadedModels,
+        scratch: Scratch,
+        metrics: Metrics,
+        access: AccessPolicy,
+        library: Callable[[], Library] | None = None,
+    ) -> None:
         self.config = config
         self.services = services
         self.scratch = scratch
@@ -58,6 +74,10 @@ class RestApi:
         self.access = access  # who may call is the access guard's business; its keys are shown here
         self.glossary = config.load_glossary()  # the server's own, unless a request brings one
         self.document = openapi_document(config)
+        self.links = Links(config, library)  # the server's one fetcher, made at the first link
+
+    def close(self) -> None:
+        self.links.close()
 
     def routes(self) -> list[Route]:
         """Plain Starlette routes: the server answers before FastAPI (Gradio's) is imported."""
@@ -78,6 +98,8 @@ class RestApi:
     async def translate(self, request: Request) -> JSONResponse:
         fields = await read_fields(request)
         caller = self._caller(request)
+        if (url := one_of_text_or_link(fields, "q")) is not None:
+            return await self._translate_link(fields, url, caller)
         texts = fields.texts("q")
         q = fields.values["q"]
         options = self._options(
@@ -89,9 +111,14 @@ class RestApi:
             raise RestError(400, f"{text_format} format is not supported")
         self._check_length(texts)
         with_segments = fields.flag("segments")
-        answers = [await run_in_threadpool(self._translate_one, text, options, target, caller, text_format) for text in texts]
+        answers = []
+        for text in texts:
+            answer, result = await run_in_threadpool(self._translate_one, text, options, target, caller, text_format)
+            if fields.flag("keep"):  # None: nothing was translated, nothing kept
+                answer["library_id"] = await self.links.keep(result) if result is not None else None
+            answers.append(answer)
         body: dict[str, Any] = {"translatedText": [a["translatedText"] for a in answers]}
-        for key in ("detectedLanguage", "alternatives", "segments", "warnings"):
+        for key in ("detectedLanguage", "alternatives", "segments", "warnings", "library_id"):
             if any(key in a for a in answers):
                 body[key] = [a.get(key, []) for a in answers]
         if not isinstance(q, list):
@@ -99,6 +126,25 @@ class RestApi:
         if not with_segments:
             body.pop("segments", None)
         return JSONResponse(body)
+
+    async def _translate_link(self, fields: Fields, url: str, caller: str) -> JSONResponse:
+        """/translate of the article at ``url``: the answer of a text, with its link and title."""
+        options = self._options(
+            fields, summarize=False, alternatives=max(0, fields.whole_number("alternatives")), glossary=self._glossary(fields)
+        )
+        target = self._target(fields, options.source)
+        if (fields.text("format") or "text") != "text":
+            raise RestError(400, "Invalid request: format applies to q; the article of a url is read as text")
+        page = await self.links.read(url)
+        answer, result = await run_in_threadpool(self._translate_one, page.text, options, target, caller, "text")
+        if result is not None:
+            settled = replace(options, source=result.source_language)
+            await run_in_threadpool(name_source, result, page, self.services, settled, result.source_language, caller)
+        if fields.flag("keep"):
+            answer["library_id"] = await self.links.keep(result, page) if result is not None else None
+        if not fields.flag("segments"):
+            answer.pop("segments", None)
+        return JSONResponse(answer | link_answer(page, result))
 
     async def detect(self, request: Request) -> JSONResponse:
         fields = await read_fields(request)
@@ -166,19 +212,29 @@ class RestApi:
     async def summarize(self, request: Request) -> JSONResponse:
         fields = await read_fields(request)
         caller = self._caller(request)
-        text = fields.text("q") or fields.required("text")
+        url = one_of_text_or_link(fields, "q", "text")
         length = fields.text("length") or self.config.summary_length
         options = self._options(fields, AUTO, summarize=True, summary_length=length, glossary=self._glossary(fields))
+        page = await self.links.read(url) if url is not None else None
+        text = page.text if page is not None else fields.text("q") or fields.required("text")
         self._check_length([text])
-        result = await run_in_threadpool(self._process, text, options, caller)
+        result = await run_in_threadpool(self._process, text, options, caller, as_html=False if page is not None else None)
+        if page is not None:
+            settled = replace(options, source=result.source_language)
+            await run_in_threadpool(name_source, result, page, self.services, settled, result.source_language, caller)
         summary = result.summary
         assert summary is not None
-        return JSONResponse({
+        body: dict[str, Any] = {
             "summary": {"en": summary.en, "fr": summary.fr},
             "translatedText": result.translation.text,
             "sourceLanguage": result.source_language,
             "warnings": result.warnings,
-        })  # fmt: skip
+        }
+        if page is not None:
+            body |= link_answer(page, result)
+        if fields.flag("keep"):
+            body["library_id"] = await self.links.keep(result, page)
+        return JSONResponse(body)
 
     # Helpers ----------------------------------------------------------------------------------
 
@@ -222,9 +278,12 @@ class RestApi:
         if size > self.config.max_chars:
             raise RestError(400, f"Invalid request: request ({size}) exceeds text limit ({self.config.max_chars})")
 
-    def _translate_one(self, text: str, options: ArticleOptions, target: str, caller: str, text_format: str) -> dict[str, Any]:
+    def _translate_one(
+        self, text: str, options: ArticleOptions, target: str, caller: str, text_format: str
+    ) -> tuple[dict[str, Any], ArticleResult | None]:
         """One text's answer: its translation (unchanged when already in the target language
-        or blank), the detected language for "auto", the alternatives when asked."""
+        or blank), the detected language for "auto", the alternatives when asked; and its
+        result (None when nothing was translated)."""
         answer: dict[str, Any] = {}
         source, alternatives = options.source, options.alternatives
         with as_rest_errors():  # nesting too deep for a document is bad input
@@ -237,7 +296,7 @@ class RestApi:
         answer["segments"] = []
         if not text.strip() or source == target or (form is not None and not form.translatable()):
             answer["translatedText"] = text
-            return answer
+            return answer, None
         result = self._process(text, replace(options, source=source), caller, as_html=False, form=form)
         if result.warnings:  # e.g. the text is in neither language: say so
             answer["warnings"] = result.warnings
@@ -245,12 +304,12 @@ class RestApi:
             answer["translatedText"] = result.file.data.decode("utf-8")
             answer.pop("alternatives", None)
             answer["segments"] = [segment.to_dict() for segment in result.translation.segments]
-            return answer
+            return answer, result
         answer["translatedText"] = result.translation.text
         if alternatives:
             answer["alternatives"] = result.translation.alternatives()
         answer["segments"] = [segment.to_dict() for segment in result.translation.segments]
-        return answer
+        return answer, result
 
     def _translate_file(self, data: bytes, name: str, options: ArticleOptions, caller: str) -> ArticleResult:
         with as_rest_errors():

@@ -25,6 +25,7 @@ JSON, FORM, MULTIPART = "application/json", "application/x-www-form-urlencoded",
 KEYED = ("/translate", "/detect", "/translate_file", "/summarize")  # the routes that take a key when keys are optional
 PUBLIC = tuple(sorted(ALWAYS_PUBLIC))  # open to anyone, even with a login or required keys
 WORK = (400, 403, 413, 429, 500, 503)  # what a POST route may answer besides 200
+LINK = (415, 422, 502, 504)  # and a route reading an article by its link (the fetcher's own statuses)
 RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait before trying again", "schema": {"type": "integer"}}}
 HEADERS = {"401": {"WWW-Authenticate": {"description": "Basic", "schema": {"type": "string"}}}, "429": RETRY_AFTER, "503": RETRY_AFTER}
 STRING, BOOLEAN, INTEGER = {"type": "string"}, {"type": "boolean"}, {"type": "integer"}
@@ -60,14 +61,18 @@ def _errors(config: AppConfig, *statuses: int) -> dict[str, Any]:
     """The ``{"error": ...}`` answers of the routes and of the guards before them."""
     rate, waiting = config.api_requests_per_minute, f"more than {config.max_queue} calls of this key or client waiting"
     texts = {
-        400: "A missing or bad field, or text over the character limit",
+        400: "A missing or bad field, text over the character limit, or a link Passerelle does not fetch (a private address)",
         401: "Not signed in, or wrong credentials (WWW-Authenticate: Basic)",
-        403: "An unknown API key, no key where one is required, or a request from another web origin",
+        403: "An unknown API key, no key where one is required, a request from another web origin, or a link robots.txt keeps robots from",
         404: f"No such file (translated files are kept for {config.temp_ttl_seconds // 60} minutes)",
         413: f"Over {config.max_request_bytes:,} bytes (an upload: {config.max_upload_bytes:,}; a file: {config.max_file_bytes:,})",
+        415: "The link is not a web page (an image, a PDF, ...)",
+        422: "The page at the link holds no article text (a list of articles, a paywall, a page built by JavaScript)",
+        502: "The site of the link failed (an error status, a broken or too large answer, no connection)",
+        504: "The site of the link did not answer in time",
         429: f"Over {rate} requests per minute for this key or client, or {waiting}" if rate > 0 else waiting.capitalize(),
         500: "An error of the server's own (reported, never a traceback)",
-        503: "The server is shutting down, or a model is not available",
+        503: "The server is shutting down, a model is not available, or the site of the link failed recently (Retry-After)",
     }
     answers = {str(status): _json(texts[status], _ref("Error")) for status in statuses}
     for status in set(HEADERS) & set(answers):
@@ -94,6 +99,12 @@ def _schemas() -> dict[str, Schema]:
             confidence={"type": "number", "nullable": True, "description": "Mean log-probability per token"},
         ),  # fmt: skip
         "Language": _object(code=code, name=STRING, targets=_array(code)),
+        "Title": _object(
+            ["source", "translation"],
+            source={**STRING, "description": "The page's title"},
+            translation={**STRING, "description": "Translated (the page's when the article is already in the target language)"},
+        )
+        | {"nullable": True, "description": "With url: the page's title (null when it has none)"},  # fmt: skip
     }
 
 
@@ -113,12 +124,17 @@ def _paths(config: AppConfig) -> dict[str, Any]:
     api_key = {"type": "string", "description": f"API key. {what}; also read from the query string"}
     glossary = {**STRING, "description": 'Lines "source = target" (or source<TAB>target), or a lone term to keep; '
                 "# starts a comment. Without it, the server's glossary"}  # fmt: skip
+    url = {**STRING, "format": "uri", "description": "An article by its link, instead of q: the page is fetched (public addresses only) "
+           "and reduced to its article (menus, footers and related articles dropped)"}  # fmt: skip
+    keep = {**BOOLEAN, "default": False, "description": "Keep the result in the server's library (answered as library_id)"}
     translate = _object(
-        ["q", "source", "target"], q=q, source=source, target=target,
+        ["source", "target"], q=q, url=url, keep=keep, source=source, target=target,
         format={"type": "string", "enum": list(FORMATS), "default": "text", "description": "html: the markup is kept"},
         alternatives={**INTEGER, "minimum": 0, "maximum": config.max_alternatives, "default": 0, "description": "Other translations wanted"},
         segments={**BOOLEAN, "default": False, "description": "Return the aligned sentences"}, glossary=glossary, api_key=api_key,
-    )  # fmt: skip
+    ) | {"anyOf": [{"required": ["q"]}, {"required": ["url"]}]}  # fmt: skip
+    source_url = {**STRING, "format": "uri", "description": "With url: the link the article was read at (after redirects)"}
+    library_id = {**INTEGER, "nullable": True, "description": "With keep: the result's id in the library (null: nothing translated)"}
     translated = _object(
         ["translatedText"],
         translatedText=_one_or_list(STRING, "The translation (a text already in the target language comes back as it was)"),
@@ -126,7 +142,8 @@ def _paths(config: AppConfig) -> dict[str, Any]:
         alternatives=_one_or_list(_array(STRING), "When asked for"),
         segments=_one_or_list(_array(_ref("Segment")), "With segments true"),
         warnings=_one_or_list(_array(STRING), "When a text looks wrong (e.g. in neither language)"),
-    )
+        source_url=source_url, title=_ref("Title"), library_id=_one_or_list(library_id, "With keep"),
+    )  # fmt: skip
     extensions = ", ".join(config.extensions)
     upload = _object(
         ["file", "source", "target"], source=source, target=target, api_key=api_key,
@@ -135,12 +152,13 @@ def _paths(config: AppConfig) -> dict[str, Any]:
     )  # fmt: skip
     summarize = _object(
         None, q={**text, "description": f"The article (or give it as text); {chars:,} characters at most"},
-        text={**text, "description": "The article, when q is not given"}, source={**source, "default": AUTO},
+        text={**text, "description": "The article, when q is not given"}, url=url, keep=keep, source={**source, "default": AUTO},
         length={"type": "string", "enum": list(LENGTH_PRESETS), "default": config.summary_length}, glossary=glossary, api_key=api_key,
-    ) | {"anyOf": [{"required": ["q"]}, {"required": ["text"]}]}  # fmt: skip
+    ) | {"anyOf": [{"required": ["q"]}, {"required": ["text"]}, {"required": ["url"]}]}  # fmt: skip
     summary = _object(
         summary=_object(en=STRING, fr=STRING), translatedText={**STRING, "description": "The whole article translated"},
         sourceLanguage={"type": "string", "enum": list(LANGUAGES)}, warnings=_array(STRING),
+        source_url=source_url, title=_ref("Title"), library_id=library_id,
     )  # fmt: skip
     settings = _object(
         charLimit={**INTEGER, "example": chars}, frontendTimeout=INTEGER, apiKeys=BOOLEAN, keyRequired=BOOLEAN,
@@ -162,8 +180,10 @@ def _paths(config: AppConfig) -> dict[str, Any]:
     lt, ops = "LibreTranslate", "Operators"
     languages = _json(" and ".join(NAMES.values()), _array(_ref("Language")))
     return {
-        "/translate": {"post": op(lt, "translate", "Translate text", {"200": _json("The translation", translated), **_errors(config, *WORK)},
-                                  description=f"French to English or English to French, plain text or HTML; {AUTO} detects which.",
+        "/translate": {"post": op(lt, "translate", "Translate text", {"200": _json("The translation", translated),
+                                                                     **_errors(config, *WORK, *LINK)},
+                                  description=f"French to English or English to French, plain text or HTML, or the article at "
+                                              f"a link; {AUTO} detects which.",
                                   requestBody=_body(translate, example))},
         "/detect": {"post": op(lt, "detect", "Detect the language of a text",
                                {"200": _json("The likeliest first", _array(_ref("DetectedLanguage"))), **_errors(config, *WORK)},
@@ -177,7 +197,7 @@ def _paths(config: AppConfig) -> dict[str, Any]:
                                             parameters=[name])},
         "/frontend/settings": {"get": op(lt, "frontendSettings", "Limits and options for front ends", {"200": _json("The settings", settings)})},
         "/summarize": {"post": op("Passerelle", "summarize", "Translate an article and summarise it in both languages",
-                                  {"200": _json("The summaries and the translation", summary), **_errors(config, *WORK)},
+                                  {"200": _json("The summaries and the translation", summary), **_errors(config, *WORK, *LINK)},
                                   requestBody=_body(summarize, {"q": example["q"], "source": AUTO, "length": config.summary_length}))},
         "/health": {"get": op(ops, "health", "Alive: the server answers", {"200": _json("Alive", _object(status=STRING))})},
         "/ready": {"get": op(ops, "ready", "Ready: every model is loaded",
