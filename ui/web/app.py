@@ -25,6 +25,7 @@ from ..config import AppConfig
 from .files import FileHandlers, chosen
 from .gradio_api import API_NAME, ApiHandler
 from .headline import Heading, ModelItem, direction_label, render_model_line, render_pane_title, short_name
+from .library_view import LibraryOpener, LibraryView
 from .metrics import Metrics
 from .options import DIRECTIONS, QUALITY_BEST, QUALITY_FAST, SUMMARY_CHOICES, glossary_text
 from .render import PANE_CLASS, PLACEHOLDERS, human_bytes, idle_status, render_placeholder
@@ -48,6 +49,7 @@ THEME = gr.themes.Soft(
 DOWNLOAD_BUTTON_WIDTH = 120
 MODEL_STATUS_SECONDS = 2.0  # how often the page looks at the models' state until they settle
 ASSETS = "assets"
+MAX_LINK_CHARS = 2_000
 
 
 def asset(name: str) -> str:
@@ -75,9 +77,34 @@ def settled(items: list[ModelItem]) -> bool:
     return all(item.status.state in (ModelState.READY, ModelState.FAILED) for item in items)
 
 
-def build_app(config: AppConfig, services: LoadedModels, scratch: Scratch, metrics: Metrics) -> gr.Blocks:
+def own_library(config: AppConfig) -> LibraryOpener:
+    """A library opener of the page's own (opened once, at first use), for a page built
+    without a server's."""
+    opened: list[Any] = []
+
+    def library() -> Any:
+        if not opened:
+            from ..library import Library, LibrarySettings
+
+            opened.append(Library.open(LibrarySettings.from_config(config)))
+        return opened[0]
+
+    return library
+
+
+def build_app(
+    config: AppConfig, services: LoadedModels, scratch: Scratch, metrics: Metrics, library: LibraryOpener | None = None
+) -> gr.Blocks:
     """The page and the API, with the queue bounded by ``config``; not yet mounted. Its files
-    live in ``scratch`` (which bounds them); finished articles are counted in ``metrics``."""
+    live in ``scratch`` (which bounds them); finished articles are counted in ``metrics``.
+    ``library`` opens the server's library (at the Library tab's first use, or the first
+    article kept); links are fetched by one fetcher made with the page."""
+    from ..sources.fetch import Fetcher
+    from ..sources.settings import FetchSettings
+
+    library = library or own_library(config)
+    fetcher = Fetcher(FetchSettings.from_config(config))
+    library_view = LibraryView(config, library)
     file_handlers = FileHandlers(config)
     api = ApiHandler(config, services, metrics)
     extensions = " ".join(config.extensions)
@@ -87,69 +114,84 @@ def build_app(config: AppConfig, services: LoadedModels, scratch: Scratch, metri
         header = gr.HTML(Heading().header(), elem_id="app-title")
         model_status = gr.HTML(render_model_line(model_items(config, services, "fr")), elem_id="model-status")
         status_timer = gr.Timer(MODEL_STATUS_SECONDS)
-        with gr.Row(equal_height=False):
-            with gr.Column(scale=3):
-                text = gr.Textbox(
-                    label="French article",
-                    placeholder="Paste the French text of an article here…",
-                    lines=12,
-                    max_lines=16,
-                    max_length=config.max_chars,
-                    elem_id="article-text",
-                )
-            with gr.Column(scale=2):
-                files = gr.File(
-                    label="…or upload articles",
-                    file_count="multiple",
-                    file_types=list(config.extensions),
-                    type="filepath",
-                    height=120,
-                    elem_id="article-files",
-                )
-                limits = f"Up to {config.max_files} files · {extensions} · {human_bytes(config.max_file_bytes)} each"
-                gr.HTML(f'<div class="hint">{limits}</div>')
-                picker = gr.Dropdown(label="Article to show", choices=[], visible=False, interactive=True, elem_id="picker")
-                article_only = gr.Checkbox(
-                    label="Web pages: the article only",
-                    info="Leave out menus, headers and footers (the summary always does)",
-                    value=False,
-                    elem_id="article-only",
-                )
-                direction = gr.Radio(list(DIRECTIONS), value=next(iter(DIRECTIONS)), label="Direction", elem_id="direction")
-                with gr.Row():
-                    summary = gr.Radio(list(SUMMARY_CHOICES), value=default_summary, label="Summary")
-                    quality = gr.Radio(QUALITY_CHOICES, value=QUALITY_BEST, label="Quality", info=QUALITY_INFO, elem_id="quality")
-                with gr.Accordion("Glossary", open=bool(config.glossary), elem_id="glossary-box"):
-                    glossary = gr.Textbox(
-                        value=glossary_text(config),
-                        label="Terms translated your way, one per line",
-                        placeholder="OTAN = NATO\ngilets jaunes = yellow vests\nUkraine   (alone: kept as it is)",
-                        info="source = target, or source<TAB>target, or a lone term to keep; whole words, any case.",
-                        lines=3,
-                        max_lines=8,
-                        max_length=config.max_chars,
-                        elem_id="glossary",
-                    )
-                button = gr.Button("Translate", variant="primary", elem_id="translate-button")
-        with gr.Row(equal_height=True, elem_id="status-row"):
-            with gr.Column(scale=4):
-                status = gr.HTML(idle_status(), elem_id="status")
-            other_way = gr.Button("Translate the other way", visible=False, size="sm", scale=0, elem_id="other-way")
-            download: dict[str, Any] = {"visible": False, "size": "sm", "scale": 0, "min_width": DOWNLOAD_BUTTON_WIDTH}
-            markdown_file = gr.DownloadButton("⬇ Markdown", elem_id="download-md", **download)
-            json_file = gr.DownloadButton("⬇ JSON", elem_id="download-json", **download)
-            own_file = gr.DownloadButton("⬇ File", elem_id="download-file", **download)
-            zip_file = gr.DownloadButton("⬇ Download all (zip)", elem_id="download-zip", **download)
-        with gr.Row(elem_id="panes"):
-            panes, titles = {}, {}
-            for key, title in Heading().pane_titles().items():
-                with gr.Column():
-                    titles[key] = gr.HTML(render_pane_title(title))
-                    panes[key] = gr.HTML(
-                        render_placeholder(PLACEHOLDERS[key]), elem_id=f"pane-{key}", elem_classes=[PANE_CLASS], js_on_load=None
-                    )
+        with gr.Tabs(elem_id="tabs"):
+            with gr.Tab("Translate", id="translate", elem_id="translate-tab"):
+                with gr.Row(equal_height=False):
+                    with gr.Column(scale=3):
+                        text = gr.Textbox(
+                            label="French article",
+                            placeholder="Paste the French text of an article here…",
+                            lines=12,
+                            max_lines=16,
+                            max_length=config.max_chars,
+                            elem_id="article-text",
+                        )
+                        link = gr.Textbox(
+                            label="Or an article's link",
+                            placeholder="https://… (the page is fetched and reduced to its article)",
+                            max_lines=1,
+                            max_length=MAX_LINK_CHARS,
+                            elem_id="article-url",
+                        )
+                    with gr.Column(scale=2):
+                        files = gr.File(
+                            label="…or upload articles",
+                            file_count="multiple",
+                            file_types=list(config.extensions),
+                            type="filepath",
+                            height=120,
+                            elem_id="article-files",
+                        )
+                        limits = f"Up to {config.max_files} files · {extensions} · {human_bytes(config.max_file_bytes)} each"
+                        gr.HTML(f'<div class="hint">{limits}</div>')
+                        picker = gr.Dropdown(label="Article to show", choices=[], visible=False, interactive=True, elem_id="picker")
+                        article_only = gr.Checkbox(
+                            label="Web pages: the article only",
+                            info="Leave out menus, headers and footers (the summary always does)",
+                            value=False,
+                            elem_id="article-only",
+                        )
+                        direction = gr.Radio(list(DIRECTIONS), value=next(iter(DIRECTIONS)), label="Direction", elem_id="direction")
+                        with gr.Row():
+                            summary = gr.Radio(list(SUMMARY_CHOICES), value=default_summary, label="Summary")
+                            quality = gr.Radio(QUALITY_CHOICES, value=QUALITY_BEST, label="Quality", info=QUALITY_INFO, elem_id="quality")
+                        with gr.Accordion("Glossary", open=bool(config.glossary), elem_id="glossary-box"):
+                            glossary = gr.Textbox(
+                                value=glossary_text(config),
+                                label="Terms translated your way, one per line",
+                                placeholder="OTAN = NATO\ngilets jaunes = yellow vests\nUkraine   (alone: kept as it is)",
+                                info="source = target, or source<TAB>target, or a lone term to keep; whole words, any case.",
+                                lines=3,
+                                max_lines=8,
+                                max_length=config.max_chars,
+                                elem_id="glossary",
+                            )
+                        with gr.Row(equal_height=True):
+                            keep = gr.Checkbox(label="Keep in the library", value=False, scale=1, elem_id="keep")
+                            button = gr.Button("Translate", variant="primary", scale=2, elem_id="translate-button")
+                with gr.Row(equal_height=True, elem_id="status-row"):
+                    with gr.Column(scale=4):
+                        status = gr.HTML(idle_status(), elem_id="status")
+                    other_way = gr.Button("Translate the other way", visible=False, size="sm", scale=0, elem_id="other-way")
+                    download: dict[str, Any] = {"visible": False, "size": "sm", "scale": 0, "min_width": DOWNLOAD_BUTTON_WIDTH}
+                    markdown_file = gr.DownloadButton("⬇ Markdown", elem_id="download-md", **download)
+                    json_file = gr.DownloadButton("⬇ JSON", elem_id="download-json", **download)
+                    own_file = gr.DownloadButton("⬇ File", elem_id="download-file", **download)
+                    zip_file = gr.DownloadButton("⬇ Download all (zip)", elem_id="download-zip", **download)
+                with gr.Row(elem_id="panes"):
+                    panes, titles = {}, {}
+                    for key, title in Heading().pane_titles().items():
+                        with gr.Column():
+                            titles[key] = gr.HTML(render_pane_title(title))
+                            panes[key] = gr.HTML(
+                                render_placeholder(PLACEHOLDERS[key]), elem_id=f"pane-{key}", elem_classes=[PANE_CLASS], js_on_load=None
+                            )
+            with gr.Tab("Library", id="library", elem_id="library-tab") as library_tab:
+                library_parts = library_view.build()
         # The uploads' texts and results go with the uploads themselves (the scratch root's time-to-live).
         uploads = gr.State(None, time_to_live=config.temp_ttl_seconds)
+        opened = gr.State(None, time_to_live=config.temp_ttl_seconds)  # the library article shown
+        library_view.wire(library_parts, opened, library_tab)
 
         # Every handler below the form sends the whole view (see view.VIEW_KEYS), in this order.
         view = [status, *panes.values(), markdown_file, json_file, own_file, zip_file, header, *titles.values(), other_way]
@@ -159,8 +201,8 @@ def build_app(config: AppConfig, services: LoadedModels, scratch: Scratch, metri
         files.clear(file_handlers.clear, [direction], file_outputs, **private)
         picker.input(file_handlers.pick, [picker, uploads, direction], file_outputs, **private)
         button.click(
-            StreamHandler(config, services, scratch, metrics).run,
-            [text, summary, quality, glossary, uploads, direction, article_only],
+            StreamHandler(config, services, scratch, metrics, fetcher=fetcher, library=library).run,
+            [text, summary, quality, glossary, uploads, direction, article_only, link, keep],
             [*view, uploads],
             concurrency_id=CONCURRENCY_ID,
             show_progress="hidden",

@@ -21,6 +21,7 @@ from ..config import AppConfig
 from .access import caller_of
 from .app import build_app, mount_options
 from .credentials import AccessPolicy
+from .library_view import LibraryOpener
 from .metrics import Metrics
 from .scratch import Scratch
 
@@ -34,9 +35,16 @@ class GradioPage:
     (``running``)."""
 
     def __init__(
-        self, app: Starlette, config: AppConfig, services: LoadedModels, scratch: Scratch, metrics: Metrics, access: AccessPolicy
+        self,
+        app: Starlette,
+        config: AppConfig,
+        services: LoadedModels,
+        scratch: Scratch,
+        metrics: Metrics,
+        access: AccessPolicy,
+        library: LibraryOpener | None = None,
     ) -> None:
-        self.blocks = build_app(config, services, scratch, metrics)
+        self.blocks = build_app(config, services, scratch, metrics, library)
         # The access guard lets only signed-in callers reach the page of a locked server; Gradio
         # learns their name from it (and runs its own login checks on that).
         signed_in_user = (lambda request: caller_of(request.scope).user) if access.locked else None

@@ -17,6 +17,7 @@ import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from passerelle.summarize import FactCheck
 from passerelle.translate import Document, TranslationResult
@@ -192,6 +193,12 @@ def render_summary(
     return "".join(sections)
 
 
+def render_source_link(url: str) -> str:
+    """The line above an article read from a link: where it came from."""
+    escaped = html.escape(url)
+    return f'<p class="source-link">From <a href="{escaped}" target="_blank" rel="noopener noreferrer nofollow">{escaped}</a></p>'
+
+
 def render_placeholder(message: str) -> str:
     """The grey text an empty pane shows."""
     return f'<p class="placeholder">{html.escape(message)}</p>'
@@ -270,3 +277,53 @@ def render_file_states(files: Sequence[FileLine]) -> str:
         mark = ' <span class="shown-mark">shown below</span>' if line.shown else ""
         items.append(f'<li class="file {line.state.value}"{shown}>{html.escape(text)}{mark}</li>')
     return f'<ul class="file-states" aria-label="Uploaded articles">{"".join(items)}</ul>'
+
+
+def _stored_flags(segment: dict[str, Any]) -> tuple[Flag, ...]:
+    flags = []
+    for flag in segment.get("flags") or []:
+        try:
+            flags.append(Flag(FlagKind(flag.get("kind")), str(flag.get("detail") or "")))
+        except ValueError:  # a kind this version does not know: its sentence is shown unflagged
+            continue
+    return tuple(flags)
+
+
+def _stored_check(data: Any) -> FactCheck | None:
+    if not isinstance(data, dict):
+        return None
+    return FactCheck(int(data.get("checked") or 0), tuple(str(item) for item in data.get("unsupported") or ()))
+
+
+def render_stored(result: dict[str, Any]) -> tuple[str, str, str]:
+    """A kept article's three panes from its result JSON (``ArticleResult.to_json()``), as
+    the page showed them: sentences numbered alike in both panes, flags and key sentences
+    marked, the summaries with their unsupported facts. Paragraphs follow the segments'
+    paragraph numbers (the document's headings and lists are not kept in the JSON)."""
+    segments = [segment for segment in result.get("segments") or [] if isinstance(segment, dict)]
+    keys = {number for number, segment in enumerate(segments) if segment.get("key")}
+    if segments:
+        groups: dict[int, list[int]] = {}
+        for number, segment in enumerate(segments):
+            groups.setdefault(int(segment.get("paragraph") or 0), []).append(number)
+        original = "\n".join(
+            '<p class="unit">' + " ".join(_seg(n, str(segments[n].get("source") or "").strip(), keys) for n in numbers) + "</p>"
+            for numbers in groups.values()
+        )
+        translation = "\n".join(
+            '<p class="unit">'
+            + " ".join(_seg(n, str(segments[n].get("target") or "").strip(), keys, _stored_flags(segments[n])) for n in numbers)
+            + "</p>"
+            for numbers in groups.values()
+        )
+    else:
+        original = _paragraphs(str(result.get("source") or "")) or render_placeholder("The original was not kept.")
+        translation = _paragraphs(str(result.get("translation") or "")) or render_placeholder("No translation was kept.")
+    summary_json = result.get("summary")
+    if isinstance(summary_json, dict):
+        check = summary_json.get("check") or {}
+        checks = {"en": _stored_check(check.get("en")), "fr": _stored_check(check.get("fr"))}
+        summary = render_summary(summary_json.get("en"), summary_json.get("fr"), key_count=len(keys) or None, checks=checks)
+    else:
+        summary = render_placeholder("No summary was made for this article.")
+    return original, translation, summary

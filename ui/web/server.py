@@ -95,9 +95,9 @@ class WebServer:
             Route("/ready", self._ready, methods=["GET"]),
             Route("/metrics", self._metrics_route, methods=["GET"]),
         ]
-        rest = RestApi(config, self.services, self.scratch, self.metrics, self.access)
+        self.rest = RestApi(config, self.services, self.scratch, self.metrics, self.access, library=self.library.library)
         return Starlette(
-            routes=operators + rest.routes() + self.library.routes(),
+            routes=operators + self.rest.routes() + self.library.routes(),
             # Gradio adds no CORS headers of its own when the parent app has a CORS policy: this
             # one allows no other origin unless configured (Gradio echoed any Host into it).
             middleware=[
@@ -152,6 +152,7 @@ class WebServer:
     async def _lifespan(self, app: Starlette) -> AsyncIterator[None]:
         yield
         await self._page_lifespan.aclose()  # the page's queue, if it was mounted
+        self.rest.close()  # its fetcher
         self.library.close()
 
     # The page ---------------------------------------------------------------------------------
@@ -166,7 +167,7 @@ class WebServer:
         try:
             from .page import GradioPage
 
-            page = GradioPage(self.base_app, self.config, self.services, self.scratch, self.metrics, self.access)
+            page = GradioPage(self.base_app, self.config, self.services, self.scratch, self.metrics, self.access, self.library.library)
             asyncio.run_coroutine_threadsafe(self._start_page(page), loop).result(STARTUP_TIMEOUT_SECONDS)
         except Exception:
             logger.exception("the web page failed to start")

@@ -8,9 +8,10 @@ from __future__ import annotations
 import html
 import logging
 import time
-from collections.abc import Generator, Iterator
-from dataclasses import replace
+from collections.abc import Callable, Generator, Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
@@ -43,11 +44,16 @@ from .render import (
     ProgressState,
     render_original,
     render_placeholder,
+    render_source_link,
     render_summary,
     render_translation,
 )
 from .scratch import Scratch
 from .view import Frame, PageView, download_labels, other_way_button
+
+if TYPE_CHECKING:
+    from ..library import Library
+    from ..sources.fetch import Fetcher
 
 logger = logging.getLogger("passerelle.web")
 
@@ -57,15 +63,36 @@ HEARTBEAT_SECONDS = 1.0  # the page's clock ticks at least this often during lon
 Written = tuple[Path, Path, Path | None]  # an article's Markdown, JSON and own-format files
 
 
+@dataclass(frozen=True)
+class Origin:
+    """Where an article came from, for the library: its link and the page's metadata."""
+
+    link: str | None = None
+    title: str | None = None
+    author: str | None = None
+    published: Any = None  # a datetime with its time zone, or None
+
+
 class StreamHandler:
     """Translates the article (or every uploaded article) for the page, yielding every output
     after each step: the view (see ``view.VIEW_KEYS``), then the uploads."""
 
-    def __init__(self, config: AppConfig, services: LoadedModels, scratch: Scratch, metrics: Metrics) -> None:
+    def __init__(
+        self,
+        config: AppConfig,
+        services: LoadedModels,
+        scratch: Scratch,
+        metrics: Metrics,
+        *,
+        fetcher: Fetcher | None = None,
+        library: Callable[[], Library] | None = None,
+    ) -> None:
         self.config = config
         self.services = services
         self.scratch = scratch
         self.metrics = metrics
+        self.fetcher = fetcher  # links are refused without one
+        self.library = library  # "Keep in the library" is refused without one
 
     def run(
         self,
@@ -76,32 +103,42 @@ class StreamHandler:
         uploads: Uploads | None,
         direction: str,
         article_only: bool = False,
+        link: str = "",
+        keep: bool = False,
     ) -> Iterator[Frame]:
-        """Errors are shown in the page and raised as gr.Error (a toast)."""
+        """Errors are shown in the page and raised as gr.Error (a toast). A link, when given,
+        is the article (fetched, reduced to its article); ``keep`` saves each finished result
+        in the library."""
         started = time.perf_counter()
+        link = (link or "").strip()
         beams = GREEDY_BEAMS if quality == QUALITY_FAST else None  # None: the model's own beams
         source = DIRECTIONS.get(direction, "fr")
         options = article_options(self.config, SUMMARY_CHOICES.get(summary_label, NO_SUMMARY), beams, glossary, source)
-        loaded = shown_file(uploads, text)
+        loaded = None if link else shown_file(uploads, text)
         if uploads and loaded and len(uploads["files"]) > 1:
-            yield from self._all(uploads, options, article_only, started)
+            yield from self._all(uploads, options, article_only, started, keep)
             return
         view = PageView(heading=Heading(source), summarize=options.summarize, progress=Progress("Starting…"), tail=(gr.skip(),))
         view.clear_panes()
+        origin = Origin()
         try:
-            result, written = yield from self._article(view, text, loaded, options, article_only, started)
+            if link:
+                text, origin = yield from self._fetch(view, link)
+            result, written = yield from self._article(view, text, loaded, options, article_only, started, origin)
         except ModelNotAvailableError as error:  # its fix is on the model line at the top: once is enough
             raise user_error(str(error), duration=None, toast=False) from error
         except ArticleInputError as error:
             raise user_error(str(error)) from error
         except PasserelleError as error:  # the errors users can act on, with their own message
             raise user_error(str(error), duration=None) from error
+        if keep:
+            self._keep(view, result, origin if origin.title else _pasted_origin(text, origin))
         if uploads and loaded:  # the only uploaded file: its result is kept with it
             uploads = {**uploads, "results": {loaded["name"]: stored_result(view, FileState.DONE, "", written)}, "zip": None}
             view.tail = (uploads,)
         yield view.update(progress=_done(result, time.perf_counter() - started))
 
-    def _all(self, uploads: Uploads, options: ArticleOptions, article_only: bool, started: float) -> Iterator[Frame]:
+    def _all(self, uploads: Uploads, options: ArticleOptions, article_only: bool, started: float, keep: bool = False) -> Iterator[Frame]:
         """Every uploaded article, one after another; one that fails is marked so and the
         next one goes on (a missing model stops them all: it would fail each one)."""
         uploads = {**uploads, "results": {}, "zip": None}  # a new run: the last one's results go
@@ -122,6 +159,8 @@ class StreamHandler:
                 uploads["results"][name] = stored_result(view, FileState.FAILED, str(error).splitlines()[0], None)
                 continue
             detail = _plural(len(result.translation.segments), "sentence")
+            if keep:
+                self._keep(view, result, _pasted_origin(loaded["text"], Origin()))
             uploads["results"][name] = stored_result(view, FileState.DONE, detail, written)
         uploads["zip"] = zip_results(self.scratch, uploads)
         final = view_of(uploads, options.source)
@@ -132,7 +171,14 @@ class StreamHandler:
         yield final.frame()
 
     def _article(
-        self, view: PageView, text: str, loaded: dict[str, str] | None, options: ArticleOptions, article_only: bool, started: float
+        self,
+        view: PageView,
+        text: str,
+        loaded: dict[str, str] | None,
+        options: ArticleOptions,
+        article_only: bool,
+        started: float,
+        origin: Origin | None = None,
     ) -> Generator[Frame, None, tuple[ArticleResult, Written]]:
         """One article into ``view``, frame by frame; its result and files. Raises the
         errors users can act on once the view says them."""
@@ -177,9 +223,58 @@ class StreamHandler:
             events.close()
         assert result is not None
         self.metrics.observe(result)
+        if origin is not None and origin.link:  # the downloads name the link and the page's title
+            result.source_url, result.title = origin.link, origin.title
+            result.title_translation = _title_translation(result.to_json()) if origin.title else None
         written = self.scratch.write(result)
         _finish(view, result, written)
         return result, written
+
+    def _fetch(self, view: PageView, link: str) -> Generator[Frame, None, tuple[str, Origin]]:
+        """The article at ``link`` as the text to translate (its title as a heading), the
+        original pane naming its link. Fetch errors are said in the page, then raised as
+        input errors are (refused addresses, no article, time-outs)."""
+        from ..sources.errors import FetchError, PageError
+        from ..sources.page import fetch_article
+
+        yield view.update(progress=Progress(f"Fetching {link}…"))
+        try:
+            if self.fetcher is None:
+                raise ArticleInputError("This page cannot fetch links; paste the article's text instead.")
+            article = fetch_article(self.fetcher, link)
+        except (FetchError, PageError, ArticleInputError) as error:
+            yield view.failed(str(error))
+            raise ArticleInputError(str(error)) from error
+        view.source = render_source_link(article.final_url)
+        text = f"# {article.title}\n\n{article.text}" if article.title else article.text
+        return text, Origin(article.final_url, article.title, article.author, article.published)
+
+    def _keep(self, view: PageView, result: ArticleResult, origin: Origin) -> None:
+        """Saves a finished result in the library; the status says where, or why not (the
+        translation stays on screen either way)."""
+        from sqlalchemy.exc import SQLAlchemyError
+
+        if self.library is None:
+            view.errors = [*view.errors, "Not kept: this page has no library."]
+            return
+        data = result.to_json()
+        title_en = _title_translation(data) if origin.title else None
+        try:
+            number = self.library().save_article(
+                data,
+                feed=None,
+                key=origin.link,
+                url=origin.link,
+                title=origin.title,
+                title_en=title_en,
+                author=origin.author,
+                published=origin.published,
+            )
+        except (PasserelleError, SQLAlchemyError, OSError) as error:
+            logger.warning("keeping an article failed: %s", error)
+            view.errors = [*view.errors, f"Not kept in the library: {error}"]
+            return
+        view.notes = [*view.notes, f"Kept in the library (article {number}): see the Library tab."]
 
     def _read(self, text: str | None, loaded: dict[str, str] | None, article_only: bool) -> ArticleText:
         """The text box's article; an uploaded file's own form (HTML, Word, subtitles...) when
@@ -253,6 +348,23 @@ def _finish(view: PageView, result: ArticleResult, written: Written) -> None:
         gr.update(value=str(data), visible=True, label=labels[1]),
         own,
     )
+
+
+def _pasted_origin(text: str, origin: Origin) -> Origin:
+    """A pasted article's title: its first line when written as a heading (``# Title``)."""
+    first = next((line.strip() for line in (text or "").splitlines() if line.strip()), "")
+    title = first.lstrip("#").strip() if first.startswith("#") else None
+    return replace(origin, title=title or None)
+
+
+def _title_translation(data: dict[str, Any]) -> str | None:
+    """The translation of the article's first paragraph (its title, a heading), from its JSON."""
+    segments = data.get("segments") or []
+    if not segments:
+        return None
+    first = segments[0].get("paragraph")
+    words = " ".join(str(s.get("target") or "").strip() for s in segments if s.get("paragraph") == first)
+    return words.strip() or None
 
 
 def _done(result: ArticleResult, seconds: float) -> Progress:

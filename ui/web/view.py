@@ -81,6 +81,7 @@ class PageView:
     zip: Any = field(default_factory=hidden)
     other_way: Any = field(default_factory=hidden)
     prefix: str = ""  # before the progress line's label: which file of several is running
+    source: str = ""  # above the original: the link an article was read from
     tail: tuple[Any, ...] = ()  # the handler's own outputs, after the view's
 
     def __post_init__(self) -> None:
@@ -115,7 +116,7 @@ class PageView:
         titles = self.heading.pane_titles()
         return (
             self.status(),
-            self.original,
+            self.source + self.original,
             self.translation,
             self.summary,
             *self.downloads,

@@ -97,7 +97,7 @@
     document.querySelectorAll(".pane-scroll:not(.pane-scroll .pane-scroll):not([tabindex])").forEach((pane) => {
       pane.setAttribute("tabindex", "0");
       pane.setAttribute("role", "region");
-      const title = pane.closest("#panes .column, #panes > div")?.querySelector(".pane-title");
+      const title = pane.closest("#panes .column, #panes > div, #library-panes .column, #library-panes > div")?.querySelector(".pane-title");
       pane.setAttribute("aria-label", title ? title.textContent.trim() : "result");
     });
   };
