@@ -155,3 +155,34 @@ def test_a_section_without_targets_renders_its_table() -> None:
     assert result.returncode == 0, result.stderr
     assert "Summary:" in result.stdout
     assert "Targets: none for the sections measured" in result.stdout
+
+
+def test_the_feeds_section_is_measured_only_when_named() -> None:
+    from passerelle.ui.bench.run import default_section_names, section_names
+
+    assert "feeds" in section_names() and "feeds" not in default_section_names()
+
+
+def test_the_quick_feeds_section_reports_both_paths_their_ratio_and_the_cost_outside_the_models() -> None:
+    from passerelle.ui.bench.report import render_table
+
+    result = run_bench("--json", "--only", "feeds")
+    assert result.returncode == 0, result.stderr[-3000:]
+    report = json.loads(result.stdout)
+    section = report["feeds"]
+    assert section["articles"] == 4 and section["sentences"] > 0 and section["words"] > 0
+    for path in ("feeds", "batch"):
+        assert section["seconds"][path] > 0 and section["articles_per_minute"][path] > 0
+    rates = section["articles_per_minute"]
+    assert section["ratio"] == pytest.approx(rates["feeds"] / rates["batch"], rel=0.01)
+    outside = section["outside_models"]
+    for part in ("fetch_seconds", "extract_seconds", "store_seconds"):
+        assert outside[part] > 0
+    assert 0 < outside["seconds"] < section["seconds"]["feeds"] and 0 < outside["share"] < 1
+    assert section["fetches"] == 2 + section["articles"]  # robots.txt, the feed, each page
+    assert section["same_texts"] == section["articles"]  # the pages' articles are the files' texts
+    (check,) = report["targets"]
+    assert check["name"].startswith("feeds run vs the batch script") and check["value"] == section["ratio"] and check["target"] == 0.9
+    table = render_table(report)
+    assert "Feeds: one RSS feed of 4 new articles" in table
+    assert "feeds / batch script:" in table and "within 10 %" in table and "outside the models: fetch" in table

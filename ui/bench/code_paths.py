@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from passerelle.summarize import DEFAULT_SPEED, LengthPreset, Summarizer, SummarizerSettings
+from passerelle.summarize import DEFAULT_LENGTH, DEFAULT_SPEED, LENGTH_PRESETS, LengthPreset, Summarizer, SummarizerSettings
 from passerelle.translate import GenerationOptions, TranslationResult, Translator, TranslatorSettings
 from passerelle.translate.engine import Backend, Output
 from passerelle.translate.faithful import Protector
@@ -22,6 +22,9 @@ from passerelle.translate.faithful import Protector
 from .setup import BenchModels, BenchSettings
 
 BENCH_LENGTH = "bench"  # the Summarizer length preset with the fixed summary length
+# ArticleOptions takes only the product's preset names: the bench's Summarizer gives them the
+# fixed summary length too, so the article paths (batch script, feeds) ask for this one.
+ARTICLE_LENGTH = DEFAULT_LENGTH
 
 
 @dataclass
@@ -289,7 +292,7 @@ def bench_summarizer(
     length = LengthPreset(settings.summary_new_tokens, settings.summary_new_tokens)
     summary_settings = SummarizerSettings.for_speed(
         speed or DEFAULT_SPEED,
-        length_presets={BENCH_LENGTH: length},
+        length_presets={name: length for name in (BENCH_LENGTH, *LENGTH_PRESETS)},
         generation=GenerationOptions(num_beams=None if speed else settings.summary_beams),
         threads=settings.threads,
     )

@@ -29,7 +29,7 @@ from ..article import ArticleOptions
 from ..article.models import GivenModels
 from ..batch import Status, discover, run_local
 from ..config import AppConfig
-from .code_paths import BENCH_LENGTH, fixed_generation
+from .code_paths import ARTICLE_LENGTH, fixed_generation
 from .machine import load_average
 from .sections import BenchContext, Check, Section
 from .setup import BenchSettings, english_text
@@ -108,12 +108,12 @@ class StandInEnglish:
         return self.inner.summarize_many([english for english, _ in stand_ins], length, **(kwargs | {"passages": passages}))
 
 
-def _services(ctx: BenchContext, group: int) -> GivenModels:
+def batch_services(ctx: BenchContext, group: int) -> GivenModels:
     """The batch script's services on the benchmark's models, every output length fixed."""
     settings, models = ctx.settings, ctx.models
     fr_en = _fixed(ctx.passerelle.fr_en, settings.target_beams, settings.new_tokens)
     en_fr = _fixed(ctx.passerelle.en_fr.translator, settings.target_beams, settings.new_tokens)
-    summarizer = copy.copy(ctx.passerelle.summarizer)  # its own length is fixed (BENCH_LENGTH)
+    summarizer = copy.copy(ctx.passerelle.summarizer)  # its presets are all the fixed length
     summarizer.translator = en_fr
     reader = StandInEnglish(summarizer, ctx.texts.english, settings.article_english_tokens)
     config = AppConfig(
@@ -133,13 +133,13 @@ def _outputs(out: Path) -> dict[str, bytes]:
 def measure(ctx: BenchContext) -> dict[str, Any]:
     settings = ctx.settings
     group = settings.many_group or AppConfig().batch_group
-    services = _services(ctx, group)
+    services = batch_services(ctx, group)
     articles = many_articles(ctx.texts.articles, settings.many_articles, settings.many_article_sentences)
     folder = ctx.workdir / "many" / "articles"
     folder.mkdir(parents=True, exist_ok=True)
     for index, text in enumerate(articles):
         (folder / f"article{index:02d}.txt").write_text(text, encoding="utf-8")
-    options = ArticleOptions(summarize=True, summary_length=BENCH_LENGTH, num_beams=settings.target_beams)
+    options = ArticleOptions(summarize=True, summary_length=ARTICLE_LENGTH, num_beams=settings.target_beams)
     sizes = {"one": 1, "many": group}
     warm = ctx.workdir / "many" / "warm-up"
     run_local(discover([str(folder / "article00.txt")], warm, services.config), services, options, True, 1, io.StringIO())

@@ -48,7 +48,7 @@ READY_TIMEOUT_SECONDS = 300.0
 ANSWER_TIMEOUT_SECONDS = 600.0
 POLL_SECONDS = 0.01
 STOP_SECONDS = 30.0
-BUTTON_INPUTS = 7  # text, summary, quality, glossary, loaded file, direction, article only
+BUTTON_INPUTS = 9  # text, summary, quality, glossary, loaded file, direction, article only, link, keep
 MILESTONES = ("first_paragraph", "translation", "summary_en", "summary_fr")
 UNIT = re.compile(r'class="unit[ "]')
 # A summary's text has come: its heading (of whatever level and class), then a paragraph.
@@ -248,7 +248,8 @@ def submit_article(url: str, article: str) -> dict[str, Any]:
     # gradio_client refuses the private events by default, but the server takes them by
     # number, as it does from the page (``/queue/join`` with ``fn_index``): the same path.
     client.endpoints[index].is_valid = True
-    inputs = [article, "Medium", "Best (beam search)", "", None, "French → English", False]
+    # The event's inputs but the uploads, a gr.State that gradio_client fills itself.
+    inputs = [article, "Medium", "Best (beam search)", "", "French → English", False, "", False]
     started = time.perf_counter()
     job = client.submit(*inputs, fn_index=index)
     seen: dict[str, float] = {}

@@ -56,7 +56,7 @@ def _fix_lengths(job: dict[str, Any]) -> None:
     from passerelle.summarize import LengthPreset, Summarizer, SummarizerSettings
     from passerelle.translate import GenerationOptions
 
-    from .startup_run import fix_translator
+    from .startup_run import fix_translator, with_compute_type
 
     fix_translator(job, beams=job["beams"])
     summary_tokens = job["summary_new_tokens"]
@@ -68,7 +68,7 @@ def _fix_lengths(job: dict[str, Any]) -> None:
         presets = {name: fixed for name in settings.length_presets}
         generation = GenerationOptions(num_beams=job["summary_beams"])
         kwargs["settings"] = replace(settings, length_presets=presets, generation=generation)
-        kwargs["compute_type"] = job["quantization"]
+        with_compute_type(kwargs, job["quantization"])
         summarizer_init(self, *args, **kwargs)
 
     summarize_stream = Summarizer.summarize_stream

@@ -64,6 +64,7 @@ class BenchTargets:
     page_first_paragraph_seconds: float = 1.0  # the page: submit to the first translated paragraph
     page_ready_ratio: float = 1.5  # passerelle ui spawn to ready / the minimal script's load, seconds
     soak_mib_per_1000: float = 1.0  # a server's RSS after warm-up, MiB per 1,000 mixed requests
+    feeds_vs_batch: float = 0.9  # feeds run / batch script on the same articles, articles/min
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,10 @@ class BenchSettings:
     many_article_sentences: int | None = None
     many_group: int | None = 4
     many_repeats: int = 1
+    # Section "feeds" (only when named): this many new articles in one feed through
+    # ``feeds run`` against the batch script on the same files (sentences and group as "many").
+    feeds_articles: int = 12
+    feeds_repeats: int = 1
     page_words: int = 800  # the article the page benchmark submits (whole paragraphs)
     page_ready_repeats: int = 2  # fresh servers timed to ready; the best counts
     # Section "soak" (only when named: it takes minutes): this many mixed requests to one
@@ -139,6 +144,7 @@ class BenchSettings:
             many_articles=4,
             many_article_sentences=3,
             many_group=2,
+            feeds_articles=4,
             page_words=120,
             page_ready_repeats=1,
             soak_requests=90,

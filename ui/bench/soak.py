@@ -42,7 +42,7 @@ KINDS = ("rest", "api", "page")
 FILE_EVERY = 5  # every fifth REST request translates a file (and downloads it)
 REQUEST_TIMEOUT_SECONDS = 120.0
 # The page's inputs besides the text: no summary, greedy, no glossary, no file, fr → en.
-PAGE_INPUTS = ["None", "Fast (greedy)", "", None, "French → English", False]
+PAGE_INPUTS = ["None", "Fast (greedy)", "", None, "French → English", False, "", False]  # ..., article only, link, keep
 PROC = Path("/proc")
 KIB_PER_MIB = 1024
 

@@ -53,10 +53,21 @@ def fix_translator(job: dict[str, Any], beams: int | None = None) -> None:
         settings = kwargs.get("settings") or TranslatorSettings()
         kwargs["settings"] = replace(settings, repetition_guard=False, protect=False)
         kwargs["generation"] = generation
-        kwargs["compute_type"] = job["quantization"]
+        with_compute_type(kwargs, job["quantization"])
         original(self, *args, **kwargs)
 
     Translator.__init__ = fixed  # type: ignore[method-assign]
+
+
+def with_compute_type(kwargs: dict[str, Any], compute_type: str) -> None:
+    """The benchmark's compute type in a model's load arguments: in its ``load`` settings
+    when the caller gives them (as LoadedModels does), else as the keyword."""
+    from dataclasses import replace
+
+    if kwargs.get("load") is not None:
+        kwargs["load"] = replace(kwargs["load"], compute_type=compute_type)
+    else:
+        kwargs["compute_type"] = compute_type
 
 
 def main(argv: list[str] | None = None) -> int:
