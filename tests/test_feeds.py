@@ -184,6 +184,7 @@ def test_a_feed_is_followed_polled_kept_once_and_published_as_atom(
             assert "Grenoble" in article.source_text or "Lyon" in article.source_text or "Saint-Bruno" in article.source_text
             assert "Accueil" not in article.source_text and "Mentions légales" not in article.source_text  # the article only
             assert article.summary_en is not None and article.summary_fr is not None
+            assert article.result["source_url"] == article.url and article.result["title"]["source"] == article.title_fr
         assert library.feed("dauphinois").last_ok is not None
 
     again = run_cli("feeds", "run", "--once", env=feeds_env)

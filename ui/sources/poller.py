@@ -22,6 +22,7 @@ from passerelle.translate.languages import Language
 from ..article import ArticleOptions, ArticleResult, ArticleText, LoadedModels
 from ..article.language import detect_source
 from ..article.many import process_many
+from ..batch.links import name_sources
 from ..config import AppConfig
 from ..library import Feed as FollowedFeed
 from ..library import Library
@@ -146,7 +147,10 @@ class FeedPoller:
         for entry in fetched:
             by_language.setdefault(self._source(entry.page.text), []).append(entry)
         for source, members in by_language.items():
-            for entry, result in self._made(members, source, feed, report):
+            made = self._made(members, source, feed, report)
+            # Each result names its link and carries its title, the group's titles translated in one run.
+            name_sources([result for _, result in made], [entry.page for entry, _ in made], self.services, self.options)
+            for entry, result in made:
                 self._keep(feed, entry, result, report)
 
     def _made(self, members: list[_Fetched], source: Language, feed: str, report: FeedReport) -> list[tuple[_Fetched, ArticleResult]]:
@@ -167,27 +171,19 @@ class FeedPoller:
             return [made for entry in members for made in self._made([entry], source, feed, report)]
 
     def _keep(self, feed: str, entry: _Fetched, result: ArticleResult, report: FeedReport) -> None:
-        title = entry.item.title or entry.page.title
         article_id = self.library.save_article(
             result.to_json(),
             feed=feed,
             key=entry.item.key,
             url=entry.page.final_url,
-            title=title,
-            title_en=self._title_translated(title, result),
+            title=result.title or entry.item.title or None,
+            title_en=result.title_translation,
             author=entry.item.author or entry.page.author,
             published=entry.item.published or entry.page.published,
         )
         report.stored += 1
         if self.on_stored is not None:
             self.on_stored(article_id)
-
-    def _title_translated(self, title: str | None, result: ArticleResult) -> str | None:
-        if not title:
-            return None
-        translator = self.services.translator(result.source_language)
-        glossary = self.options.glossary_for(result.source_language)
-        return translator.translate_texts([title], self.options.generation(), glossary)[0]
 
     def _source(self, text: str) -> Language:
         return detect_source(text)[0] if self.options.source == "auto" else cast(Language, self.options.source)
