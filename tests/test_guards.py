@@ -129,9 +129,10 @@ def test_the_page_calls_its_functions_by_number_but_only_existing_ones(url: str)
     with logged_in(url) as client:
         assert_json_error(client.post("/gradio_api/run/predict", json={"data": [], "fn_index": 9999}), 404, "There is no API")
         config = client.get("/config").json()
-        # The page's own, unqueued events (the model status line's refresh).
-        index = next(d["id"] for d in config["dependencies"] if not d.get("queue", True) and not d["inputs"])
-        answer = client.post("/gradio_api/run/predict", json={"data": [], "fn_index": index, "session_hash": "essai"})
+        # The model line's refresh: the timer's unqueued event, which reads the direction chosen.
+        timers = {c["id"] for c in config["components"] if c.get("type") == "timer"}
+        index = next(d["id"] for d in config["dependencies"] if any(target in timers for target, _ in d["targets"]))
+        answer = client.post("/gradio_api/run/predict", json={"data": ["French → English"], "fn_index": index, "session_hash": "essai"})
     assert answer.status_code == 200, answer.text
     assert "model" in str(answer.json()["data"][0])
 
