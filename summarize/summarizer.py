@@ -230,7 +230,7 @@ class Summarizer:
         wanted = [en for en, _, _ in made if en]
         french = iter(self.translator.translate_many(wanted, glossary=glossary) if wanted else [])
         seconds = time.perf_counter() - started
-        logger.info("summaries (%s) of %d texts in %.1fs", name, len(texts), seconds)
+        logger.info("summaries (%s) of %d text%s in %.1fs", name, len(texts), "" if len(texts) == 1 else "s", seconds)
         return [self._summary(text, one, name, seconds, next(french) if one[0] else None) for text, one in zip(texts, made, strict=True)]
 
     def _summary(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import importlib.metadata
 import logging
+import os
 import socket
 import sys
 from collections.abc import Sequence
@@ -333,6 +334,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("passerelle: interrupted; finished files are complete, rerun to continue", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except BrokenPipeError:  # `passerelle digest | head`: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+        return EXIT_FAILED
     return EXIT_FAILED
 
 

@@ -11,6 +11,8 @@ from urllib.parse import quote
 from .records import FlaggedFact, StoredArticle
 from .text import excerpt
 
+FACTS_SHOWN = 5  # per article: a digest is read over coffee; the rest is one click away
+SENTENCE_CHARS = 160  # a flagged sentence and its translation, each cut to about this long
 NO_FEED = "Saved from the page, the API or the batch script"
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|!])")
 
@@ -49,8 +51,11 @@ def _article(article: StoredArticle, url: str) -> list[str]:
     if article.summary_fr:
         lines += [f"**Résumé.** {_escape(_one_line(article.summary_fr))}", ""]
     if article.flagged_facts:
+        facts = article.flagged_facts
         lines += ["**To check:**", ""]
-        lines += [f"- {_fact(fact)}" for fact in article.flagged_facts]
+        lines += [f"- {_fact(fact)}" for fact in facts[:FACTS_SHOWN]]
+        if len(facts) > FACTS_SHOWN:
+            lines.append(f"- and {len(facts) - FACTS_SHOWN} more in the whole translation")
         lines.append("")
     return lines
 
@@ -59,7 +64,7 @@ def _fact(fact: FlaggedFact) -> str:
     where = {"summary_en": " (English summary)", "summary_fr": " (French summary)"}.get(fact.where, "")
     text = _escape(fact.message) + where
     if fact.source:
-        text += f": {_escape(_one_line(fact.source))} → {_escape(_one_line(fact.target))}"
+        text += f": {_escape(excerpt(_one_line(fact.source), SENTENCE_CHARS))} → {_escape(excerpt(_one_line(fact.target), SENTENCE_CHARS))}"
     return text
 
 
