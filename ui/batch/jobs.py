@@ -110,6 +110,7 @@ class Outcome:
     pieces: int = 0
     seconds: float = 0.0
     group: int = 1  # articles made together (``seconds`` is then the group's)
+    deferred: bool = False  # failed because the link's site is pausing after errors: a poller waits, counts no attempt
 
 
 def exit_status(outcomes: Sequence[Outcome]) -> int:

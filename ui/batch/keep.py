@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from ..config import AppConfig
-from .jobs import Outcome, Status
+from .jobs import Job, Outcome, Status
 
 if TYPE_CHECKING:
     from ..library import Library
@@ -25,17 +26,48 @@ def open_library(config: AppConfig) -> Library:
     return Library.open(LibrarySettings.from_config(config))
 
 
-def keep_document(library: Library, document: dict[str, Any], author: str | None = None, published: datetime | None = None) -> int:
-    """One result (``ArticleResult.to_json()``) kept outside any feed, under its link when it
-    has one; its id in the library."""
-    title = document.get("title") or {}
+@dataclass(frozen=True)
+class Finished:
+    """A job's result as its JSON holds it: the article result (``ArticleResult.to_json()``)
+    and what the job's record kept of its page."""
+
+    document: dict[str, Any]
+    author: str | None = None
+    published: datetime | None = None
+
+
+def read_finished(job: Job) -> Finished:
+    """The result ``job`` wrote; OSError or ValueError when it cannot be read."""
+    document = json.loads(job.json_path.read_text(encoding="utf-8"))
+    if not isinstance(document, dict):
+        raise ValueError(f"{job.json_path}: not a result")
+    record = document.pop("job", None) or {}
+    published = datetime.fromisoformat(record["published"]) if record.get("published") else None
+    return Finished(document, record.get("author"), published)
+
+
+def keep_document(
+    library: Library,
+    document: dict[str, Any],
+    author: str | None = None,
+    published: datetime | None = None,
+    *,
+    feed: str | None = None,
+    key: str | None = None,
+    title: str | None = None,
+) -> int:
+    """One result (``ArticleResult.to_json()``) kept, in one transaction; its id in the
+    library. Outside any feed it is kept under its link when it has one; a feed's item is
+    kept under its ``key`` (``title``: the item's, when the page had none)."""
+    titles = document.get("title") or {}
+    link = document.get("source_url") or None
     return library.save_article(
         document,
-        feed=None,
-        key=document.get("source_url") or None,
-        url=document.get("source_url") or None,
-        title=title.get("source"),
-        title_en=title.get("translation"),
+        feed=feed,
+        key=key if key is not None else link,
+        url=link,
+        title=titles.get("source") or title,
+        title_en=titles.get("translation"),
         author=author,
         published=published,
     )
@@ -52,10 +84,8 @@ def keep_outcomes(outcomes: Sequence[Outcome], library: Library) -> tuple[list[i
         if not (outcome.status == Status.DONE or (outcome.status == Status.SKIPPED and job.url is not None)):
             continue
         try:
-            document = json.loads(job.json_path.read_text(encoding="utf-8"))
-            record = document.pop("job", {})
-            published = datetime.fromisoformat(record["published"]) if record.get("published") else None
-            kept.append(keep_document(library, document, record.get("author"), published))
+            finished = read_finished(job)
+            kept.append(keep_document(library, finished.document, finished.author, finished.published))
         except (OSError, ValueError, LibraryError) as error:
             failed.append(f"{job.name}: not kept in the library: {error}")
     return kept, failed

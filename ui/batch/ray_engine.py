@@ -155,7 +155,8 @@ class TranslateBatch:
                 for outcomes in made:
                     for outcome in outcomes:
                         fields = (outcome.status.value, outcome.error, outcome.pieces, outcome.seconds, outcome.job.target)
-                        done.append(outcome_fields(rows[len(done)]["index"], *fields, group=outcome.group))
+                        index = rows[len(done)]["index"]
+                        done.append(outcome_fields(index, *fields, group=outcome.group, deferred=outcome.deferred))
             except PasserelleError as error:
                 self.fatal = str(error)
         done += [outcome_fields(row["index"], FATAL, self.fatal) for row in rows[len(done) :]]
@@ -270,7 +271,9 @@ def _collect(results: Iterable[dict[str, Any]], jobs: list[Job], report: Callabl
             raise PasserelleError(row["error"])
         job = jobs[row["index"]]
         job = job if row["target"] is None else replace(job, target=row["target"])
-        outcome = Outcome(job, Status(row["status"]), row["error"], row["pieces"], row["seconds"], group=row["group"])
+        outcome = Outcome(
+            job, Status(row["status"]), row["error"], row["pieces"], row["seconds"], group=row["group"], deferred=bool(row["deferred"])
+        )
         found[row["index"]] = outcome
         if report is not None:
             report(outcome)
@@ -317,14 +320,23 @@ def run_ray(
             ray.shutdown()
 
 
-def run_ray_reported(jobs: list[Job], config: AppConfig, options: ArticleOptions, args: argparse.Namespace) -> list[Outcome]:
+def run_ray_reported(
+    jobs: list[Job],
+    config: AppConfig,
+    options: ArticleOptions,
+    args: argparse.Namespace,
+    on_outcome: Callable[[Outcome], None] | None = None,
+) -> list[Outcome]:
     """``run_ray`` with each file reported on stderr as it finishes (no bar: the work is
-    elsewhere), then the totals."""
+    elsewhere), then the totals. ``on_outcome`` is then called with it, on the driver, as it
+    arrives (the feeds' poll keeps each article so, before the run ends)."""
     reporter = BatchReporter(len(jobs), bar=False)
 
     def report(outcome: Outcome) -> None:
         reporter.start(outcome.job)
         reporter.finish(outcome)
+        if on_outcome is not None:
+            on_outcome(outcome)
 
     outcomes = run_ray(jobs, config, options, args, report=report)
     reporter.close(outcomes)

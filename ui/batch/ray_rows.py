@@ -76,6 +76,7 @@ def outcome_schema() -> pyarrow.Schema:
             ("seconds", pa.float64()),
             ("target", pa.string()),  # the language of the translation, as run_job settled it
             ("group", pa.int64()),  # how many articles were made together
+            ("deferred", pa.bool_()),  # a link whose site is pausing after errors (Outcome.deferred)
         ]
     )
 
@@ -88,5 +89,9 @@ def outcome_fields(
     seconds: float = 0.0,
     target: str | None = None,
     group: int = 1,
+    deferred: bool = False,
 ) -> dict[str, Any]:
-    return {"index": index, "status": status, "error": error, "pieces": pieces, "seconds": seconds, "target": target, "group": group}
+    return {
+        "index": index, "status": status, "error": error, "pieces": pieces, "seconds": seconds,
+        "target": target, "group": group, "deferred": deferred,
+    }  # fmt: skip

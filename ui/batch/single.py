@@ -100,7 +100,7 @@ def prepare(job: Job, services: LoadedModels, options: ArticleOptions, force: bo
 def _prepare_link(job: Job, services: LoadedModels, options: ArticleOptions, force: bool, started: float) -> Prepared | Outcome:
     """A link: skipped when done with the same settings (not fetched again), else its page
     fetched and reduced to its article; a page that cannot be read fails alone."""
-    from ..sources import FetchError, PageError
+    from ..sources import BackingOffError, FetchError, PageError
 
     config = services.config
     key = link_key(job, config, options)
@@ -112,6 +112,8 @@ def _prepare_link(job: Job, services: LoadedModels, options: ArticleOptions, for
         article = clean_text(page.text, job.name, config.max_chars, as_html=False)
         source = _read_as(article, options.source, job)
         job = job.towards(source)
+    except BackingOffError as error:  # not the link's own failure: its site rests after errors
+        return Outcome(job, Status.FAILED, str(error), deferred=True)
     except (FetchError, PageError, ArticleInputError, InputTextError) as error:
         return Outcome(job, Status.FAILED, str(error))
     return Prepared(job, article, replace(options, source=source), key, started, page)

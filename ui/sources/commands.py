@@ -21,6 +21,7 @@ logger = logging.getLogger("passerelle.sources")
 
 EXIT_FAILED = 1
 DEFAULT_DIGEST_SPAN = "24h"
+ENGINES = ("local", "ray")  # as ``passerelle translate --engine``
 
 
 def add_commands(
@@ -45,6 +46,12 @@ def add_commands(
     when.add_argument("--every", metavar="SPAN", help="poll again after this long (e.g. 15m, 1h) until Ctrl-C")
     run.add_argument("--source", choices=("fr", "en", "auto"), default="fr", help="the feeds' language (default fr; auto: per article)")
     run.add_argument("--no-summary", action="store_true", help="translate only")
+    # The batch script's engine options, with the same names and meanings (a large backlog on Ray).
+    run.add_argument("--engine", choices=ENGINES, default="local", help="make the articles here, or on a Ray cluster")
+    run.add_argument("--ray-address", help="Ray cluster address (with --engine ray; default: start a local one)")
+    run.add_argument("--actors", type=int, default=None, help="Ray actors (with --engine ray)")
+    run.add_argument("--gpus-per-actor", type=float, default=0.0, help="GPUs per Ray actor")
+    run.add_argument("--batch-files", type=int, default=None, help="articles per Ray batch")
     settings(run)
 
     digest = commands.add_parser("digest", help="the articles kept lately, by feed, with both summaries and their flagged facts")
@@ -131,9 +138,9 @@ def _run(library: Library, config: AppConfig, args: argparse.Namespace) -> int:
 
     every = parse_span(args.every) if args.every else None
     options = ArticleOptions(summarize=not args.no_summary, summary_length=config.summary_length, source=args.source)
-    services = LoadedModels(config)
+    services = LoadedModels(config)  # on Ray: only its settings here, the actors load the models
     with Fetcher(FetchSettings.from_config(config)) as fetcher:
-        poller = FeedPoller(library, services, fetcher, options)
+        poller = FeedPoller(library, services, fetcher, options, engine=_ray_engine(args))
         while True:
             started = time.monotonic()
             reports = poller.poll(args.names or None)
@@ -143,6 +150,23 @@ def _run(library: Library, config: AppConfig, args: argparse.Namespace) -> int:
             if every is None:
                 return EXIT_FAILED if failed else 0
             time.sleep(max(0.0, every - (time.monotonic() - started)))
+
+
+def _ray_engine(args: argparse.Namespace) -> argparse.Namespace | None:
+    """The Ray engine's options for ``--engine ray`` (their sizes checked now, before any
+    feed is fetched); None for the local engine."""
+    if args.engine != "ray":
+        return None
+    from ..batch.ray_engine import check_sizes
+
+    check_sizes(args.actors, args.gpus_per_actor, args.batch_files)
+    return argparse.Namespace(
+        ray_address=args.ray_address,
+        actors=args.actors,
+        gpus_per_actor=args.gpus_per_actor,
+        batch_files=args.batch_files,
+        verbose=bool(getattr(args, "verbose", False)),
+    )
 
 
 def cmd_digest(args: argparse.Namespace, config: AppConfig) -> int:

@@ -6,15 +6,23 @@ Nothing is lost and nothing is stored twice: an item is marked stored in the sam
 as its article, and a feed's validators (ETag, Last-Modified) are recorded only after its items
 are handled, so a poll killed at any point (``kill -9``) fetches the feed again next time and
 stores only what is still missing. A feed that fails is recorded with its error and the others
-go on; an article page that fails is retried at the next polls, then shown as failed."""
+go on; an article page that fails is retried at the next polls, then shown as failed.
+
+With ``engine`` (``feeds run --engine ray``) the feeds are fetched and their new items found
+here as ever, then every new item of the poll goes to the batch script's Ray engine as a link
+job (pages fetched by the actors, in their turn), and each result is kept here, as it arrives,
+from the JSON its job wrote in a temporary folder (``ui.batch.keep``); the same rules hold."""
 
 from __future__ import annotations
 
+import argparse
 import logging
+import tempfile
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import cast
+from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from passerelle.translate import ModelNotAvailableError, PasserelleError
 from passerelle.translate.languages import Language
@@ -28,8 +36,11 @@ from ..library import Feed as FollowedFeed
 from ..library import Library
 from .errors import BackingOffError
 from .feeds import FeedItem, parse_feed
-from .fetch import Fetcher
+from .fetch import Fetcher, FetchResult
 from .page import WebArticle, fetch_article
+
+if TYPE_CHECKING:
+    from ..batch.jobs import Outcome
 
 logger = logging.getLogger("passerelle.sources")
 
@@ -66,6 +77,16 @@ class _Fetched:
     page: WebArticle
 
 
+@dataclass(frozen=True)
+class _Found:
+    """A feed fetched and read: its new items wait to be made and kept."""
+
+    feed: FollowedFeed
+    answer: FetchResult
+    new: list[FeedItem]
+    report: FeedReport
+
+
 class FeedPoller:
     """Polls the library's feeds with one fetcher and the process's models. Never two polls
     of one feed at once in a process: a poll that finds a feed busy skips it."""
@@ -81,31 +102,59 @@ class FeedPoller:
         options: ArticleOptions,
         group: int | None = None,
         on_stored: Callable[[int], None] | None = None,
+        engine: argparse.Namespace | None = None,
     ) -> None:
+        """``engine``: the Ray engine's options (``ray_address``, ``actors``,
+        ``gpus_per_actor``, ``batch_files``, as ``passerelle translate`` takes them) to make
+        the articles on Ray; None makes them here, in groups of ``group``."""
         self.library = library
         self.services = services
         self.fetcher = fetcher
         self.options = options
         self.group = max(1, group if group is not None else services.config.batch_group)
         self.on_stored = on_stored
+        self.engine = engine
 
     def poll(self, names: Sequence[str] | None = None) -> list[FeedReport]:
         """Each followed feed (or the ``names`` given) polled once, in order."""
         feeds = self.library.feeds() if names is None else [self.library.feed(name) for name in names]
+        if self.engine is not None:
+            return self._poll_on_ray(feeds, self.engine)
         return [self._poll_feed(feed) for feed in feeds]
 
-    def _poll_feed(self, feed: FollowedFeed) -> FeedReport:
+    @staticmethod
+    def _claim(name: str) -> bool:
+        """Whether this poll may take feed ``name`` (no other poll of it is under way)."""
         with FeedPoller._busy_lock:
-            if feed.name in FeedPoller._busy:
-                return FeedReport(feed.name, busy=True)
-            FeedPoller._busy.add(feed.name)
+            if name in FeedPoller._busy:
+                return False
+            FeedPoller._busy.add(name)
+            return True
+
+    @staticmethod
+    def _release(names: Sequence[str]) -> None:
+        with FeedPoller._busy_lock:
+            FeedPoller._busy.difference_update(names)
+
+    def _poll_feed(self, feed: FollowedFeed) -> FeedReport:
+        if not self._claim(feed.name):
+            return FeedReport(feed.name, busy=True)
         try:
             return self._fetch_and_store(feed)
         finally:
-            with FeedPoller._busy_lock:
-                FeedPoller._busy.discard(feed.name)
+            self._release([feed.name])
 
     def _fetch_and_store(self, feed: FollowedFeed) -> FeedReport:
+        found = self._find_new(feed)
+        if isinstance(found, FeedReport):
+            return found
+        for start in range(0, len(found.new), self.group):
+            self._store_group(feed.name, found.new[start : start + self.group], found.report)
+        return self._finish(found)
+
+    def _find_new(self, feed: FollowedFeed) -> _Found | FeedReport:
+        """The feed fetched (conditionally) and its items not kept yet; or its finished report
+        when it is unchanged or failed."""
         report = FeedReport(feed.name)
         try:
             answer = self.fetcher.fetch(feed.url, kind="feed", etag=feed.etag, last_modified=feed.last_modified)
@@ -124,15 +173,81 @@ class FeedPoller:
         skip = self.library.keys_to_skip(feed.name)
         new = [item for item in parsed.items if item.key not in skip]
         report.new = len(new)
-        for start in range(0, len(new), self.group):
-            self._store_group(feed.name, new[start : start + self.group], report)
-        # Last: a poll stopped before this point fetches the feed again, and skips what it kept.
-        # While an item waits for another try, the old validators stay, so the next poll gets
-        # the whole feed (not a 304) and tries it again.
+        return _Found(feed, answer, new, report)
+
+    def _finish(self, found: _Found) -> FeedReport:
+        """Last, once the new items are handled: a poll stopped before this point fetches the
+        feed again, and skips what it kept. While an item waits for another try, the old
+        validators stay, so the next poll gets the whole feed (not a 304) and tries it again."""
+        feed, answer, report = found.feed, found.answer, found.report
         done = not report.deferred and not report.retrying
         etag, modified = (answer.etag, answer.last_modified) if done else (feed.etag, feed.last_modified)
         self.library.record_fetch(feed.name, etag=etag, last_modified=modified, error=None)
         return report
+
+    def _poll_on_ray(self, feeds: Sequence[FollowedFeed], engine: argparse.Namespace) -> list[FeedReport]:
+        """Every feed fetched and read here, then all their new items made in one Ray run
+        (Ray starts once per poll, not per feed), each kept as it arrives; then each feed's
+        validators recorded by the rule of :meth:`_finish`."""
+        reports: dict[str, FeedReport] = {}
+        claimed: list[str] = []
+        try:
+            waiting: list[_Found] = []
+            for feed in feeds:
+                if not self._claim(feed.name):
+                    reports[feed.name] = FeedReport(feed.name, busy=True)
+                    continue
+                claimed.append(feed.name)
+                found = self._find_new(feed)
+                reports[feed.name] = found if isinstance(found, FeedReport) else found.report
+                if not isinstance(found, FeedReport):
+                    waiting.append(found)
+            self._made_on_ray([(found, item) for found in waiting for item in found.new], engine)
+            for found in waiting:
+                self._finish(found)
+        finally:
+            self._release(claimed)
+        return [reports[feed.name] for feed in feeds]
+
+    def _made_on_ray(self, items: list[tuple[_Found, FeedItem]], engine: argparse.Namespace) -> None:
+        """The items' links made by the batch script's Ray engine (link jobs, written in a
+        temporary folder: on a cluster, ``TMPDIR`` must be a folder the workers share), each
+        result kept, each failure recorded, as it arrives."""
+        if not items:
+            return
+        from ..batch.jobs import Status, link_job, output_target
+        from ..batch.keep import keep_document, read_finished
+        from ..batch.ray_engine import run_ray_reported
+
+        target = output_target(cast(str, self.options.source))
+        run = argparse.Namespace(**{**vars(engine), "force": False})  # a fresh folder: nothing to skip
+        with tempfile.TemporaryDirectory(prefix="passerelle-feeds-") as folder:
+            # One folder per item: two feeds may share a link, never their outputs.
+            jobs = [link_job(item.link, Path(folder) / str(number), target) for number, (_, item) in enumerate(items)]
+            by_stem = {job.stem: entry for job, entry in zip(jobs, items, strict=True)}
+
+            def keep(outcome: Outcome) -> None:
+                found, item = by_stem[outcome.job.stem]
+                name, report = found.feed.name, found.report
+                if outcome.status == Status.FAILED:
+                    if outcome.deferred:  # the site is resting after errors: the item waits, no attempt counted
+                        report.deferred += 1
+                    else:
+                        self._failed(name, item, PasserelleError(outcome.error or "failed"), report)
+                    return
+                try:
+                    finished = read_finished(outcome.job)
+                except (OSError, ValueError) as error:
+                    self._failed(name, item, PasserelleError(f"its result cannot be read: {error}"), report)
+                    return
+                author = item.author or finished.author
+                published = item.published or finished.published
+                article_id = keep_document(
+                    self.library, finished.document, author, published, feed=name, key=item.key, title=item.title or None
+                )
+                self._stored(article_id, report)
+
+            run_ray_reported(jobs, self.services.config, self.options, run, on_outcome=keep)
 
     def _store_group(self, feed: str, items: Sequence[FeedItem], report: FeedReport) -> None:
         fetched: list[_Fetched] = []
@@ -181,6 +296,9 @@ class FeedPoller:
             author=entry.item.author or entry.page.author,
             published=entry.item.published or entry.page.published,
         )
+        self._stored(article_id, report)
+
+    def _stored(self, article_id: int, report: FeedReport) -> None:
         report.stored += 1
         if self.on_stored is not None:
             self.on_stored(article_id)
