@@ -18,15 +18,13 @@ import binascii
 import hmac
 import json
 from importlib import resources
-from typing import Any
-from urllib.parse import parse_qsl
 
 from starlette.datastructures import UploadFile
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 
-from .bodies import BodyError, parse_urlencoded
+from .bodies import BODY_TYPES, BodyError, body_type, query_fields, read_fields
 from .credentials import KEY_USER, AccessPolicy, Caller
-from .guards import API_CALL, QUEUE_JOIN, REST_WORK, ASGIApp, Receive, Scope, Send, header, read_body, replay, send_error
+from .guards import API_CALL, QUEUE_JOIN, REST_WORK, ASGIApp, HttpError, Receive, Scope, Send, header, read_body, replay
 
 SESSION_COOKIE = "passerelle-session"
 CALLER = "passerelle.caller"  # where the guard leaves the caller in the request's state
@@ -35,18 +33,9 @@ ALWAYS_PUBLIC = frozenset({"/health", "/ready"})  # /ready says only ready or no
 # what the server offers and that it wants a key); a login keeps them in too.
 KEY_FREE = frozenset({"/languages", "/frontend/settings", "/spec", "/docs"})
 LOGIN_PATH, LOGOUT_PATH = "/login", "/logout"
-BODY_KEY_TYPES = ("application/json", "application/x-www-form-urlencoded", "multipart/form-data")
 NEED_LOGIN = "Please sign in: this server needs a login (HTTP Basic, the page's session or an API key)."
 NEED_KEY = "Please contact the server operator to get an API key"  # LibreTranslate's words
 WRONG_KEY = "Invalid API key"
-
-
-class Refusal(Exception):
-    def __init__(self, status: int, message: str, headers: list[tuple[bytes, bytes]] | None = None) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.headers = headers or []
 
 
 class AccessGuard:
@@ -77,11 +66,11 @@ class AccessGuard:
                 wait = self.policy.over_rate(caller)
                 if wait:
                     limit = self.policy.limit_of(caller)
-                    raise Refusal(429, f"Slowdown: {limit} per 1 minute", [(b"retry-after", str(wait).encode())])
-        except Refusal as refusal:
+                    raise HttpError(429, f"Slowdown: {limit} per 1 minute", {"Retry-After": str(wait)})
+        except HttpError as refusal:
             if scope["type"] == "websocket":
                 return await send({"type": "websocket.close", "code": 1008})
-            return await send_error(send, refusal.status, refusal.message, refusal.headers)
+            return await refusal.response()(scope, receive, send)
         scope.setdefault("state", {})[CALLER] = caller
         await self.app(scope, receive, send)
 
@@ -91,10 +80,10 @@ class AccessGuard:
             return hmac.compare_digest(_bearer(scope) or "", self.policy.metrics_token)
         return path in ALWAYS_PUBLIC or (self.policy.credentials is None and path in KEY_FREE)
 
-    def _keep_out(self, scope: Scope) -> Refusal:
+    def _keep_out(self, scope: Scope) -> HttpError:
         if self.policy.credentials is not None:
-            return Refusal(401, NEED_LOGIN, _challenge(scope))
-        return Refusal(403, NEED_KEY)
+            return HttpError(401, NEED_LOGIN, _challenge(scope))
+        return HttpError(403, NEED_KEY)
 
     async def _identify(self, scope: Scope, receive: Receive) -> tuple[Caller, Receive]:
         """The caller, from its session, HTTP Basic, or key; a wrong login or key is refused."""
@@ -112,7 +101,7 @@ class AccessGuard:
             key, receive = await _body_key(scope, receive)
         if key and self.policy.keys_enabled:
             if not self.policy.valid_key(key):
-                raise Refusal(403, WRONG_KEY)
+                raise HttpError(403, WRONG_KEY)
             return Caller(f"key:{key}", KEY_USER, key), receive
         # Without keys configured, a key sent anyway is ignored, as LibreTranslate does.
         return Caller(f"client:{client}"), receive
@@ -120,31 +109,29 @@ class AccessGuard:
     def _header_key(self, scope: Scope) -> str | None:
         if scope["path"] == "/metrics" and self.policy.metrics_token:
             return None  # the metrics token, not a key
-        key = _bearer(scope) or header(scope, b"x-api-key")
-        if key:
-            return key
-        query = dict(parse_qsl(scope.get("query_string", b"").decode("utf-8", "replace")))
-        return query.get("api_key") or None
+        return _bearer(scope) or header(scope, b"x-api-key") or query_fields(scope).get("api_key") or None
 
-    def _check_login(self, client: str, user: str, password: str, challenge: list[tuple[bytes, bytes]] | None = None) -> str:
+    def _check_login(self, client: str, user: str, password: str, challenge: dict[str, str] | None = None) -> str:
         wait = self.policy.lockout.wait(client)
         if wait:
-            raise Refusal(429, f"Too many wrong logins; try again in {wait} s.", [(b"retry-after", str(wait).encode())])
+            raise HttpError(429, f"Too many wrong logins; try again in {wait} s.", {"Retry-After": str(wait)})
         name = self.policy.sign_in(user, password)
         if name is None:
             self.policy.lockout.failed(client)
-            raise Refusal(401, "Incorrect credentials.", challenge)
+            raise HttpError(401, "Incorrect credentials.", challenge)
         return name
 
     async def _login(self, scope: Scope, receive: Receive, send: Send) -> None:
         """The page's and gradio_client's login: a form (or JSON) of username and password."""
         if not self.policy.locked:
-            raise Refusal(404, "This server has no login.")
-        body, _ = await read_body(receive)
+            raise HttpError(404, "This server has no login.")
         try:
-            fields = _json_or_form(header(scope, b"content-type") or "", body)
+            fields, files = await read_fields(Request(scope, receive), query=False)
+        except ClientDisconnect:
+            return  # nobody to answer
         except BodyError as error:
-            raise Refusal(400, str(error)) from None
+            raise HttpError(400, str(error)) from None
+        await _close(files)
         user = self._check_login(client_address(scope), str(fields.get("username", "")).strip(), str(fields.get("password", "")))
         token = self.policy.sessions.open(user)
         secure = "; Secure" if scope.get("scheme") == "https" else ""
@@ -194,12 +181,12 @@ def client_address(scope: Scope) -> str:
     return (scope.get("client") or ("unknown", 0))[0]
 
 
-def _challenge(scope: Scope) -> list[tuple[bytes, bytes]]:
+def _challenge(scope: Scope) -> dict[str, str]:
     """HTTP Basic's challenge, for clients that answer it (curl, scripts); not for a page's own
     script, where the browser would stop everything for a password dialog."""
     if header(scope, b"sec-fetch-mode") in ("cors", "same-origin", "no-cors"):
-        return []
-    return [(b"www-authenticate", b'Basic realm="Passerelle", charset="UTF-8"')]
+        return {}
+    return {"WWW-Authenticate": 'Basic realm="Passerelle", charset="UTF-8"'}
 
 
 def _starts_work(path: str) -> bool:
@@ -229,40 +216,25 @@ def _basic(scope: Scope) -> tuple[str, str] | None:
     try:
         user, sep, password = base64.b64decode(value.strip(), validate=True).decode("utf-8").partition(":")
     except (binascii.Error, UnicodeDecodeError):
-        raise Refusal(400, "Invalid HTTP Basic credentials (base64 of user:password, UTF-8).") from None
+        raise HttpError(400, "Invalid HTTP Basic credentials (base64 of user:password, UTF-8).") from None
     return (user, password) if sep else ("", user)
 
 
 async def _body_key(scope: Scope, receive: Receive) -> tuple[str | None, Receive]:
     """LibreTranslate's ``api_key`` field in a REST body (read, then replayed to the app)."""
-    kind = (header(scope, b"content-type") or "").split(";")[0].strip().lower()
-    if scope["type"] != "http" or scope["method"] != "POST" or kind not in BODY_KEY_TYPES or not REST_WORK.match(scope["path"]):
+    kind = body_type(header(scope, b"content-type") or "")
+    if scope["type"] != "http" or scope["method"] != "POST" or kind not in BODY_TYPES or not REST_WORK.match(scope["path"]):
         return None, receive
-    body, messages = await read_body(receive)
-    again = replay(messages, receive)
-    if kind == "multipart/form-data":
-        form = await Request(scope, replay(messages, receive)).form()
-        try:
-            value = form.get("api_key")
-            return (value if isinstance(value, str) and value else None), again
-        finally:
-            for item in form.values():
-                if isinstance(item, UploadFile):
-                    await item.close()
+    _, messages = await read_body(receive)
     try:
-        fields = _json_or_form(kind, body)
-    except BodyError:
-        return None, again  # the route answers the bad body with its own error
+        fields, files = await read_fields(Request(scope, replay(messages, receive)))
+    except (BodyError, ClientDisconnect):
+        return None, replay(messages, receive)  # the route answers the bad body with its own error
+    await _close(files)
     value = fields.get("api_key")
-    return (value if isinstance(value, str) and value else None), again
+    return (value if isinstance(value, str) and value else None), replay(messages, receive)
 
 
-def _json_or_form(content_type: str, body: bytes) -> dict[str, Any]:
-    kind = content_type.split(";")[0].strip().lower()
-    if kind == "application/json":
-        try:
-            data = json.loads(body) if body.strip() else {}
-        except (ValueError, RecursionError):
-            raise BodyError("Invalid JSON format") from None
-        return data if isinstance(data, dict) else {}
-    return dict(parse_urlencoded(body, content_type))
+async def _close(files: dict[str, UploadFile]) -> None:
+    for upload in files.values():
+        await upload.close()

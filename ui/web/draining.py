@@ -9,11 +9,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .guards import REST_WORK, ASGIApp, Message, Receive, Scope, Send, send_error
+from .guards import REST_WORK, ASGIApp, HttpError, Message, Receive, Scope, Send
 
 STOPPING = "Passerelle is shutting down; try again in a moment."
 STOPPED = "Passerelle was stopped before this request finished (it had {:.0f} s to). Please send it again in a moment."
-RETRY_AFTER = [(b"retry-after", b"10")]
+RETRY_AFTER = {"Retry-After": "10"}
 POLL_SECONDS = 0.05
 
 
@@ -74,7 +74,7 @@ class RefuseWhileDraining:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         if self.draining.active and self.work_paths(scope["path"]):
-            return await send_error(send, 503, STOPPING, RETRY_AFTER)
+            return await HttpError(503, STOPPING, RETRY_AFTER).response()(scope, receive, send)
         if scope["method"] != "POST" or not REST_WORK.match(scope["path"]):
             return await self.app(scope, receive, send)
         call = _Call(send)
@@ -87,7 +87,7 @@ class RefuseWhileDraining:
                 return work.result()
             work.cancel()  # its thread ends at its next batch: a stopping process drops it
             if not call.started:
-                await send_error(send, 503, call.message, RETRY_AFTER)
+                await HttpError(503, call.message, RETRY_AFTER).response()(scope, receive, send)
         finally:
             stop.cancel()
             self.draining.calls.discard(call)

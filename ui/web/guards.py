@@ -9,10 +9,11 @@ import json
 import re
 import threading
 from collections import defaultdict, deque
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 __all__ = ["ASGIApp", "Message", "Receive", "Scope", "Send"]
@@ -27,12 +28,24 @@ QUEUE_JOIN = re.compile(r"^/gradio_api/queue/join/?$")
 FILE_PART = re.compile(rb'filename="')
 
 
-async def send_error(send: Send, status: int, message: str, headers: Collection[tuple[bytes, bytes]] = ()) -> None:
-    """A JSON error response, as clients of LibreTranslate-like APIs expect it."""
-    body = json.dumps({"error": message}).encode("utf-8")
-    response_headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()), *headers]
-    await send({"type": "http.response.start", "status": status, "headers": response_headers})
-    await send({"type": "http.response.body", "body": body})
+class HttpError(Exception):
+    """An answer of ``status`` with ``{"error": message}`` and ``headers``: how the guards, the
+    REST API and the library routes refuse a request or report a failure, raised in a route
+    (the app answers it) or answered by a middleware (``await error.response()(scope, receive, send)``)."""
+
+    def __init__(self, status: int, message: str, headers: Mapping[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.headers = dict(headers or {})
+
+    def response(self) -> Response:
+        return Response(error_body(self.message or "Invalid request"), self.status, self.headers, media_type="application/json")
+
+
+def error_body(message: str) -> bytes:
+    """``{"error": message}``, as clients of LibreTranslate-like APIs expect it."""
+    return json.dumps({"error": message}).encode("utf-8")
 
 
 def header(scope: Scope, name: bytes) -> str | None:
@@ -61,13 +74,13 @@ class RequestLimits:
         limit = self.max_upload_bytes if upload else self.max_bytes
         declared = header(scope, b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > limit:
-            return await send_error(send, 413, f"The request is {int(declared):,} bytes; the limit is {limit:,}.")
+            return await HttpError(413, f"The request is {int(declared):,} bytes; the limit is {limit:,}.").response()(scope, receive, send)
         state: dict[str, Any] = {"bytes": 0, "files": 0, "tail": b"", "started": False, "refused": False}
 
         async def refuse(message: str) -> Message:
             if not state["started"]:
                 state["started"] = state["refused"] = True
-                await send_error(send, 413, message)
+                await HttpError(413, message).response()(scope, receive, send)
             return {"type": "http.disconnect"}
 
         async def counting() -> Message:
@@ -140,7 +153,7 @@ class OriginGuard:
         if scope["type"] == "http" and scope["method"] in UNSAFE_METHODS:
             origin = header(scope, b"origin")
             if origin and not self._same_or_allowed(origin, header(scope, b"host") or ""):
-                return await send_error(send, 403, f"Requests from {origin} are not allowed here.")
+                return await HttpError(403, f"Requests from {origin} are not allowed here.").response()(scope, receive, send)
         await self.app(scope, receive, send)
 
     def _same_or_allowed(self, origin: str, host: str) -> bool:
@@ -167,7 +180,7 @@ class KnownApiNames:
             body, messages = await read_body(receive)
             index = _fn_index(body)
             if index is not None and index not in self.indexes():
-                return await send_error(send, 400, f"There is no function number {index} here.")
+                return await HttpError(400, f"There is no function number {index} here.").response()(scope, receive, send)
             return await self.app(scope, replay(messages, receive), send)
         match = API_CALL.match(scope["path"])
         if match is None or match["name"] in self.names():
@@ -176,7 +189,7 @@ class KnownApiNames:
             body, messages = await read_body(receive)
             if _fn_index(body) in self.indexes():
                 return await self.app(scope, replay(messages, receive), send)
-        await send_error(send, 404, f"There is no API named {match['name']!r} here.")
+        await HttpError(404, f"There is no API named {match['name']!r} here.").response()(scope, receive, send)
 
 
 async def read_body(receive: Receive) -> tuple[bytes, list[Message]]:

@@ -20,7 +20,8 @@ from starlette.routing import Route
 from passerelle.translate import InvalidOptionError, PasserelleError
 
 from ..config import AppConfig, parse_span
-from .rest.errors import RestError, status_of
+from .guards import HttpError
+from .rest.errors import status_of
 
 if TYPE_CHECKING:
     from ..library import Library, StoredArticle
@@ -72,7 +73,7 @@ class LibraryRoutes:
         try:
             return await run_in_threadpool(work, *args)
         except PasserelleError as error:
-            raise RestError(status_of(error), str(error)) from error
+            raise HttpError(status_of(error), str(error)) from error
 
     # Feeds out --------------------------------------------------------------------------------
 
@@ -101,7 +102,7 @@ class LibraryRoutes:
             offset = int(query.get("offset") or 0)
             since = _since(query.get("since"))
         except ValueError as error:
-            raise RestError(400, f"Invalid request: {error}") from None
+            raise HttpError(400, f"Invalid request: {error}") from None
         articles = await self._call(self._find, query.get("q", ""), query.get("feed") or None, since, limit, offset)
         return JSONResponse({"articles": [self._summary_json(article) for article in articles]})
 
@@ -151,7 +152,7 @@ class LibraryRoutes:
         try:
             since = _since(request.query_params.get("since") or "24h")
         except ValueError as error:
-            raise RestError(400, f"Invalid request: {error}") from None
+            raise HttpError(400, f"Invalid request: {error}") from None
         assert since is not None
         articles = await self._call(lambda: self.library().articles(since=since, limit=DIGEST_ARTICLES))
         text = digest_markdown(articles, since, article_url=self.article_url)
@@ -164,7 +165,7 @@ def _article_id(request: Request) -> int:
     """The article number of the path (a 404 for anything else, as for an unknown number)."""
     text = request.path_params["article_id"]
     if not text.isdigit():
-        raise RestError(404, f"no article {text!r} in the library: articles are numbered (see /library/articles)")
+        raise HttpError(404, f"no article {text!r} in the library: articles are numbered (see /library/articles)")
     return int(text)
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from starlette.routing import BaseRoute, Match, Route
 
-from .guards import ASGIApp, Message, Receive, Scope, Send, header, send_error
+from .guards import ASGIApp, HttpError, Message, Receive, Scope, Send, header
 
 logger = logging.getLogger("passerelle.web")
 
@@ -58,7 +58,9 @@ class MethodCheck:
         if not allowed:
             return await self.app(scope, receive, send)
         allow = ", ".join(sorted(allowed))
-        await send_error(send, 405, f"Method {scope['method']} is not allowed here; use {allow}.", [(b"allow", allow.encode())])
+        await HttpError(405, f"Method {scope['method']} is not allowed here; use {allow}.", {"Allow": allow}).response()(
+            scope, receive, send
+        )
 
 
 class JsonErrors:
@@ -86,16 +88,16 @@ class JsonErrors:
                 await send(state["start"])
                 return await send({**message, "body": state["body"]})
             if not message.get("more_body", False):
-                await _send_shaped(send, state["start"], state["body"])
+                await _send_shaped(scope, receive, send, state["start"], state["body"])
 
         try:
             await self.app(scope, receive, shaping)
         except Exception:
             logger.exception("uncaught error answering %s %s", scope.get("method"), scope.get("path"))
             if not state["started"]:
-                await send_error(send, 500, INTERNAL_ERROR)
+                await HttpError(500, INTERNAL_ERROR).response()(scope, receive, send)
             elif not state["passing"]:
-                await _send_shaped(send, state["start"], state["body"])
+                await _send_shaped(scope, receive, send, state["start"], state["body"])
 
 
 def _is_html(start: Message) -> bool:
@@ -105,24 +107,29 @@ def _is_html(start: Message) -> bool:
     return False
 
 
-async def _send_shaped(send: Send, start: Message, body: bytes) -> None:
-    """``body`` as ``{"error": ...}``; a JSON body of another shape (``/ready``'s) is kept."""
-    if _kept(body):
+async def _send_shaped(scope: Scope, receive: Receive, send: Send, start: Message, body: bytes) -> None:
+    """``body`` as ``{"error": ...}``, its other headers kept; a JSON body of another shape
+    (``/ready``'s) is kept as it is."""
+    data = _parsed(body)
+    if _kept(data):
         await send(start)
         return await send({"type": "http.response.body", "body": body})
-    payload = json.dumps({"error": error_message(body, start["status"])}).encode()
-    kept = [(k, v) for k, v in start.get("headers", []) if k.lower() not in (b"content-type", b"content-length")]
-    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode()), *kept]
-    await send({"type": "http.response.start", "status": start["status"], "headers": headers})
-    await send({"type": "http.response.body", "body": payload})
+    response = HttpError(start["status"], error_message(data, start["status"])).response()
+    response.raw_headers += [(k, v) for k, v in start.get("headers", []) if k.lower() not in (b"content-type", b"content-length")]
+    await response(scope, receive, send)
 
 
-def _kept(body: bytes) -> bool:
-    """An error in our shape already, or JSON that is not an error's (no ``detail``)."""
+def _parsed(body: bytes) -> Any:
+    """An error body, read once: its JSON, else its text (None when empty)."""
+    text = body.decode("utf-8", "replace").strip()
     try:
-        data = json.loads(body) if body.strip() else None
-    except ValueError:
-        return False
+        return json.loads(text) if text else None
+    except (ValueError, RecursionError):
+        return text
+
+
+def _kept(data: Any) -> bool:
+    """An error in our shape already, or JSON that is not an error's (no ``detail``)."""
     if not isinstance(data, dict):
         return False
     if "error" in data:
@@ -130,13 +137,8 @@ def _kept(body: bytes) -> bool:
     return "detail" not in data and "message" not in data and bool(data)
 
 
-def error_message(body: bytes, status: int) -> str:
-    """The words of an error body, whatever its shape; the status's phrase when it has none."""
-    text = body.decode("utf-8", "replace").strip()
-    try:
-        data = json.loads(text) if text else None
-    except ValueError:
-        data = text
+def error_message(data: Any, status: int) -> str:
+    """The words of an error body (``_parsed``), whatever its shape; the status's phrase when it has none."""
     if isinstance(data, dict):
         data = data.get("error") or data.get("detail") or data.get("message")
     if isinstance(data, dict):

@@ -15,7 +15,7 @@ from importlib import resources
 
 from starlette.routing import BaseRoute, Match
 
-from .guards import ASGIApp, Receive, Scope, Send, send_error
+from .guards import ASGIApp, HttpError, Receive, Scope, Send
 
 RETRY_AFTER_SECONDS = 1
 PAGE_WAIT_SECONDS = 30.0
@@ -56,9 +56,10 @@ class StartingPage:
             if scope["path"] == "/" and scope["method"] in ("GET", "HEAD"):
                 return await self._page(scope, send)
             if self.state == PageState.FAILED:
-                return await send_error(send, 500, "The web page failed to start; the details are in the server's log.")
-            retry = [(b"retry-after", str(RETRY_AFTER_SECONDS).encode())]
-            await send_error(send, 503, "The web page is starting: try again in a moment.", retry)
+                failed = HttpError(500, "The web page failed to start; the details are in the server's log.")
+                return await failed.response()(scope, receive, send)
+            retry = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+            await HttpError(503, "The web page is starting: try again in a moment.", retry).response()(scope, receive, send)
 
         return starting
 

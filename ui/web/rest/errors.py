@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import Response
+
+from ..guards import HttpError
+
+RestError = HttpError  # the name the REST package has exported it under
 
 
-class RestError(Exception):
-    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.headers = headers or {}
-
-
-async def rest_error_response(_request: Request, error: Exception) -> JSONResponse:
-    assert isinstance(error, RestError)
-    return JSONResponse({"error": error.message or "Invalid request"}, status_code=error.status, headers=error.headers)
+async def rest_error_response(_request: Request, error: Exception) -> Response:
+    """The app's handler of the errors its routes raise."""
+    assert isinstance(error, HttpError)
+    return error.response()
 
 
 def status_of(error: Exception) -> int:

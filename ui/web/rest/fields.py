@@ -1,9 +1,8 @@
-"""A request's fields as LibreTranslate reads them: from a JSON body, or from a form body and
-the query string together (some clients send every field in the query string)."""
+"""A request's fields as the REST routes take them (read as LibreTranslate reads them, by
+``bodies.read_fields``), each refusal in LibreTranslate's words."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,13 +10,10 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 
 from ...config import TRUE_WORDS
-from ..bodies import BodyError, parse_urlencoded
+from .. import bodies
+from ..bodies import BodyError
+from ..guards import HttpError
 from ..options import parse_whole_number
-from .errors import RestError
-
-JSON_TYPES = ("application/json",)
-URLENCODED = "application/x-www-form-urlencoded"
-MULTIPART = "multipart/form-data"
 
 
 @dataclass
@@ -31,30 +27,30 @@ class Fields:
         if value is None or value == "":
             return None
         if not isinstance(value, (str, int, float)) or isinstance(value, bool):
-            raise RestError(400, f"Invalid request: {name} must be a string")
+            raise HttpError(400, f"Invalid request: {name} must be a string")
         return str(value)
 
     def texts(self, name: str) -> list[str]:
         """A field that is a string or a list of strings (LibreTranslate's ``q``), never empty."""
         value = self.values.get(name)
         if value is None or value == "" or value == []:
-            raise RestError(400, f"Invalid request: missing {name} parameter")
+            raise HttpError(400, f"Invalid request: missing {name} parameter")
         texts = value if isinstance(value, list) else [value]
         if not all(isinstance(text, str) for text in texts):
-            raise RestError(400, f"Invalid request: {name} must be a string or a list of strings")
+            raise HttpError(400, f"Invalid request: {name} must be a string or a list of strings")
         return texts
 
     def required(self, name: str) -> str:
         value = self.text(name)
         if value is None:
-            raise RestError(400, f"Invalid request: missing {name} parameter")
+            raise HttpError(400, f"Invalid request: missing {name} parameter")
         return value
 
     def whole_number(self, name: str, default: int = 0) -> int:
         try:
             return parse_whole_number(self.values.get(name), default)
         except ValueError:
-            raise RestError(400, f"Invalid request: {name} parameter is not a number") from None
+            raise HttpError(400, f"Invalid request: {name} parameter is not a number") from None
 
     def flag(self, name: str) -> bool:
         value = self.values.get(name)
@@ -63,32 +59,12 @@ class Fields:
 
 async def read_fields(request: Request) -> Fields:
     """The query string's fields, then the body's (JSON, or a form), the body's winning."""
-    fields = Fields(dict(request.query_params))
-    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if kind in JSON_TYPES:
-        body = await request.body()
-        if body.strip():
-            try:
-                data = json.loads(body)
-            except (ValueError, RecursionError):  # RecursionError: nested thousands deep
-                raise RestError(400, "Invalid JSON format") from None
-            if not isinstance(data, dict):
-                raise RestError(400, "Invalid JSON format")
-            check_encodable(data)
-            fields.values.update(data)
-    elif kind == URLENCODED:
-        try:
-            fields.values.update(parse_urlencoded(await request.body(), request.headers.get("content-type", "")))
-        except BodyError as error:
-            raise RestError(400, f"Invalid request: {error}") from None
-    elif kind == MULTIPART:
-        form = await request.form()
-        for name, value in form.multi_items():
-            if isinstance(value, UploadFile):
-                fields.files[name] = value
-            else:
-                fields.values[name] = value
-    return fields
+    try:
+        values, files = await bodies.read_fields(request)
+    except BodyError as error:
+        raise HttpError(400, str(error)) from None
+    check_encodable(values)
+    return Fields(values, files)
 
 
 def check_encodable(value: Any) -> None:
@@ -101,7 +77,7 @@ def check_encodable(value: Any) -> None:
             try:
                 item.encode("utf-8")
             except UnicodeEncodeError:
-                raise RestError(400, "Invalid request: the text holds a lone surrogate (\\udXXX), which is not a character") from None
+                raise HttpError(400, "Invalid request: the text holds a lone surrogate (\\udXXX), which is not a character") from None
         elif isinstance(item, dict):
             stack.extend(item.keys())
             stack.extend(item.values())

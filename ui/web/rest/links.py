@@ -17,7 +17,8 @@ from passerelle.translate.languages import Language
 
 from ...article import ArticleOptions, ArticleResult, LoadedModels
 from ...config import AppConfig
-from .errors import RestError, status_of
+from ..guards import HttpError
+from .errors import status_of
 from .fields import Fields
 
 if TYPE_CHECKING:
@@ -71,11 +72,11 @@ class Links:
         try:
             page = await run_in_threadpool(fetch_article, self.fetcher(), url)
         except BackingOffError as error:
-            raise RestError(status_of(error), str(error), {"Retry-After": str(math.ceil(error.retry_after))}) from None
+            raise HttpError(status_of(error), str(error), {"Retry-After": str(math.ceil(error.retry_after))}) from None
         except PasserelleError as error:
-            raise RestError(status_of(error), str(error)) from None
+            raise HttpError(status_of(error), str(error)) from None
         if len(page.text) > self.config.max_chars:
-            raise RestError(
+            raise HttpError(
                 400, f"Invalid request: the article at {page.final_url} ({len(page.text)}) exceeds text limit ({self.config.max_chars})"
             )
         return page
@@ -91,7 +92,7 @@ class Links:
         try:
             return await run_in_threadpool(save)
         except PasserelleError as error:
-            raise RestError(status_of(error), f"The result could not be kept in the library: {error}") from None
+            raise HttpError(status_of(error), f"The result could not be kept in the library: {error}") from None
 
 
 def one_of_text_or_link(fields: Fields, *names: str) -> str | None:
@@ -99,7 +100,7 @@ def one_of_text_or_link(fields: Fields, *names: str) -> str | None:
     url = fields.text("url")
     given = [name for name in names if fields.values.get(name) not in (None, "", [])]
     if url is not None and given:
-        raise RestError(400, f"Invalid request: give {given[0]} (a text) or url (a link to an article), not both")
+        raise HttpError(400, f"Invalid request: give {given[0]} (a text) or url (a link to an article), not both")
     return url
 
 

@@ -38,9 +38,10 @@ from ...article.language import AUTO, detect_served, detect_source
 from ...config import AppConfig
 from ..access import caller_of
 from ..credentials import AccessPolicy
+from ..guards import HttpError
 from ..metrics import Metrics
 from ..scratch import Scratch
-from .errors import RestError, status_of
+from .errors import status_of
 from .fields import Fields, read_fields
 from .links import Links, link_answer, name_source, one_of_text_or_link
 from .spec import FORMATS, docs_page, openapi_document
@@ -108,7 +109,7 @@ class RestApi:
         target = self._target(fields, options.source)
         text_format = fields.text("format") or "text"
         if text_format not in FORMATS:
-            raise RestError(400, f"{text_format} format is not supported")
+            raise HttpError(400, f"{text_format} format is not supported")
         self._check_length(texts)
         with_segments = fields.flag("segments")
         answers = []
@@ -134,7 +135,7 @@ class RestApi:
         )
         target = self._target(fields, options.source)
         if (fields.text("format") or "text") != "text":
-            raise RestError(400, "Invalid request: format applies to q; the article of a url is read as text")
+            raise HttpError(400, "Invalid request: format applies to q; the article of a url is read as text")
         page = await self.links.read(url)
         answer, result = await run_in_threadpool(self._translate_one, page.text, options, target, caller, "text")
         if result is not None:
@@ -185,18 +186,18 @@ class RestApi:
         caller = self._caller(request)
         upload = fields.files.get("file")
         if upload is None:
-            raise RestError(400, "Invalid request: missing file parameter")
+            raise HttpError(400, "Invalid request: missing file parameter")
         name = Path(upload.filename or "").name
         if not name:
-            raise RestError(400, "Invalid request: empty file")
+            raise HttpError(400, "Invalid request: empty file")
         extension = Path(name).suffix.lower()
         if extension not in self.config.extensions:
-            raise RestError(400, f"Invalid request: file format not supported (use {', '.join(self.config.extensions)})")
+            raise HttpError(400, f"Invalid request: file format not supported (use {', '.join(self.config.extensions)})")
         options = self._options(fields, summarize=False, glossary=self.glossary, article_only=fields.flag("article_only"))
         self._target(fields, options.source)
         data = await upload.read(self.config.max_file_bytes + 1)
         if len(data) > self.config.max_file_bytes:
-            raise RestError(413, f"The file is over the limit of {self.config.max_file_bytes:,} bytes")
+            raise HttpError(413, f"The file is over the limit of {self.config.max_file_bytes:,} bytes")
         result = await run_in_threadpool(self._translate_file, data, name, options, caller)
         stem = Path(name).stem
         content = result.file.data if result.file is not None else result.translation.text
@@ -206,7 +207,7 @@ class RestApi:
     async def download_file(self, request: Request) -> FileResponse:
         path = self.scratch.find_file(request.path_params["name"])
         if path is None:
-            raise RestError(404, "No such file (translated files are kept for an hour)")
+            raise HttpError(404, "No such file (translated files are kept for an hour)")
         return FileResponse(path, filename=path.name, media_type="application/octet-stream")
 
     async def summarize(self, request: Request) -> JSONResponse:
@@ -262,21 +263,21 @@ class RestApi:
                 "summary_length": f"Invalid request: length must be one of {', '.join(LENGTH_PRESETS)}",
                 "alternatives": f"Invalid request: alternatives parameter must be <= {self.config.max_alternatives}",
             }
-            raise RestError(400, words.get(error.option, f"Invalid request: {error}")) from None
+            raise HttpError(400, words.get(error.option, f"Invalid request: {error}")) from None
 
     def _target(self, fields: Fields, source: str) -> str:
         """The request's target language, one that ``source`` (a valid source) translates into."""
         target = fields.required("target")
         if target not in PAIRS:
-            raise RestError(400, f"{target} is not supported")
+            raise HttpError(400, f"{target} is not supported")
         if source != AUTO and target not in PAIRS[source]:
-            raise RestError(400, f"{NAMES[target]} ({target}) is not available as a target language from {NAMES[source]} ({source})")
+            raise HttpError(400, f"{NAMES[target]} ({target}) is not available as a target language from {NAMES[source]} ({source})")
         return target
 
     def _check_length(self, texts: list[str]) -> None:
         size = sum(len(text) for text in texts)
         if size > self.config.max_chars:
-            raise RestError(400, f"Invalid request: request ({size}) exceeds text limit ({self.config.max_chars})")
+            raise HttpError(400, f"Invalid request: request ({size}) exceeds text limit ({self.config.max_chars})")
 
     def _translate_one(
         self, text: str, options: ArticleOptions, target: str, caller: str, text_format: str
@@ -342,6 +343,6 @@ def as_rest_errors() -> Iterator[None]:
     try:
         yield
     except GateFullError as error:
-        raise RestError(429, f"Slowdown: {error}", {"Retry-After": str(BUSY_RETRY_SECONDS)}) from None
+        raise HttpError(429, f"Slowdown: {error}", {"Retry-After": str(BUSY_RETRY_SECONDS)}) from None
     except (ArticleInputError, PasserelleError) as error:
-        raise RestError(status_of(error), str(error)) from None
+        raise HttpError(status_of(error), str(error)) from None
