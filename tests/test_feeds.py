@@ -270,3 +270,35 @@ def test_an_article_page_that_fails_is_tried_again_at_the_next_poll(site: Site, 
     assert "dauphinois: unchanged since the last poll" in third.stdout, third.stdout
     with kept(feeds_env) as library:
         assert sorted(article.key for article in library.articles()) == ["petit-dauphinois-0", "petit-dauphinois-1"]
+
+
+def test_the_server_polls_in_the_background_and_serves_feeds_to_a_reader_with_a_key(site: Site, feeds_env: dict[str, str]) -> None:
+    site.publish([0, 1])
+    assert run_cli("feeds", "add", site.url + "fil.xml", "--name", "dauphinois", "--no-check", env=feeds_env).returncode == 0
+    key = "clef-du-lecteur"
+    env = {
+        **feeds_env,
+        "PASSERELLE_FEEDS_EVERY": "1h",  # the first poll at once, the next in an hour
+        "PASSERELLE_API_KEYS": key,
+        "PASSERELLE_REQUIRE_API_KEY": "1",
+        "PASSERELLE_PUBLIC_URL": "https://passerelle.example/",
+    }
+    server = ServerProcess(feeds_env, env=env)
+    try:
+        deadline, articles = time.monotonic() + 180, []
+        while time.monotonic() < deadline and len(articles) < 2:
+            answer = httpx.get(f"{server.url}/library/articles", params={"api_key": key}, timeout=30)
+            assert answer.status_code == 200, answer.text
+            articles = answer.json()["articles"]
+            time.sleep(0.5)
+        assert sorted(article["title_original"] for article in articles) == sorted(TOPICS[i][0] for i in (0, 1))
+        assert httpx.get(f"{server.url}/feeds/all.atom", timeout=30).status_code == 403  # a stranger
+        feed = httpx.get(f"{server.url}/feeds/all.atom", params={"api_key": key}, timeout=30)  # a feed reader's way
+        assert feed.status_code == 200
+        entries = feedparser.parse(feed.content).entries
+        assert len(entries) == 2
+        for entry in entries:
+            links = {link.rel: link.href for link in entry.links}
+            assert links["alternate"].startswith("https://passerelle.example/library/") and links["related"].startswith(site.url)
+    finally:
+        server.stop()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import threading
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -64,8 +65,15 @@ class LibraryRoutes:
                 self._library.close()
                 self._library = None
 
-    def article_url(self, article: StoredArticle) -> str:
-        return f"{self.config.server_url()}library/{article.id}"
+    def links(self, request: Request) -> Callable[[StoredArticle], str]:
+        """Where a reader opens a kept article: under PASSERELLE_PUBLIC_URL when set, else
+        under the address this request came to (what the reader's feed reader uses)."""
+        base = self.config.server_url() if self.config.public_url else str(request.base_url)
+
+        def article_url(article: StoredArticle) -> str:
+            return f"{base}library/{article.id}"
+
+        return article_url
 
     async def _call(self, work: Any, *args: Any) -> Any:
         """``work`` in a thread (the database blocks); the library's errors as JSON with their
@@ -79,10 +87,10 @@ class LibraryRoutes:
 
     async def _atom(self, request: Request) -> Response:
         name = request.path_params["name"]
-        body = await self._call(self._atom_bytes, name, str(request.url.remove_query_params("api_key")))
+        body = await self._call(self._atom_bytes, name, str(request.url.remove_query_params("api_key")), self.links(request))
         return Response(body, media_type=ATOM_TYPE)
 
-    def _atom_bytes(self, name: str, self_url: str) -> bytes:
+    def _atom_bytes(self, name: str, self_url: str, article_url: Callable[[StoredArticle], str]) -> bytes:
         from ..library import atom_feed
 
         library = self.library()
@@ -91,7 +99,7 @@ class LibraryRoutes:
         else:
             feed = library.feed(name)  # 404 for an unknown name
             articles, title = library.articles(feed=feed.name, limit=FEED_ENTRIES), f"{feed.name}, in English (Passerelle)"
-        return atom_feed(articles, title=title, feed_id=self_url, self_url=self_url, article_url=self.article_url)
+        return atom_feed(articles, title=title, feed_id=self_url, self_url=self_url, article_url=article_url)
 
     # Articles ---------------------------------------------------------------------------------
 
@@ -104,7 +112,8 @@ class LibraryRoutes:
         except ValueError as error:
             raise HttpError(400, f"Invalid request: {error}") from None
         articles = await self._call(self._find, query.get("q", ""), query.get("feed") or None, since, limit, offset)
-        return JSONResponse({"articles": [self._summary_json(article) for article in articles]})
+        link = self.links(request)
+        return JSONResponse({"articles": [self._summary_json(article, link) for article in articles]})
 
     def _find(self, text: str, feed: str | None, since: datetime | None, limit: int, offset: int) -> list[StoredArticle]:
         library = self.library()
@@ -119,9 +128,9 @@ class LibraryRoutes:
             await self._call(lambda: self.library().delete(article_id))
             return Response(status_code=204)
         article = await self._call(lambda: self.library().get(article_id))
-        return JSONResponse(self._summary_json(article) | {"result": article.result})
+        return JSONResponse(self._summary_json(article, self.links(request)) | {"result": article.result})
 
-    def _summary_json(self, article: StoredArticle) -> dict[str, Any]:
+    def _summary_json(self, article: StoredArticle, link: Callable[[StoredArticle], str]) -> dict[str, Any]:
         return {
             "id": article.id,
             "feed": article.feed,
@@ -136,7 +145,7 @@ class LibraryRoutes:
             "summary_en": article.summary_en,
             "summary_fr": article.summary_fr,
             "flagged_facts": [fact.to_dict() for fact in article.flagged_facts],
-            "link": self.article_url(article),
+            "link": link(article),
         }
 
     async def _article_page(self, request: Request) -> HTMLResponse:
@@ -155,7 +164,7 @@ class LibraryRoutes:
             raise HttpError(400, f"Invalid request: {error}") from None
         assert since is not None
         articles = await self._call(lambda: self.library().articles(since=since, limit=DIGEST_ARTICLES))
-        text = digest_markdown(articles, since, article_url=self.article_url)
+        text = digest_markdown(articles, since, article_url=self.links(request))
         if request.url.path.endswith(".md"):
             return Response(text, media_type=MARKDOWN_TYPE, headers={"Content-Disposition": 'attachment; filename="digest.md"'})
         return HTMLResponse(_page("Digest", markdown_html(text)))
