@@ -20,7 +20,14 @@ from passerelle.ui.web.library_view import EMPTY, LibraryView
 from tests.helpers import free_port
 
 # The browser tests' module skips where Debian's Chromium is missing, and so this one with it.
-from tests.test_web_browser import CHROMIUM, CHROMIUM_ARGS, MODEL_TIMEOUT_MS, UI_TIMEOUT_MS, WIDE, playwright_api, serious_violations
+from tests.test_web_browser import (
+    MODEL_TIMEOUT_MS,
+    UI_TIMEOUT_MS,
+    WIDE,
+    browser,  # noqa: F401  # the same browser fixture
+    playwright_api,
+    serious_violations,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -77,16 +84,8 @@ def kept(config: AppConfig, results: dict[str, ArticleResult]) -> dict[str, int]
     }
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[playwright_api.Browser]:
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        yield browser
-        browser.close()
-
-
 @pytest.fixture
-def page(browser: playwright_api.Browser, server: WebServer) -> Iterator[playwright_api.Page]:
+def page(browser: playwright_api.Browser, server: WebServer) -> Iterator[playwright_api.Page]:  # noqa: F811  # the fixture imported above
     context = browser.new_context(viewport=WIDE)
     page = context.new_page()
     page.goto(server.local_url, wait_until="load")

@@ -20,6 +20,7 @@ from passerelle.translate.languages import LANGUAGES
 from .article import ArticleOptions, InvalidArticleOption, LoadedModels
 from .article.options import GREEDY_BEAMS, MAX_BEAMS
 from .batch import SOURCES, check_writable, discover, exit_status, output_target, remove_stale_parts, run_local
+from .batch.engine_options import add_engine_arguments
 from .batch.keep import keep_outcomes, open_library
 from .config import ENVIRONMENT, AppConfig, UsageError, setting_type
 from .sources.commands import add_commands as add_source_commands
@@ -27,7 +28,6 @@ from .sources.commands import add_commands as add_source_commands
 EXIT_USAGE = 2
 EXIT_FAILED = 1
 EXIT_INTERRUPTED = 130
-ENGINES = ("local", "ray")
 OPTION_FLAGS = {"num_beams": "--beams", "summary_length": "--summary-length", "source": "--source"}  # ArticleOptions' fields
 SHORTLIST = ShortlistSettings()
 # Options whose values are checked by argparse, derived from the registries they name.
@@ -99,11 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     translate.add_argument(
         "--keep", action="store_true", help="keep the results in the library too (PASSERELLE_DATA_DIR or PASSERELLE_DATABASE_URL)"
     )
-    translate.add_argument("--engine", choices=ENGINES, default="local", help="run here, or on a Ray cluster")
-    translate.add_argument("--ray-address", help="Ray cluster address (with --engine ray; default: start a local one)")
-    translate.add_argument("--actors", type=int, default=None, help="Ray actors (with --engine ray)")
-    translate.add_argument("--gpus-per-actor", type=float, default=0.0, help="GPUs per Ray actor")
-    translate.add_argument("--batch-files", type=int, default=None, help="files per Ray batch")
+    add_engine_arguments(translate, "files")
     _setting_arguments(translate)
 
     serve = commands.add_parser("ui", help="start the web app")

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from ..batch.engine_options import add_engine_arguments
 from ..config import AppConfig, parse_span
 
 if TYPE_CHECKING:  # the library's database driver loads only for these commands
@@ -21,7 +22,6 @@ logger = logging.getLogger("passerelle.sources")
 
 EXIT_FAILED = 1
 DEFAULT_DIGEST_SPAN = "24h"
-ENGINES = ("local", "ray")  # as ``passerelle translate --engine``
 
 
 def add_commands(
@@ -46,12 +46,7 @@ def add_commands(
     when.add_argument("--every", metavar="SPAN", help="poll again after this long (e.g. 15m, 1h) until Ctrl-C")
     run.add_argument("--source", choices=("fr", "en", "auto"), default="fr", help="the feeds' language (default fr; auto: per article)")
     run.add_argument("--no-summary", action="store_true", help="translate only")
-    # The batch script's engine options, with the same names and meanings (a large backlog on Ray).
-    run.add_argument("--engine", choices=ENGINES, default="local", help="make the articles here, or on a Ray cluster")
-    run.add_argument("--ray-address", help="Ray cluster address (with --engine ray; default: start a local one)")
-    run.add_argument("--actors", type=int, default=None, help="Ray actors (with --engine ray)")
-    run.add_argument("--gpus-per-actor", type=float, default=0.0, help="GPUs per Ray actor")
-    run.add_argument("--batch-files", type=int, default=None, help="articles per Ray batch")
+    add_engine_arguments(run, "articles")  # the batch script's, same names and meanings (a large backlog on Ray)
     settings(run)
 
     digest = commands.add_parser("digest", help="the articles kept lately, by feed, with both summaries and their flagged facts")
