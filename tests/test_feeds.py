@@ -185,6 +185,7 @@ def test_a_feed_is_followed_polled_kept_once_and_published_as_atom(
             assert "Accueil" not in article.source_text and "Mentions légales" not in article.source_text  # the article only
             assert article.summary_en is not None and article.summary_fr is not None
             assert article.result["source_url"] == article.url and article.result["title"]["source"] == article.title_fr
+            assert article.title_en == article.translation_text.split("\n\n")[0].strip()  # the heading's, not made twice
         assert library.feed("dauphinois").last_ok is not None
 
     again = run_cli("feeds", "run", "--once", env=feeds_env)

@@ -90,11 +90,25 @@ def name_sources(
     by_source: dict[Language, list[ArticleResult]] = {}
     for result, _ in titled:
         if result.title:
-            by_source.setdefault(result.source_language, []).append(result)
+            result.title_translation = translated_lead(result, result.title)
+            if result.title_translation is None:  # not the article's first line: translated on its own
+                by_source.setdefault(result.source_language, []).append(result)
     for source, members in by_source.items():
         translated = translate_titles([cast(str, result.title) for result in members], services, options, source)
         for result, title in zip(members, translated, strict=True):
             result.title_translation = title
+
+
+def translated_lead(result: ArticleResult, title: str) -> str | None:
+    """The title's translation when the article begins with it (trafilatura keeps a page's
+    heading as its first paragraph): already made, so no second run for it."""
+    segments = result.translation.segments
+    if not segments:
+        return None
+    lead = [segment for segment in segments if segment.paragraph == segments[0].paragraph]
+    if " ".join(" ".join(segment.source for segment in lead).split()) != " ".join(title.split()):
+        return None
+    return " ".join(segment.target.strip() for segment in lead)
 
 
 def translate_titles(titles: list[str], services: LoadedModels, options: ArticleOptions, source: Language) -> list[str]:
